@@ -1,0 +1,229 @@
+//! Who is calling: a dashboard user (JWT) or an API token. `Authorized<R>` is the extractor every
+//! protected handler takes; it authenticates, checks the permission `R`, and audits denials.
+
+use std::marker::PhantomData;
+
+use actix_web::{dev::Payload, web, FromRequest, HttpMessage, HttpRequest};
+use futures_util::future::LocalBoxFuture;
+
+use super::permissions::{Permission, Requirement, Role};
+use crate::{error::AppError, services, state::AppState};
+
+#[derive(Clone, Debug)]
+pub struct UserPrincipal {
+    pub id: String,
+    pub username: String,
+    pub role: Role,
+    pub session_id: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct TokenPrincipal {
+    pub id: String,
+    pub remark: String,
+    pub permissions: Vec<Permission>,
+    /// `None` = every camera.
+    pub camera_ids: Option<Vec<String>>,
+}
+
+#[derive(Clone, Debug)]
+pub enum Principal {
+    User(UserPrincipal),
+    Token(TokenPrincipal),
+}
+
+impl Principal {
+    pub fn has(&self, p: Permission) -> bool {
+        match self {
+            Principal::User(u) => u.role.has(p),
+            Principal::Token(t) => t.permissions.contains(&p),
+        }
+    }
+
+    pub fn permissions(&self) -> Vec<Permission> {
+        Permission::ALL.iter().copied().filter(|p| self.has(*p)).collect()
+    }
+
+    /// `None` = every camera; `Some(ids)` = only these.
+    pub fn camera_scope(&self) -> Option<&[String]> {
+        match self {
+            Principal::User(_) => None,
+            Principal::Token(t) => t.camera_ids.as_deref(),
+        }
+    }
+
+    pub fn can_see_camera(&self, camera_id: &str) -> bool {
+        self.camera_scope().is_none_or(|ids| ids.iter().any(|id| id == camera_id))
+    }
+
+    pub fn actor_type(&self) -> &'static str {
+        match self {
+            Principal::User(_) => "user",
+            Principal::Token(_) => "token",
+        }
+    }
+
+    pub fn actor_id(&self) -> &str {
+        match self {
+            Principal::User(u) => &u.id,
+            Principal::Token(t) => &t.id,
+        }
+    }
+
+    pub fn actor_name(&self) -> &str {
+        match self {
+            Principal::User(u) => &u.username,
+            Principal::Token(t) => &t.remark,
+        }
+    }
+
+    pub fn user(&self) -> Option<&UserPrincipal> {
+        match self {
+            Principal::User(u) => Some(u),
+            Principal::Token(_) => None,
+        }
+    }
+}
+
+/// Client address and user agent, for audit entries and rate limits.
+#[derive(Clone, Debug, Default)]
+pub struct RequestMeta {
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+impl RequestMeta {
+    pub fn from_request(req: &HttpRequest) -> RequestMeta {
+        RequestMeta {
+            ip: client_ip(req),
+            user_agent: req
+                .headers()
+                .get("user-agent")
+                .and_then(|v| v.to_str().ok())
+                .map(|s| s.chars().take(512).collect()),
+        }
+    }
+}
+
+/// The peer address; `X-Forwarded-For` / `X-Real-IP` are believed only from a loopback peer
+/// (Argus's own nginx in front of it), so remote clients cannot spoof their address.
+pub fn client_ip(req: &HttpRequest) -> Option<String> {
+    let peer = req.peer_addr().map(|a| a.ip());
+    if peer.is_some_and(|ip| ip.is_loopback()) {
+        let forwarded = req
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .or_else(|| req.headers().get("x-real-ip").and_then(|v| v.to_str().ok()))
+            .map(str::trim)
+            .and_then(|s| s.parse::<std::net::IpAddr>().ok());
+        if let Some(ip) = forwarded {
+            return Some(ip.to_string());
+        }
+    }
+    peer.map(|ip| ip.to_string())
+}
+
+impl FromRequest for RequestMeta {
+    type Error = actix_web::Error;
+    type Future = std::future::Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(Ok(RequestMeta::from_request(req)))
+    }
+}
+
+/// The credential a request carries: `Authorization: Bearer …`, `X-API-Key: …`, or, for
+/// the few GET endpoints a browser opens without headers (WebSocket, media), `?access_token=`.
+fn credential(req: &HttpRequest) -> Option<String> {
+    let headers = req.headers();
+    if let Some(v) = headers.get("authorization").and_then(|v| v.to_str().ok()) {
+        let mut parts = v.splitn(2, ' ');
+        if parts.next().is_some_and(|s| s.eq_ignore_ascii_case("bearer")) {
+            return parts.next().map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        }
+        return None;
+    }
+    if let Some(v) = headers.get("x-api-key").and_then(|v| v.to_str().ok()) {
+        return Some(v.trim().to_string());
+    }
+    let path = req.path();
+    let query_allowed = req.method() == actix_web::http::Method::GET
+        && (path.ends_with("/ws") || path.ends_with("/stream") || path.ends_with("/download"));
+    if query_allowed {
+        return web::Query::<std::collections::HashMap<String, String>>::from_query(
+            req.query_string(),
+        )
+        .ok()
+        .and_then(|q| q.get("access_token").cloned());
+    }
+    None
+}
+
+impl FromRequest for Principal {
+    type Error = actix_web::Error;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            if let Some(p) = req.extensions().get::<Principal>() {
+                return Ok(p.clone());
+            }
+            let state = req
+                .app_data::<web::Data<AppState>>()
+                .cloned()
+                .ok_or_else(|| AppError::internal("application state missing"))?;
+            let cred = credential(&req)
+                .ok_or_else(|| AppError::unauthorized("missing credentials"))?;
+            let meta = RequestMeta::from_request(&req);
+            let (principal, rate) = services::auth::authenticate(&state, &cred, &meta).await?;
+            if let Some(rate) = rate {
+                req.extensions_mut().insert(rate);
+            }
+            req.extensions_mut().insert(principal.clone());
+            Ok(principal)
+        })
+    }
+}
+
+/// A principal that holds permission `R`. A principal without it gets 403 and an audit entry.
+pub struct Authorized<R: Requirement> {
+    pub principal: Principal,
+    pub meta: RequestMeta,
+    _requirement: PhantomData<R>,
+}
+
+impl<R: Requirement> std::ops::Deref for Authorized<R> {
+    type Target = Principal;
+    fn deref(&self) -> &Principal {
+        &self.principal
+    }
+}
+
+impl<R: Requirement + 'static> FromRequest for Authorized<R> {
+    type Error = actix_web::Error;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let principal = Principal::from_request(req, payload);
+        let req = req.clone();
+        Box::pin(async move {
+            let principal = principal.await?;
+            let meta = RequestMeta::from_request(&req);
+            if !principal.has(R::PERMISSION) {
+                if let Some(state) = req.app_data::<web::Data<AppState>>() {
+                    let route = req.match_pattern().unwrap_or_else(|| req.path().to_string());
+                    services::audit::denied(state, &principal, &meta, R::PERMISSION, req.method().as_str(), &route);
+                }
+                return Err(AppError::forbidden(format!(
+                    "missing permission {}",
+                    R::PERMISSION.as_str()
+                ))
+                .into());
+            }
+            Ok(Authorized { principal, meta, _requirement: PhantomData })
+        })
+    }
+}

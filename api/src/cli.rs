@@ -1,0 +1,97 @@
+//! Command-line interface: `argus serve | migrate | user create …`.
+
+use clap::{Parser, Subcommand};
+
+use crate::{
+    auth::{random_secret, RequestMeta, Role},
+    config::Settings,
+    db,
+    services::{self, audit::Actor, users::NewUser},
+    startup::{self, Application},
+    state::AppState,
+};
+
+#[derive(Parser, Debug)]
+#[command(name = "argus", version, about = "Argus camera streaming platform: control plane")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the API server (applies migrations first).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserAction {
+    /// Create a user.
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long, env = "ARGUS_NEW_USER_PASSWORD")]
+        password: String,
+        #[arg(long, value_parser = parse_role, default_value = "viewer")]
+        role: Role,
+        #[arg(long)]
+        email: Option<String>,
+    },
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    Role::parse(s).ok_or_else(|| format!("{s:?} is not one of admin, operator, viewer, api"))
+}
+
+pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve => serve(settings).await,
+        Command::Migrate => {
+            let db = db::Db::connect(&settings.database_url, 1).map_err(|e| anyhow::anyhow!("DATABASE_URL: {}", e.message))?;
+            let applied = db.migrate().await.map_err(|e| anyhow::anyhow!(e.message))?;
+            println!("applied {} migration(s){}", applied.len(), if applied.is_empty() { String::new() } else { format!(": {}", applied.join(", ")) });
+            Ok(())
+        }
+        Command::User { action: UserAction::Create { username, password, role, email } } => {
+            let state = startup::build_state(settings).await?;
+            let user = services::users::create(&state, NewUser { username, password, email, role }, &Actor::system(), &RequestMeta::default())
+                .await
+                .map_err(|e| anyhow::anyhow!("{}{}", e.message, e.details.map(|d| format!(": {d}")).unwrap_or_default()))?;
+            println!("created {} ({}) with id {}", user.username, user.role.as_str(), user.id);
+            Ok(())
+        }
+    }
+}
+
+/// On an empty database: create `admin` with `ARGUS_ADMIN_PASSWORD` or a random password, and
+/// return the password so it can be shown once.
+pub async fn bootstrap_admin(state: &AppState) -> anyhow::Result<Option<(String, String)>> {
+    let count = state.db.run(db::users::count).await.map_err(|e| anyhow::anyhow!(e.message))?;
+    if count > 0 {
+        return Ok(None);
+    }
+    let password = std::env::var("ARGUS_ADMIN_PASSWORD").ok().filter(|p| !p.is_empty()).unwrap_or_else(|| format!("{}7", random_secret(12)));
+    let input = NewUser { username: "admin".into(), password: password.clone(), email: None, role: Role::Admin };
+    services::users::create(state, input, &Actor::system(), &RequestMeta::default())
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot create the first admin: {}{}", e.message, e.details.map(|d| format!(" {d}")).unwrap_or_default()))?;
+    Ok(Some(("admin".into(), password)))
+}
+
+async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let app = Application::build(settings).await?;
+    let url = format!("http://{}:{}", app.state().settings.bind.ip(), app.port());
+    if let Some((user, password)) = bootstrap_admin(app.state()).await? {
+        println!("first start: created administrator\n  username: {user}\n  password: {password}\n(change it after logging in)");
+    }
+    println!("Argus API listening on {url}  (docs: {url}/api/docs/)");
+    app.run_until_stopped().await?;
+    Ok(())
+}

@@ -1,0 +1,100 @@
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::{schema::audit_logs, DbConn, MultiBackend, PageRequest};
+use crate::error::AppResult;
+
+#[derive(Queryable, Selectable, Insertable, Clone, Debug)]
+#[diesel(table_name = audit_logs)]
+pub struct AuditRow {
+    pub id: String,
+    pub actor_type: String,
+    pub actor_id: Option<String>,
+    pub actor_name: Option<String>,
+    pub action: String,
+    pub entity_type: Option<String>,
+    pub entity_id: Option<String>,
+    pub before_state: Option<String>,
+    pub after_state: Option<String>,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Default, Debug, Clone)]
+pub struct AuditFilter {
+    pub actor_id: Option<String>,
+    pub action: Option<String>,
+    pub entity_type: Option<String>,
+    pub entity_id: Option<String>,
+    pub ip: Option<String>,
+    pub from: Option<NaiveDateTime>,
+    pub to: Option<NaiveDateTime>,
+}
+
+pub fn insert(conn: &mut DbConn, row: &AuditRow) -> AppResult<()> {
+    diesel::insert_into(audit_logs::table).values(row).execute(conn)?;
+    Ok(())
+}
+
+fn filtered(f: &AuditFilter) -> audit_logs::BoxedQuery<'static, MultiBackend> {
+    let mut q = audit_logs::table.into_boxed();
+    if let Some(v) = &f.actor_id {
+        q = q.filter(audit_logs::actor_id.eq(v.clone()));
+    }
+    if let Some(v) = &f.action {
+        q = q.filter(audit_logs::action.eq(v.clone()));
+    }
+    if let Some(v) = &f.entity_type {
+        q = q.filter(audit_logs::entity_type.eq(v.clone()));
+    }
+    if let Some(v) = &f.entity_id {
+        q = q.filter(audit_logs::entity_id.eq(v.clone()));
+    }
+    if let Some(v) = &f.ip {
+        q = q.filter(audit_logs::ip.eq(v.clone()));
+    }
+    if let Some(v) = f.from {
+        q = q.filter(audit_logs::created_at.ge(v));
+    }
+    if let Some(v) = f.to {
+        q = q.filter(audit_logs::created_at.le(v));
+    }
+    q
+}
+
+pub fn list(
+    conn: &mut DbConn,
+    filter: &AuditFilter,
+    page: PageRequest,
+) -> AppResult<(Vec<AuditRow>, i64)> {
+    let total = filtered(filter).count().get_result(conn)?;
+    let rows = filtered(filter)
+        .order((audit_logs::created_at.desc(), audit_logs::id.desc()))
+        .limit(page.limit)
+        .offset(page.offset())
+        .select(AuditRow::as_select())
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+/// Keyset page for exports: rows strictly older than `before` (created_at, id), newest first.
+pub fn export_chunk(
+    conn: &mut DbConn,
+    filter: &AuditFilter,
+    before: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> AppResult<Vec<AuditRow>> {
+    let mut q = filtered(filter);
+    if let Some((at, id)) = before {
+        q = q.filter(
+            audit_logs::created_at
+                .lt(at)
+                .or(audit_logs::created_at.eq(at).and(audit_logs::id.lt(id))),
+        );
+    }
+    Ok(q.order((audit_logs::created_at.desc(), audit_logs::id.desc()))
+        .limit(limit)
+        .select(AuditRow::as_select())
+        .load(conn)?)
+}

@@ -1,0 +1,210 @@
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::{contains_pattern, schema::cameras, DbConn, MultiBackend, PageRequest};
+use crate::error::AppResult;
+
+#[derive(Queryable, Selectable, Insertable, Clone, Debug, PartialEq)]
+#[diesel(table_name = cameras)]
+pub struct CameraRow {
+    pub id: String,
+    pub name: String,
+    pub company: Option<String>,
+    pub model: Option<String>,
+    pub serial_number: String,
+    pub location: Option<String>,
+    pub place: Option<String>,
+    pub stream_key: String,
+    pub recording_enabled: bool,
+    pub transcode_profile: String,
+    pub is_active: bool,
+    pub stream_status: String,
+    pub last_seen_at: Option<NaiveDateTime>,
+    pub created_via: String,
+    pub created_by: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub deleted_at: Option<NaiveDateTime>,
+}
+
+/// Fields an edit may change; `None` leaves a column alone, `Some(None)` clears a nullable one.
+#[derive(AsChangeset, Default, Debug, Clone)]
+#[diesel(table_name = cameras)]
+pub struct CameraChanges {
+    pub name: Option<String>,
+    pub company: Option<Option<String>>,
+    pub model: Option<Option<String>>,
+    pub location: Option<Option<String>>,
+    pub place: Option<Option<String>>,
+    pub stream_key: Option<String>,
+    pub recording_enabled: Option<bool>,
+    pub transcode_profile: Option<String>,
+    pub is_active: Option<bool>,
+    pub stream_status: Option<String>,
+    pub last_seen_at: Option<Option<NaiveDateTime>>,
+    pub updated_at: Option<NaiveDateTime>,
+    pub deleted_at: Option<Option<NaiveDateTime>>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CameraSort {
+    Name,
+    CreatedAt,
+    SerialNumber,
+    LastSeenAt,
+}
+
+#[derive(Default, Debug, Clone)]
+pub struct CameraFilter {
+    pub q: Option<String>,
+    pub is_active: Option<bool>,
+    pub stream_status: Option<String>,
+    pub company: Option<String>,
+    pub place: Option<String>,
+    /// `None` = every camera; `Some(ids)` = only these (an API token's scope).
+    pub only_ids: Option<Vec<String>>,
+    pub sort: Option<(CameraSort, bool)>,
+}
+
+pub fn insert(conn: &mut DbConn, row: &CameraRow) -> AppResult<()> {
+    diesel::insert_into(cameras::table).values(row).execute(conn)?;
+    Ok(())
+}
+
+/// A camera that is not soft-deleted.
+pub fn find(conn: &mut DbConn, id: &str) -> AppResult<Option<CameraRow>> {
+    Ok(cameras::table
+        .find(id)
+        .filter(cameras::deleted_at.is_null())
+        .select(CameraRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn find_by_stream_key(conn: &mut DbConn, key: &str) -> AppResult<Option<CameraRow>> {
+    Ok(cameras::table
+        .filter(cameras::stream_key.eq(key))
+        .filter(cameras::deleted_at.is_null())
+        .select(CameraRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Including soft-deleted cameras: serial numbers stay unique forever.
+pub fn find_by_serial_any(conn: &mut DbConn, serial: &str) -> AppResult<Option<CameraRow>> {
+    Ok(cameras::table
+        .filter(cameras::serial_number.eq(serial))
+        .select(CameraRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn update(conn: &mut DbConn, id: &str, changes: &CameraChanges) -> AppResult<usize> {
+    Ok(diesel::update(cameras::table.find(id).filter(cameras::deleted_at.is_null()))
+        .set(changes)
+        .execute(conn)?)
+}
+
+fn filtered(filter: &CameraFilter) -> cameras::BoxedQuery<'static, MultiBackend> {
+    let mut q = cameras::table.filter(cameras::deleted_at.is_null()).into_boxed();
+    if let Some(text) = filter.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        let p = contains_pattern(text);
+        q = q.filter(
+            cameras::name
+                .like(p.clone())
+                .or(cameras::serial_number.like(p.clone()))
+                .or(cameras::company.like(p.clone()))
+                .or(cameras::model.like(p.clone()))
+                .or(cameras::location.like(p.clone()))
+                .or(cameras::place.like(p)),
+        );
+    }
+    if let Some(active) = filter.is_active {
+        q = q.filter(cameras::is_active.eq(active));
+    }
+    if let Some(status) = &filter.stream_status {
+        q = q.filter(cameras::stream_status.eq(status.clone()));
+    }
+    if let Some(company) = &filter.company {
+        q = q.filter(cameras::company.eq(company.clone()));
+    }
+    if let Some(place) = &filter.place {
+        q = q.filter(cameras::place.eq(place.clone()));
+    }
+    if let Some(ids) = &filter.only_ids {
+        q = q.filter(cameras::id.eq_any(ids.clone()));
+    }
+    q
+}
+
+pub fn list(
+    conn: &mut DbConn,
+    filter: &CameraFilter,
+    page: PageRequest,
+) -> AppResult<(Vec<CameraRow>, i64)> {
+    let total: i64 = filtered(filter).count().get_result(conn)?;
+    let q = filtered(filter);
+    // The id tie-breaker keeps paging stable when the sort column has duplicates.
+    let q = match filter.sort.unwrap_or((CameraSort::CreatedAt, true)) {
+        (CameraSort::Name, false) => q.order((cameras::name.asc(), cameras::id.asc())),
+        (CameraSort::Name, true) => q.order((cameras::name.desc(), cameras::id.desc())),
+        (CameraSort::CreatedAt, false) => q.order((cameras::created_at.asc(), cameras::id.asc())),
+        (CameraSort::CreatedAt, true) => q.order((cameras::created_at.desc(), cameras::id.desc())),
+        (CameraSort::SerialNumber, false) => q.order(cameras::serial_number.asc()),
+        (CameraSort::SerialNumber, true) => q.order(cameras::serial_number.desc()),
+        (CameraSort::LastSeenAt, false) => {
+            q.order((cameras::last_seen_at.asc(), cameras::id.asc()))
+        }
+        (CameraSort::LastSeenAt, true) => {
+            q.order((cameras::last_seen_at.desc(), cameras::id.desc()))
+        }
+    };
+    let rows = q
+        .limit(page.limit)
+        .offset(page.offset())
+        .select(CameraRow::as_select())
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+/// Every non-deleted camera's id and status: what reconciliation compares with nginx.
+pub fn all_live_state(conn: &mut DbConn) -> AppResult<Vec<CameraRow>> {
+    Ok(cameras::table
+        .filter(cameras::deleted_at.is_null())
+        .select(CameraRow::as_select())
+        .load(conn)?)
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CameraCounts {
+    pub total: i64,
+    pub online: i64,
+    pub offline: i64,
+    pub error: i64,
+    pub api_created: i64,
+    pub recording_enabled: i64,
+}
+
+pub fn counts(conn: &mut DbConn, only_ids: Option<&[String]>) -> AppResult<CameraCounts> {
+    let base = || {
+        let mut q = cameras::table.filter(cameras::deleted_at.is_null()).into_boxed();
+        if let Some(ids) = only_ids {
+            q = q.filter(cameras::id.eq_any(ids.to_vec()));
+        }
+        q
+    };
+    let count_status = |c: &mut DbConn, status: &str| -> AppResult<i64> {
+        Ok(base().filter(cameras::stream_status.eq(status.to_string())).count().get_result(c)?)
+    };
+    let mut c = CameraCounts {
+        total: base().count().get_result(conn)?,
+        online: count_status(conn, "online")?,
+        error: count_status(conn, "error")?,
+        ..Default::default()
+    };
+    c.offline = c.total - c.online - c.error;
+    c.api_created = base().filter(cameras::created_via.eq("api")).count().get_result(conn)?;
+    c.recording_enabled =
+        base().filter(cameras::recording_enabled.eq(true)).count().get_result(conn)?;
+    Ok(c)
+}

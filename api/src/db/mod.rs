@@ -1,0 +1,239 @@
+//! The data layer. This module is the only place that knows there are two database backends:
+//! one `DbConn` (diesel `MultiConnection`) over SQLite or MySQL/MariaDB, picked from the URL scheme.
+
+pub mod api_tokens;
+pub mod audit;
+pub mod cameras;
+pub mod recordings;
+pub mod schema;
+pub mod sessions;
+pub mod users;
+
+use chrono::{NaiveDateTime, SubsecRound, Utc};
+use diesel::{connection::SimpleConnection, Connection, MysqlConnection, SqliteConnection};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use crate::error::{AppError, AppResult};
+
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    Sqlite(SqliteConnection),
+    Mysql(MysqlConnection),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Mysql,
+}
+
+impl Backend {
+    pub fn from_url(url: &str) -> AppResult<Backend> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("mysql://") {
+            Ok(Backend::Mysql)
+        } else {
+            Err(AppError::internal("DATABASE_URL must start with sqlite:// or mysql://"))
+        }
+    }
+}
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
+const MYSQL_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/mysql");
+
+/// r2d2 manager that picks the backend from the URL itself, so a MySQL connection failure shows
+/// MySQL's real error instead of MultiConnection's generic "invalid connection url".
+#[derive(Debug)]
+pub struct DbConnManager {
+    url: String,
+}
+
+/// `sqlite://./data/argus.db`, `sqlite:///abs/path.db` or `sqlite:relative.db` → filesystem path.
+pub fn sqlite_path(url: &str) -> &str {
+    url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url)
+}
+
+impl r2d2::ManageConnection for DbConnManager {
+    type Connection = DbConn;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<DbConn, Self::Error> {
+        use diesel::r2d2::Error as E;
+        match Backend::from_url(&self.url) {
+            Ok(Backend::Sqlite) => {
+                let mut conn =
+                    SqliteConnection::establish(sqlite_path(&self.url)).map_err(E::ConnectionError)?;
+                // WAL lets readers run beside the writer; busy_timeout makes concurrent writers
+                // wait instead of failing with "database is locked".
+                // busy_timeout first, so the pragmas after it wait for a lock instead of failing.
+                conn.batch_execute(
+                    "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+                )
+                .map_err(E::QueryError)?;
+                Ok(DbConn::Sqlite(conn))
+            }
+            Ok(Backend::Mysql) => {
+                let mut conn = MysqlConnection::establish(&self.url).map_err(E::ConnectionError)?;
+                conn.batch_execute("SET time_zone = '+00:00'").map_err(E::QueryError)?;
+                Ok(DbConn::Mysql(conn))
+            }
+            Err(e) => Err(E::ConnectionError(diesel::ConnectionError::InvalidConnectionUrl(
+                e.message,
+            ))),
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), Self::Error> {
+        conn.batch_execute("SELECT 1").map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConn) -> bool {
+        false
+    }
+}
+
+pub type Pool = r2d2::Pool<DbConnManager>;
+
+/// Cheap to clone; every query runs through [`Db::run`] on the blocking thread pool.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool,
+    backend: Backend,
+}
+
+impl Db {
+    /// Builds the pool and checks one connection, so a wrong URL fails at start-up.
+    pub fn connect(url: &str, max_size: u32) -> AppResult<Db> {
+        let backend = Backend::from_url(url)?;
+        if backend == Backend::Sqlite {
+            if let Some(parent) = std::path::Path::new(sqlite_path(url)).parent() {
+                if !parent.as_os_str().is_empty() {
+                    std::fs::create_dir_all(parent).map_err(|e| {
+                        AppError::internal(format!("cannot create {}: {e}", parent.display()))
+                    })?;
+                }
+            }
+        }
+        if backend == Backend::Sqlite {
+            // WAL (readers beside the writer) is a property of the file: set it once, from one
+            // connection, before the pool opens several at the same time.
+            let mut conn = SqliteConnection::establish(sqlite_path(url))
+                .map_err(|e| AppError::unavailable(format!("cannot open the database: {e}")))?;
+            conn.batch_execute("PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL;")?;
+        }
+        let pool = r2d2::Pool::builder()
+            .max_size(max_size)
+            .connection_timeout(std::time::Duration::from_secs(10))
+            .build(DbConnManager { url: url.to_string() })
+            .map_err(|e| AppError::unavailable(format!("cannot connect to the database: {e}")))?;
+        Ok(Db { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Runs blocking diesel code off the async workers.
+    pub async fn run<T, F>(&self, f: F) -> AppResult<T>
+    where
+        F: FnOnce(&mut DbConn) -> AppResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = pool.get()?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(|e| AppError::internal(format!("database task failed: {e}")))?
+    }
+
+    /// Like [`Db::run`] inside one transaction.
+    pub async fn transaction<T, F>(&self, f: F) -> AppResult<T>
+    where
+        F: FnOnce(&mut DbConn) -> AppResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.run(|conn| conn.transaction(|c| f(c))).await
+    }
+
+    pub async fn migrate(&self) -> AppResult<Vec<String>> {
+        self.run(run_migrations).await
+    }
+
+    pub async fn ping(&self) -> AppResult<()> {
+        self.run(|conn| conn.batch_execute("SELECT 1").map_err(AppError::from)).await
+    }
+}
+
+fn run_migrations(conn: &mut DbConn) -> AppResult<Vec<String>> {
+    let applied = match conn {
+        DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS),
+        DbConn::Mysql(c) => c.run_pending_migrations(MYSQL_MIGRATIONS),
+    }
+    .map_err(|e| AppError::internal(format!("migration failed: {e}")))?;
+    Ok(applied.iter().map(|v| v.to_string()).collect())
+}
+
+/// Current UTC time at microsecond precision: what both backends store losslessly.
+pub fn now() -> NaiveDateTime {
+    Utc::now().naive_utc().trunc_subsecs(6)
+}
+
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// `LIKE` pattern matching `text` anywhere, with the wildcards in `text` escaped.
+pub fn contains_pattern(text: &str) -> String {
+    let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+/// Paging request clamped to sane bounds.
+#[derive(Clone, Copy, Debug)]
+pub struct PageRequest {
+    pub page: i64,
+    pub limit: i64,
+}
+
+impl PageRequest {
+    pub const MAX_LIMIT: i64 = 100;
+
+    pub fn new(page: Option<i64>, limit: Option<i64>) -> Self {
+        PageRequest {
+            page: page.unwrap_or(1).max(1),
+            limit: limit.unwrap_or(25).clamp(1, Self::MAX_LIMIT),
+        }
+    }
+    pub fn offset(&self) -> i64 {
+        (self.page - 1) * self.limit
+    }
+}
+
+/// A page of rows plus the total count of the filtered set.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub page: i64,
+    pub limit: i64,
+    pub total_pages: i64,
+}
+
+impl<T> Page<T> {
+    pub fn new(items: Vec<T>, total: i64, req: PageRequest) -> Self {
+        let total_pages = if total == 0 { 0 } else { (total + req.limit - 1) / req.limit };
+        Page { items, total, page: req.page, limit: req.limit, total_pages }
+    }
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            total: self.total,
+            page: self.page,
+            limit: self.limit,
+            total_pages: self.total_pages,
+        }
+    }
+}

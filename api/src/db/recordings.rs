@@ -1,0 +1,103 @@
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::{schema::recordings, DbConn, MultiBackend, PageRequest};
+use crate::error::AppResult;
+
+#[derive(Queryable, Selectable, Insertable, Clone, Debug)]
+#[diesel(table_name = recordings)]
+pub struct RecordingRow {
+    pub id: String,
+    pub camera_id: String,
+    pub started_at: NaiveDateTime,
+    pub ended_at: NaiveDateTime,
+    pub duration_ms: i64,
+    pub size_bytes: i64,
+    pub file_path: String,
+    pub source_path: String,
+    pub tier: String,
+    pub checksum_sha256: String,
+    pub video_codec: Option<String>,
+    pub audio_codec: Option<String>,
+    pub width: Option<i32>,
+    pub height: Option<i32>,
+    pub bitrate_kbps: Option<i32>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Default, Debug, Clone)]
+pub struct RecordingFilter {
+    pub camera_id: Option<String>,
+    pub from: Option<NaiveDateTime>,
+    pub to: Option<NaiveDateTime>,
+    pub min_duration_ms: Option<i64>,
+    pub max_duration_ms: Option<i64>,
+    pub only_camera_ids: Option<Vec<String>>,
+}
+
+pub fn insert(conn: &mut DbConn, row: &RecordingRow) -> AppResult<()> {
+    diesel::insert_into(recordings::table).values(row).execute(conn)?;
+    Ok(())
+}
+
+pub fn find(conn: &mut DbConn, id: &str) -> AppResult<Option<RecordingRow>> {
+    Ok(recordings::table.find(id).select(RecordingRow::as_select()).first(conn).optional()?)
+}
+
+pub fn find_by_source(conn: &mut DbConn, source: &str) -> AppResult<Option<RecordingRow>> {
+    Ok(recordings::table
+        .filter(recordings::source_path.eq(source))
+        .select(RecordingRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn delete(conn: &mut DbConn, id: &str) -> AppResult<usize> {
+    Ok(diesel::delete(recordings::table.find(id)).execute(conn)?)
+}
+
+fn filtered(f: &RecordingFilter) -> recordings::BoxedQuery<'static, MultiBackend> {
+    let mut q = recordings::table.into_boxed();
+    if let Some(v) = &f.camera_id {
+        q = q.filter(recordings::camera_id.eq(v.clone()));
+    }
+    if let Some(v) = f.from {
+        q = q.filter(recordings::ended_at.ge(v));
+    }
+    if let Some(v) = f.to {
+        q = q.filter(recordings::started_at.le(v));
+    }
+    if let Some(v) = f.min_duration_ms {
+        q = q.filter(recordings::duration_ms.ge(v));
+    }
+    if let Some(v) = f.max_duration_ms {
+        q = q.filter(recordings::duration_ms.le(v));
+    }
+    if let Some(ids) = &f.only_camera_ids {
+        q = q.filter(recordings::camera_id.eq_any(ids.clone()));
+    }
+    q
+}
+
+pub fn list(
+    conn: &mut DbConn,
+    filter: &RecordingFilter,
+    page: PageRequest,
+) -> AppResult<(Vec<RecordingRow>, i64)> {
+    let total = filtered(filter).count().get_result(conn)?;
+    let rows = filtered(filter)
+        .order((recordings::started_at.desc(), recordings::id.desc()))
+        .limit(page.limit)
+        .offset(page.offset())
+        .select(RecordingRow::as_select())
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+/// Bytes of footage on disk. `SUM` types differ per backend (MySQL: DECIMAL), hence the cast.
+pub fn total_size(conn: &mut DbConn) -> AppResult<i64> {
+    use diesel::{dsl::sql, sql_types::BigInt};
+    Ok(recordings::table
+        .select(sql::<BigInt>("CAST(COALESCE(SUM(size_bytes), 0) AS SIGNED)"))
+        .first(conn)?)
+}

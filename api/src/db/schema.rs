@@ -1,0 +1,130 @@
+//! Table definitions shared by both backends: only portable SQL types (Text, Bool, Integer,
+//! BigInt, Timestamp) so one query compiles for SQLite and MySQL alike.
+
+diesel::table! {
+    users (id) {
+        id -> Text,
+        username -> Text,
+        email -> Nullable<Text>,
+        password_hash -> Text,
+        role -> Text,
+        is_active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        last_login_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> Text,
+        user_id -> Text,
+        refresh_hash -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+        revoked_reason -> Nullable<Text>,
+        ip -> Nullable<Text>,
+        user_agent -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    cameras (id) {
+        id -> Text,
+        name -> Text,
+        company -> Nullable<Text>,
+        model -> Nullable<Text>,
+        serial_number -> Text,
+        location -> Nullable<Text>,
+        place -> Nullable<Text>,
+        stream_key -> Text,
+        recording_enabled -> Bool,
+        transcode_profile -> Text,
+        is_active -> Bool,
+        stream_status -> Text,
+        last_seen_at -> Nullable<Timestamp>,
+        created_via -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> Text,
+        remark -> Text,
+        prefix -> Text,
+        secret_hash -> Text,
+        permissions -> Text,
+        all_cameras -> Bool,
+        ip_allowlist -> Text,
+        rate_limit_per_hour -> Integer,
+        expires_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+        last_used_at -> Nullable<Timestamp>,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_token_cameras (token_id, camera_id) {
+        token_id -> Text,
+        camera_id -> Text,
+    }
+}
+
+diesel::table! {
+    audit_logs (id) {
+        id -> Text,
+        actor_type -> Text,
+        actor_id -> Nullable<Text>,
+        actor_name -> Nullable<Text>,
+        action -> Text,
+        entity_type -> Nullable<Text>,
+        entity_id -> Nullable<Text>,
+        before_state -> Nullable<Text>,
+        after_state -> Nullable<Text>,
+        ip -> Nullable<Text>,
+        user_agent -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    recordings (id) {
+        id -> Text,
+        camera_id -> Text,
+        started_at -> Timestamp,
+        ended_at -> Timestamp,
+        duration_ms -> BigInt,
+        size_bytes -> BigInt,
+        file_path -> Text,
+        source_path -> Text,
+        tier -> Text,
+        checksum_sha256 -> Text,
+        video_codec -> Nullable<Text>,
+        audio_codec -> Nullable<Text>,
+        width -> Nullable<Integer>,
+        height -> Nullable<Integer>,
+        bitrate_kbps -> Nullable<Integer>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(api_token_cameras -> api_tokens (token_id));
+diesel::joinable!(api_token_cameras -> cameras (camera_id));
+diesel::joinable!(recordings -> cameras (camera_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    sessions,
+    cameras,
+    api_tokens,
+    api_token_cameras,
+    audit_logs,
+    recordings,
+);

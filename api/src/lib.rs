@@ -1,0 +1,16 @@
+//! Argus: the control plane of a camera streaming platform built on nginx-rtmp and FFmpeg.
+
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod infra;
+pub mod metrics;
+pub mod openapi;
+pub mod realtime;
+pub mod routes;
+pub mod services;
+pub mod startup;
+pub mod state;
+pub mod telemetry;

@@ -1,0 +1,34 @@
+//! HTTP layer: extract, authorize, call a service, map to a response. No rules live here.
+
+pub mod api_tokens;
+pub mod audit;
+pub mod auth;
+pub mod cameras;
+pub mod dashboard;
+pub mod health;
+pub mod users;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// Every `/api/v1` route. Handlers are registered with `.service()` so utoipa sees them.
+pub fn configure(cfg: &mut ServiceConfig) {
+    auth::configure(cfg);
+    users::configure(cfg);
+    cameras::configure(cfg);
+    api_tokens::configure(cfg);
+    audit::configure(cfg);
+    dashboard::configure(cfg);
+}
+
+/// `?page=&limit=` on every list.
+#[derive(serde::Deserialize, Debug, Default, utoipa::IntoParams)]
+pub struct Paging {
+    pub page: Option<i64>,
+    pub limit: Option<i64>,
+}
+
+impl Paging {
+    pub fn request(&self) -> crate::db::PageRequest {
+        crate::db::PageRequest::new(self.page, self.limit)
+    }
+}

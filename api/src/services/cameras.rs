@@ -1,0 +1,413 @@
+//! Camera registry: CRUD, activation, key rotation and stream status, with the list cache and
+//! live events kept in step with every write.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use validator::Validate;
+
+use super::audit::{self, Actor, Change};
+use crate::{
+    auth::{random_secret, Permission, Principal, RequestMeta},
+    db::{self, cameras::{CameraChanges, CameraFilter, CameraRow}, Page, PageRequest},
+    error::{AppError, AppResult},
+    realtime::hub::Event,
+    state::AppState,
+};
+
+/// Cache namespace of every camera-derived answer (lists and stats).
+pub const CACHE_NS: &str = "cameras";
+
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum StreamStatus {
+    Offline,
+    Online,
+    Error,
+}
+
+impl StreamStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StreamStatus::Offline => "offline",
+            StreamStatus::Online => "online",
+            StreamStatus::Error => "error",
+        }
+    }
+    pub fn parse(s: &str) -> Option<StreamStatus> {
+        [StreamStatus::Offline, StreamStatus::Online, StreamStatus::Error].into_iter().find(|v| v.as_str() == s)
+    }
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, utoipa::ToSchema)]
+pub struct CameraView {
+    pub id: String,
+    pub name: String,
+    pub company: Option<String>,
+    pub model: Option<String>,
+    pub serial_number: String,
+    pub location: Option<String>,
+    pub place: Option<String>,
+    pub recording_enabled: bool,
+    pub transcode_profile: String,
+    pub is_active: bool,
+    pub stream_status: StreamStatus,
+    pub last_seen_at: Option<DateTime<Utc>>,
+    #[schema(example = "dashboard")]
+    pub created_via: String,
+    pub created_by: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Only for principals with `camera.key.read`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stream_key: Option<String>,
+    /// `ARGUS_PUBLIC_RTMP_URL/{stream_key}`; only with `camera.key.read`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rtmp_url: Option<String>,
+}
+
+impl CameraView {
+    pub fn new(row: CameraRow, public_rtmp_url: &str, with_key: bool) -> CameraView {
+        let (stream_key, rtmp_url) = if with_key {
+            (Some(row.stream_key.clone()), Some(format!("{public_rtmp_url}/{}", row.stream_key)))
+        } else {
+            (None, None)
+        };
+        CameraView {
+            id: row.id,
+            name: row.name,
+            company: row.company,
+            model: row.model,
+            serial_number: row.serial_number,
+            location: row.location,
+            place: row.place,
+            recording_enabled: row.recording_enabled,
+            transcode_profile: row.transcode_profile,
+            is_active: row.is_active,
+            stream_status: StreamStatus::parse(&row.stream_status).unwrap_or(StreamStatus::Error),
+            last_seen_at: row.last_seen_at.map(|t| t.and_utc()),
+            created_via: row.created_via,
+            created_by: row.created_by,
+            created_at: row.created_at.and_utc(),
+            updated_at: row.updated_at.and_utc(),
+            stream_key,
+            rtmp_url,
+        }
+    }
+}
+
+fn view_for(state: &AppState, principal: &Principal, row: CameraRow) -> CameraView {
+    CameraView::new(row, &state.settings.public_rtmp_url, principal.has(Permission::CameraKeyRead))
+}
+
+fn valid_profile(name: &str) -> Result<(), validator::ValidationError> {
+    let ok = !name.is_empty() && name.len() <= 64 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    ok.then_some(()).ok_or_else(|| validator::ValidationError::new("profile").with_message("unknown transcode profile".into()))
+}
+
+#[derive(Deserialize, Validate, Debug, Clone, utoipa::ToSchema)]
+pub struct NewCamera {
+    #[validate(length(min = 1, max = 200))]
+    #[schema(example = "Gate 1")]
+    pub name: String,
+    #[validate(length(min = 1, max = 128))]
+    #[schema(example = "HK-2024-000123")]
+    pub serial_number: String,
+    #[validate(length(max = 200))]
+    pub company: Option<String>,
+    #[validate(length(max = 200))]
+    pub model: Option<String>,
+    #[validate(length(max = 500))]
+    pub location: Option<String>,
+    #[validate(length(max = 200))]
+    pub place: Option<String>,
+    pub recording_enabled: Option<bool>,
+    #[validate(custom(function = "valid_profile"))]
+    pub transcode_profile: Option<String>,
+}
+
+/// PATCH body: every field optional; `null` clears an optional text field. The serial number is
+/// immutable and rejected here.
+#[derive(Deserialize, Validate, Debug, Default, Clone, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CameraUpdate {
+    #[validate(length(min = 1, max = 200))]
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "super::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub company: Option<Option<String>>,
+    #[serde(default, deserialize_with = "super::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub model: Option<Option<String>>,
+    #[serde(default, deserialize_with = "super::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub location: Option<Option<String>>,
+    #[serde(default, deserialize_with = "super::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub place: Option<Option<String>>,
+    pub recording_enabled: Option<bool>,
+    #[validate(custom(function = "valid_profile"))]
+    pub transcode_profile: Option<String>,
+    pub is_active: Option<bool>,
+}
+
+fn check_lengths(update: &CameraUpdate) -> AppResult<()> {
+    let limits = [("company", &update.company, 200), ("model", &update.model, 200), ("location", &update.location, 500), ("place", &update.place, 200)];
+    for (field, value, max) in limits {
+        if let Some(Some(v)) = value {
+            if v.chars().count() > max {
+                return Err(AppError::field(field, "length", &format!("must be at most {max} characters")));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn blank_to_none(v: Option<String>) -> Option<String> {
+    v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+pub fn new_stream_key() -> String {
+    // 24 random bytes = 192 bits, URL-safe so it survives RTMP URLs and nginx hook forms.
+    random_secret(24)
+}
+
+/// Invalidates cached lists/stats and tells WebSocket clients.
+async fn changed(state: &AppState, event: Event) {
+    state.cache.bump(CACHE_NS).await;
+    state.hub.publish(event).await;
+}
+
+fn event_view(state: &AppState, row: &CameraRow) -> serde_json::Value {
+    serde_json::json!({ "camera": CameraView::new(row.clone(), &state.settings.public_rtmp_url, false) })
+}
+
+pub async fn create(state: &AppState, principal: &Principal, input: NewCamera, meta: &RequestMeta) -> AppResult<CameraView> {
+    input.validate()?;
+    let now = db::now();
+    let row = CameraRow {
+        id: db::new_id(),
+        name: input.name.trim().to_string(),
+        company: blank_to_none(input.company),
+        model: blank_to_none(input.model),
+        serial_number: input.serial_number.trim().to_string(),
+        location: blank_to_none(input.location),
+        place: blank_to_none(input.place),
+        stream_key: new_stream_key(),
+        recording_enabled: input.recording_enabled.unwrap_or(true),
+        transcode_profile: input.transcode_profile.unwrap_or_else(|| "default".into()),
+        is_active: true,
+        stream_status: StreamStatus::Offline.as_str().into(),
+        last_seen_at: None,
+        created_via: if matches!(principal, Principal::Token(_)) { "api" } else { "dashboard" }.into(),
+        created_by: Some(principal.actor_id().to_string()),
+        created_at: now,
+        updated_at: now,
+        deleted_at: None,
+    };
+    let inserted = row.clone();
+    state
+        .db
+        .transaction(move |c| {
+            if let Some(existing) = db::cameras::find_by_serial_any(c, &inserted.serial_number)? {
+                let msg = if existing.deleted_at.is_some() {
+                    "a deleted camera already used this serial number"
+                } else {
+                    "a camera with this serial number already exists"
+                };
+                return Err(AppError::conflict(msg).with_details(serde_json::json!({ "field": "serial_number", "camera_id": existing.id })));
+            }
+            db::cameras::insert(c, &inserted)
+        })
+        .await?;
+    let view = view_for(state, principal, row.clone());
+    let redacted = CameraView::new(row.clone(), &state.settings.public_rtmp_url, false);
+    audit::record(state, &principal.into(), meta, Change::new("camera.created").on("camera", &row.id).after(&redacted)).await?;
+    changed(state, Event::new("camera.created", Some(&row.id), event_view(state, &row))).await;
+    Ok(view)
+}
+
+/// A camera the principal may see, or 404 (a token outside its scope learns nothing).
+pub async fn find_visible(state: &AppState, principal: &Principal, id: &str) -> AppResult<CameraRow> {
+    if !principal.can_see_camera(id) {
+        return Err(AppError::not_found("camera not found"));
+    }
+    let id = id.to_string();
+    state.db.run(move |c| db::cameras::find(c, &id)).await?.ok_or_else(|| AppError::not_found("camera not found"))
+}
+
+pub async fn get(state: &AppState, principal: &Principal, id: &str) -> AppResult<CameraView> {
+    Ok(view_for(state, principal, find_visible(state, principal, id).await?))
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::IntoParams)]
+pub struct CameraQuery {
+    /// Free text over name, serial, company, model, location and place.
+    pub q: Option<String>,
+    pub is_active: Option<bool>,
+    pub stream_status: Option<StreamStatus>,
+    pub company: Option<String>,
+    pub place: Option<String>,
+    /// `name`, `created_at`, `serial_number`, `last_seen_at`; prefix `-` for descending.
+    pub sort: Option<String>,
+    pub page: Option<i64>,
+    pub limit: Option<i64>,
+}
+
+fn parse_sort(s: Option<&str>) -> AppResult<Option<(db::cameras::CameraSort, bool)>> {
+    use db::cameras::CameraSort::*;
+    let Some(s) = s.filter(|s| !s.is_empty()) else { return Ok(None) };
+    let (desc, key) = s.strip_prefix('-').map(|k| (true, k)).unwrap_or((false, s));
+    let col = match key {
+        "name" => Name,
+        "created_at" => CreatedAt,
+        "serial_number" => SerialNumber,
+        "last_seen_at" => LastSeenAt,
+        _ => return Err(AppError::field("sort", "unknown", "sort by name, created_at, serial_number or last_seen_at, with - for descending")),
+    };
+    Ok(Some((col, desc)))
+}
+
+/// The camera list as JSON, served from the cache while no camera changed.
+pub async fn list_json(state: &AppState, principal: &Principal, query: CameraQuery) -> AppResult<String> {
+    let sort = parse_sort(query.sort.as_deref())?;
+    let page = PageRequest::new(query.page, query.limit);
+    let with_key = principal.has(Permission::CameraKeyRead);
+    let scope = principal.camera_scope().map(|ids| ids.to_vec());
+    let generation = state.cache.generation(CACHE_NS).await;
+    let key = format!(
+        "cameras:list:{generation}:{}:{with_key}:{}:{}:{}",
+        scope.as_ref().map(|ids| crate::auth::sha256_hex(&ids.join(","))).unwrap_or_else(|| "all".into()),
+        serde_json::to_string(&query).unwrap_or_default(),
+        page.page,
+        page.limit
+    );
+    if let Some(hit) = state.cache.get(&key).await {
+        return Ok(hit);
+    }
+    let filter = CameraFilter {
+        q: query.q,
+        is_active: query.is_active,
+        stream_status: query.stream_status.map(|s| s.as_str().to_string()),
+        company: query.company,
+        place: query.place,
+        only_ids: scope,
+        sort,
+    };
+    let (rows, total) = state.db.run(move |c| db::cameras::list(c, &filter, page)).await?;
+    let url = state.settings.public_rtmp_url.clone();
+    let body = Page::new(rows, total, page).map(|r| CameraView::new(r, &url, with_key));
+    let json = serde_json::to_string(&body).map_err(|e| AppError::internal(e.to_string()))?;
+    state.cache.set(&key, &json, Duration::from_secs(state.settings.camera_cache_ttl_secs)).await;
+    Ok(json)
+}
+
+/// Applies `changes` (plus `updated_at`), audits `action` and announces `camera.updated`.
+async fn apply(
+    state: &AppState,
+    principal: &Principal,
+    id: &str,
+    mut changes: CameraChanges,
+    action: &'static str,
+    meta: &RequestMeta,
+) -> AppResult<CameraView> {
+    let before = find_visible(state, principal, id).await?;
+    changes.updated_at = Some(db::now());
+    let cid = id.to_string();
+    let after = state
+        .db
+        .transaction(move |c| {
+            db::cameras::update(c, &cid, &changes)?;
+            db::cameras::find(c, &cid)?.ok_or_else(|| AppError::not_found("camera not found"))
+        })
+        .await?;
+    let url = &state.settings.public_rtmp_url;
+    let change = Change::new(action)
+        .on("camera", id)
+        .before(CameraView::new(before, url, false))
+        .after(CameraView::new(after.clone(), url, false));
+    audit::record(state, &principal.into(), meta, change).await?;
+    changed(state, Event::new("camera.updated", Some(id), event_view(state, &after))).await;
+    Ok(view_for(state, principal, after))
+}
+
+pub async fn update(state: &AppState, principal: &Principal, id: &str, input: CameraUpdate, meta: &RequestMeta) -> AppResult<CameraView> {
+    input.validate()?;
+    check_lengths(&input)?;
+    let trim = |v: Option<Option<String>>| v.map(blank_to_none);
+    let changes = CameraChanges {
+        name: input.name.map(|n| n.trim().to_string()),
+        company: trim(input.company),
+        model: trim(input.model),
+        location: trim(input.location),
+        place: trim(input.place),
+        recording_enabled: input.recording_enabled,
+        transcode_profile: input.transcode_profile,
+        is_active: input.is_active,
+        ..Default::default()
+    };
+    apply(state, principal, id, changes, "camera.updated", meta).await
+}
+
+pub async fn set_active(state: &AppState, principal: &Principal, id: &str, active: bool, meta: &RequestMeta) -> AppResult<CameraView> {
+    let action = if active { "camera.activated" } else { "camera.deactivated" };
+    apply(state, principal, id, CameraChanges { is_active: Some(active), ..Default::default() }, action, meta).await
+}
+
+/// A new key; the old one stops working at once (a live publisher is dropped at its next update).
+pub async fn rotate_key(state: &AppState, principal: &Principal, id: &str, meta: &RequestMeta) -> AppResult<CameraView> {
+    apply(state, principal, id, CameraChanges { stream_key: Some(new_stream_key()), ..Default::default() }, "camera.key_rotated", meta).await
+}
+
+pub async fn delete(state: &AppState, principal: &Principal, id: &str, meta: &RequestMeta) -> AppResult<()> {
+    let before = find_visible(state, principal, id).await?;
+    let cid = id.to_string();
+    let now = db::now();
+    state
+        .db
+        .run(move |c| db::cameras::update(c, &cid, &CameraChanges { deleted_at: Some(Some(now)), is_active: Some(false), updated_at: Some(now), ..Default::default() }))
+        .await?;
+    let change = Change::new("camera.deleted").on("camera", id).before(CameraView::new(before, &state.settings.public_rtmp_url, false));
+    audit::record(state, &principal.into(), meta, change).await?;
+    changed(state, Event::new("camera.deleted", Some(id), serde_json::json!({ "camera_id": id }))).await;
+    Ok(())
+}
+
+/// Records a stream status change (from a hook or reconciliation). Returns the updated row, or
+/// `None` when nothing changed. The caller audits with its own actor.
+pub async fn set_status(state: &AppState, id: &str, status: StreamStatus, seen: bool) -> AppResult<Option<CameraRow>> {
+    let cid = id.to_string();
+    let now = db::now();
+    let updated = state
+        .db
+        .transaction(move |c| {
+            let Some(row) = db::cameras::find(c, &cid)? else { return Ok(None) };
+            let status_changed = row.stream_status != status.as_str();
+            if !status_changed && !seen {
+                return Ok(None);
+            }
+            let changes = CameraChanges {
+                stream_status: Some(status.as_str().into()),
+                last_seen_at: seen.then_some(Some(now)),
+                ..Default::default()
+            };
+            db::cameras::update(c, &cid, &changes)?;
+            Ok(db::cameras::find(c, &cid)?.filter(|_| status_changed))
+        })
+        .await?;
+    if let Some(row) = &updated {
+        let data = serde_json::json!({
+            "camera_id": row.id,
+            "stream_status": status,
+            "last_seen_at": row.last_seen_at.map(|t| t.and_utc()),
+        });
+        changed(state, Event::new("camera.status", Some(&row.id), data)).await;
+    }
+    Ok(updated)
+}
+
+/// Audit helper for status changes made by nginx hooks or by the system.
+pub async fn audit_status(state: &AppState, actor: Actor, row: &CameraRow, action: &'static str, detail: serde_json::Value) -> AppResult<()> {
+    audit::record(state, &actor, &RequestMeta::default(), Change::new(action).on("camera", &row.id).after(detail)).await
+}

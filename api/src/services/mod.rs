@@ -1,0 +1,20 @@
+//! Business rules. Plain async functions over `AppState`; no actix types, so tests call them
+//! directly and handlers stay thin.
+
+pub mod audit;
+pub mod auth;
+pub mod cameras;
+pub mod stats;
+pub mod tokens;
+pub mod users;
+
+use serde::{Deserialize, Deserializer};
+
+/// For PATCH bodies: absent field → `None`, explicit `null` → `Some(None)`.
+pub fn double_option<'de, T, D>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    T: Deserialize<'de>,
+    D: Deserializer<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}

@@ -1,0 +1,163 @@
+//! Wires settings into state and state into an HTTP server.
+
+use std::{net::TcpListener, sync::Arc};
+
+use actix_web::{
+    body::MessageBody,
+    dev::{Server, ServiceRequest, ServiceResponse},
+    middleware::{from_fn, Next},
+    web, App, HttpMessage, HttpRequest, HttpResponse, HttpServer,
+};
+use tracing_actix_web::TracingLogger;
+use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::{
+    auth::jwt::{load_or_create_secret, JwtKeys},
+    config::Settings,
+    db::Db,
+    error::{self, AppError, RateInfo},
+    infra::{self, cache::Cache, lock::JobLock, rate_limit::RateLimiter},
+    metrics::{self, Metrics},
+    openapi::ApiDoc,
+    realtime::{bridge, hub::Hub},
+    routes::{self, health},
+    state::AppState,
+};
+
+/// Connects to the database (and Redis), applies migrations and assembles the shared state.
+pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
+    let db = Db::connect(&settings.database_url, settings.database_pool_size)
+        .map_err(|e| anyhow::anyhow!("DATABASE_URL: {}", e.message))?;
+    let applied = db.migrate().await.map_err(|e| anyhow::anyhow!(e.message))?;
+    if !applied.is_empty() {
+        tracing::info!(?applied, "applied migrations");
+    }
+    let redis = match &settings.redis_url {
+        Some(url) => {
+            let pool = infra::redis_pool(url).map_err(|e| anyhow::anyhow!(e.message))?;
+            infra::redis_ping(&pool).await.map_err(|e| anyhow::anyhow!("REDIS_URL: {}", e.message))?;
+            Some(pool)
+        }
+        None => None,
+    };
+    let prefix = settings.redis_prefix.clone();
+    let (cache, limiter, locks) = match &redis {
+        Some(pool) => (Cache::redis(pool.clone(), &prefix), RateLimiter::redis(pool.clone(), &prefix), JobLock::redis(pool.clone(), &prefix)),
+        None => (Cache::local(), RateLimiter::local(), JobLock::local()),
+    };
+    let hub = Hub::new(redis.clone().map(|p| (p, prefix.clone())));
+    if let Some(url) = &settings.redis_url {
+        bridge::spawn(url.clone(), hub.clone());
+    }
+    let secret = load_or_create_secret(settings.jwt_secret.as_deref(), &settings.data_dir).map_err(|e| anyhow::anyhow!(e.message))?;
+    let jwt = Arc::new(JwtKeys::new(secret.as_bytes(), settings.access_token_ttl_secs));
+    Ok(AppState {
+        settings: Arc::new(settings),
+        db,
+        redis,
+        cache,
+        limiter,
+        locks,
+        hub,
+        jwt,
+        metrics: Arc::new(Metrics::new()?),
+    })
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: AppState,
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+        let listener = TcpListener::bind(settings.bind).map_err(|e| anyhow::anyhow!("ARGUS_BIND {}: {e}", settings.bind))?;
+        let state = build_state(settings).await?;
+        Self::with_state(listener, state)
+    }
+
+    pub fn with_state(listener: TcpListener, state: AppState) -> anyhow::Result<Application> {
+        let port = listener.local_addr()?.port();
+        let server = serve(listener, state.clone())?;
+        Ok(Application { port, server, state })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Runs until SIGINT/SIGTERM, then drains in-flight requests (graceful shutdown).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Adds `X-RateLimit-*` to successful answers of rate-limited (API token) requests.
+async fn rate_headers(req: ServiceRequest, next: Next<impl MessageBody>) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let mut res = next.call(req).await?;
+    let rate = res.request().extensions().get::<RateInfo>().copied();
+    if let Some(rate) = rate {
+        let h = res.headers_mut();
+        for (name, value) in [("x-ratelimit-limit", rate.limit), ("x-ratelimit-remaining", rate.remaining), ("x-ratelimit-reset", rate.reset_secs)] {
+            if let (Ok(n), Ok(v)) = (actix_web::http::header::HeaderName::try_from(name), actix_web::http::header::HeaderValue::try_from(value.to_string())) {
+                h.insert(n, v);
+            }
+        }
+    }
+    Ok(res)
+}
+
+/// Unknown `/api` paths get the JSON error; anything else is the dashboard (SPA fallback).
+async fn fallback(req: HttpRequest, state: web::Data<AppState>) -> actix_web::Result<HttpResponse> {
+    let path = req.path();
+    if path.starts_with("/api/") || path == "/api" {
+        return Err(AppError::not_found(format!("no route {} {}", req.method(), path)).into());
+    }
+    match &state.settings.frontend_dir {
+        Some(dir) => {
+            let relative = path.trim_start_matches('/');
+            let candidate = dir.join(relative);
+            // Only plain files inside the dist folder; everything else is a client route.
+            let inside = !relative.split('/').any(|seg| seg == "..") && candidate.is_file();
+            let file = if inside { candidate } else { dir.join("index.html") };
+            Ok(actix_files::NamedFile::open_async(file).await.map_err(|_| AppError::not_found("dashboard not built"))?.into_response(&req))
+        }
+        None => Err(AppError::not_found("the dashboard is not installed (set ARGUS_FRONTEND_DIR)").into()),
+    }
+}
+
+fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
+    let data = web::Data::new(state);
+    let server = HttpServer::new(move || {
+        let (app, api) = App::new()
+            .into_utoipa_app()
+            .openapi(ApiDoc::openapi())
+            .app_data(data.clone())
+            .app_data(error::json_config())
+            .app_data(error::query_config())
+            .app_data(error::path_config())
+            .app_data(error::form_config())
+            .service(utoipa_actix_web::scope("/api/v1").configure(routes::configure))
+            .split_for_parts();
+        app.wrap(from_fn(rate_headers))
+            .wrap(from_fn(metrics::track))
+            .wrap(TracingLogger::default())
+            .route("/healthz", web::get().to(health::healthz))
+            .route("/readyz", web::get().to(health::readyz))
+            .route("/metrics", web::get().to(metrics::endpoint))
+            .service(web::redirect("/api/docs", "/api/docs/"))
+            .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", api))
+            .default_service(web::to(fallback))
+    })
+    .shutdown_timeout(10)
+    .listen(listener)?
+    .run();
+    Ok(server)
+}
