@@ -54,16 +54,28 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve => serve(settings).await,
         Command::Migrate => {
-            let db = db::Db::connect(&settings.database_url, 1).map_err(|e| anyhow::anyhow!("DATABASE_URL: {}", e.message))?;
+            let db = db::Db::connect(&settings.database_url, 1)
+                .map_err(|e| anyhow::anyhow!("DATABASE_URL: {}", e.message))?;
             let applied = db.migrate().await.map_err(|e| anyhow::anyhow!(e.message))?;
-            println!("applied {} migration(s){}", applied.len(), if applied.is_empty() { String::new() } else { format!(": {}", applied.join(", ")) });
+            println!(
+                "applied {} migration(s){}",
+                applied.len(),
+                if applied.is_empty() { String::new() } else { format!(": {}", applied.join(", ")) }
+            );
             Ok(())
         }
         Command::User { action: UserAction::Create { username, password, role, email } } => {
             let state = startup::build_state(settings).await?;
-            let user = services::users::create(&state, NewUser { username, password, email, role }, &Actor::system(), &RequestMeta::default())
-                .await
-                .map_err(|e| anyhow::anyhow!("{}{}", e.message, e.details.map(|d| format!(": {d}")).unwrap_or_default()))?;
+            let user = services::users::create(
+                &state,
+                NewUser { username, password, email, role },
+                &Actor::system(),
+                &RequestMeta::default(),
+            )
+            .await
+            .map_err(|e| {
+                anyhow::anyhow!("{}{}", e.message, e.details.map(|d| format!(": {d}")).unwrap_or_default())
+            })?;
             println!("created {} ({}) with id {}", user.username, user.role.as_str(), user.id);
             Ok(())
         }
@@ -77,11 +89,19 @@ pub async fn bootstrap_admin(state: &AppState) -> anyhow::Result<Option<(String,
     if count > 0 {
         return Ok(None);
     }
-    let password = std::env::var("ARGUS_ADMIN_PASSWORD").ok().filter(|p| !p.is_empty()).unwrap_or_else(|| format!("{}7", random_secret(12)));
-    let input = NewUser { username: "admin".into(), password: password.clone(), email: None, role: Role::Admin };
-    services::users::create(state, input, &Actor::system(), &RequestMeta::default())
-        .await
-        .map_err(|e| anyhow::anyhow!("cannot create the first admin: {}{}", e.message, e.details.map(|d| format!(" {d}")).unwrap_or_default()))?;
+    let password = std::env::var("ARGUS_ADMIN_PASSWORD")
+        .ok()
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| format!("{}7", random_secret(12)));
+    let input =
+        NewUser { username: "admin".into(), password: password.clone(), email: None, role: Role::Admin };
+    services::users::create(state, input, &Actor::system(), &RequestMeta::default()).await.map_err(|e| {
+        anyhow::anyhow!(
+            "cannot create the first admin: {}{}",
+            e.message,
+            e.details.map(|d| format!(" {d}")).unwrap_or_default()
+        )
+    })?;
     Ok(Some(("admin".into(), password)))
 }
 

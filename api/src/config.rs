@@ -77,11 +77,7 @@ struct Source<'a> {
 
 impl Source<'_> {
     fn raw(&self, var: &'static str) -> Option<String> {
-        self.env
-            .get(var)
-            .cloned()
-            .or_else(|| self.file.get(var).cloned())
-            .filter(|v| !v.trim().is_empty())
+        self.env.get(var).cloned().or_else(|| self.file.get(var).cloned()).filter(|v| !v.trim().is_empty())
     }
 
     fn parse<T: std::str::FromStr>(&self, var: &'static str, default: T) -> Result<T, ConfigError>
@@ -112,9 +108,7 @@ impl Settings {
         };
         let src = Source { env, file };
 
-        let database_url = src
-            .raw("DATABASE_URL")
-            .unwrap_or_else(|| "sqlite://./data/argus.db".to_string());
+        let database_url = src.raw("DATABASE_URL").unwrap_or_else(|| "sqlite://./data/argus.db".to_string());
         if !(database_url.starts_with("sqlite:") || database_url.starts_with("mysql://")) {
             return Err(ConfigError::Invalid {
                 var: "DATABASE_URL",
@@ -130,9 +124,8 @@ impl Settings {
                 });
             }
         }
-        let public_rtmp_url = src
-            .raw("ARGUS_PUBLIC_RTMP_URL")
-            .unwrap_or_else(|| "rtmp://127.0.0.1:1935/live".to_string());
+        let public_rtmp_url =
+            src.raw("ARGUS_PUBLIC_RTMP_URL").unwrap_or_else(|| "rtmp://127.0.0.1:1935/live".to_string());
         if !public_rtmp_url.starts_with("rtmp://") {
             return Err(ConfigError::Invalid {
                 var: "ARGUS_PUBLIC_RTMP_URL",
@@ -262,8 +255,7 @@ mod tests {
     fn environment_overrides_file() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("argus.toml");
-        std::fs::write(&path, "bind = \"0.0.0.0:9000\"\nredis_prefix = \"fromfile\"\n")
-            .expect("write");
+        std::fs::write(&path, "bind = \"0.0.0.0:9000\"\nredis_prefix = \"fromfile\"\n").expect("write");
         let s = Settings::from_map(&env(&[
             ("ARGUS_CONFIG", path.to_str().expect("utf8")),
             ("ARGUS_REDIS_PREFIX", "fromenv"),
@@ -278,8 +270,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("argus.toml");
         std::fs::write(&path, "bnd = \"x\"\n").expect("write");
-        let err = Settings::from_map(&env(&[("ARGUS_CONFIG", path.to_str().expect("utf8"))]))
-            .unwrap_err();
+        let err = Settings::from_map(&env(&[("ARGUS_CONFIG", path.to_str().expect("utf8"))])).unwrap_err();
         assert!(err.to_string().contains("ARGUS_CONFIG"), "{err}");
     }
 }

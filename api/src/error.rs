@@ -105,9 +105,8 @@ impl AppError {
     }
     /// One field failed a rule the validator crate cannot express (e.g. "already taken").
     pub fn field(field: &str, code: &str, message: &str) -> Self {
-        Self::new(ErrorCode::ValidationFailed, "validation failed").with_details(
-            serde_json::json!({ field: [{ "code": code, "message": message }] }),
-        )
+        Self::new(ErrorCode::ValidationFailed, "validation failed")
+            .with_details(serde_json::json!({ field: [{ "code": code, "message": message }] }))
     }
 }
 
@@ -149,15 +148,13 @@ impl From<validator::ValidationErrors> for AppError {
             let list: Vec<Value> = errs
                 .iter()
                 .map(|e| {
-                    let message =
-                        e.message.as_ref().map(|m| m.to_string()).unwrap_or_else(|| describe(e));
+                    let message = e.message.as_ref().map(|m| m.to_string()).unwrap_or_else(|| describe(e));
                     serde_json::json!({ "code": e.code, "message": message })
                 })
                 .collect();
             details.insert(field.to_string(), Value::Array(list));
         }
-        AppError::new(ErrorCode::ValidationFailed, "validation failed")
-            .with_details(Value::Object(details))
+        AppError::new(ErrorCode::ValidationFailed, "validation failed").with_details(Value::Object(details))
     }
 }
 

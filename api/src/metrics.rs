@@ -8,7 +8,9 @@ use actix_web::{
     middleware::Next,
     web, Error, HttpResponse,
 };
-use prometheus::{Encoder, GaugeVec, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry, TextEncoder};
+use prometheus::{
+    Encoder, GaugeVec, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry, TextEncoder,
+};
 
 use crate::state::AppState;
 
@@ -30,8 +32,9 @@ impl Metrics {
             &["method", "route", "status_code"],
         )?;
         let http_latency = HistogramVec::new(
-            HistogramOpts::new("http_request_duration_seconds", "HTTP request latency")
-                .buckets(vec![0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0]),
+            HistogramOpts::new("http_request_duration_seconds", "HTTP request latency").buckets(vec![
+                0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+            ]),
             &["method", "route"],
         )?;
         let hook_calls = IntCounterVec::new(
@@ -50,7 +53,15 @@ impl Metrics {
         registry.register(Box::new(cameras_online.clone()))?;
         registry.register(Box::new(ws_clients.clone()))?;
         registry.register(Box::new(stream_quality.clone()))?;
-        Ok(Metrics { registry, http_requests, http_latency, hook_calls, cameras_online, ws_clients, stream_quality })
+        Ok(Metrics {
+            registry,
+            http_requests,
+            http_latency,
+            hook_calls,
+            cameras_online,
+            ws_clients,
+            stream_quality,
+        })
     }
 
     pub fn render(&self) -> String {

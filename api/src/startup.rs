@@ -44,14 +44,19 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
     };
     let prefix = settings.redis_prefix.clone();
     let (cache, limiter, locks) = match &redis {
-        Some(pool) => (Cache::redis(pool.clone(), &prefix), RateLimiter::redis(pool.clone(), &prefix), JobLock::redis(pool.clone(), &prefix)),
+        Some(pool) => (
+            Cache::redis(pool.clone(), &prefix),
+            RateLimiter::redis(pool.clone(), &prefix),
+            JobLock::redis(pool.clone(), &prefix),
+        ),
         None => (Cache::local(), RateLimiter::local(), JobLock::local()),
     };
     let hub = Hub::new(redis.clone().map(|p| (p, prefix.clone())));
     if let Some(url) = &settings.redis_url {
         bridge::spawn(url.clone(), hub.clone());
     }
-    let secret = load_or_create_secret(settings.jwt_secret.as_deref(), &settings.data_dir).map_err(|e| anyhow::anyhow!(e.message))?;
+    let secret = load_or_create_secret(settings.jwt_secret.as_deref(), &settings.data_dir)
+        .map_err(|e| anyhow::anyhow!(e.message))?;
     let jwt = Arc::new(JwtKeys::new(secret.as_bytes(), settings.access_token_ttl_secs));
     Ok(AppState {
         settings: Arc::new(settings),
@@ -74,7 +79,8 @@ pub struct Application {
 
 impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
-        let listener = TcpListener::bind(settings.bind).map_err(|e| anyhow::anyhow!("ARGUS_BIND {}: {e}", settings.bind))?;
+        let listener = TcpListener::bind(settings.bind)
+            .map_err(|e| anyhow::anyhow!("ARGUS_BIND {}: {e}", settings.bind))?;
         let state = build_state(settings).await?;
         Self::with_state(listener, state)
     }
@@ -100,13 +106,23 @@ impl Application {
 }
 
 /// Adds `X-RateLimit-*` to successful answers of rate-limited (API token) requests.
-async fn rate_headers(req: ServiceRequest, next: Next<impl MessageBody>) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+async fn rate_headers(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let mut res = next.call(req).await?;
     let rate = res.request().extensions().get::<RateInfo>().copied();
     if let Some(rate) = rate {
         let h = res.headers_mut();
-        for (name, value) in [("x-ratelimit-limit", rate.limit), ("x-ratelimit-remaining", rate.remaining), ("x-ratelimit-reset", rate.reset_secs)] {
-            if let (Ok(n), Ok(v)) = (actix_web::http::header::HeaderName::try_from(name), actix_web::http::header::HeaderValue::try_from(value.to_string())) {
+        for (name, value) in [
+            ("x-ratelimit-limit", rate.limit),
+            ("x-ratelimit-remaining", rate.remaining),
+            ("x-ratelimit-reset", rate.reset_secs),
+        ] {
+            if let (Ok(n), Ok(v)) = (
+                actix_web::http::header::HeaderName::try_from(name),
+                actix_web::http::header::HeaderValue::try_from(value.to_string()),
+            ) {
                 h.insert(n, v);
             }
         }
@@ -127,7 +143,10 @@ async fn fallback(req: HttpRequest, state: web::Data<AppState>) -> actix_web::Re
             // Only plain files inside the dist folder; everything else is a client route.
             let inside = !relative.split('/').any(|seg| seg == "..") && candidate.is_file();
             let file = if inside { candidate } else { dir.join("index.html") };
-            Ok(actix_files::NamedFile::open_async(file).await.map_err(|_| AppError::not_found("dashboard not built"))?.into_response(&req))
+            Ok(actix_files::NamedFile::open_async(file)
+                .await
+                .map_err(|_| AppError::not_found("dashboard not built"))?
+                .into_response(&req))
         }
         None => Err(AppError::not_found("the dashboard is not installed (set ARGUS_FRONTEND_DIR)").into()),
     }

@@ -56,14 +56,14 @@ impl JwtKeys {
     }
 
     pub fn verify(&self, token: &str) -> AppResult<Claims> {
-        decode::<Claims>(token, &self.decoding, &self.validation)
-            .map(|d| d.claims)
-            .map_err(|e| match e.kind() {
+        decode::<Claims>(token, &self.decoding, &self.validation).map(|d| d.claims).map_err(|e| {
+            match e.kind() {
                 jsonwebtoken::errors::ErrorKind::ExpiredSignature => {
                     AppError::unauthorized("access token expired")
                 }
                 _ => AppError::unauthorized("invalid access token"),
-            })
+            }
+        })
     }
 }
 

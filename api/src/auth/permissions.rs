@@ -57,8 +57,7 @@ impl Serialize for Permission {
 impl<'de> Deserialize<'de> for Permission {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        Permission::parse(&s)
-            .ok_or_else(|| serde::de::Error::custom(format!("unknown permission {s:?}")))
+        Permission::parse(&s).ok_or_else(|| serde::de::Error::custom(format!("unknown permission {s:?}")))
     }
 }
 

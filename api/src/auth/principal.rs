@@ -152,11 +152,9 @@ fn credential(req: &HttpRequest) -> Option<String> {
     let query_allowed = req.method() == actix_web::http::Method::GET
         && (path.ends_with("/ws") || path.ends_with("/stream") || path.ends_with("/download"));
     if query_allowed {
-        return web::Query::<std::collections::HashMap<String, String>>::from_query(
-            req.query_string(),
-        )
-        .ok()
-        .and_then(|q| q.get("access_token").cloned());
+        return web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
+            .ok()
+            .and_then(|q| q.get("access_token").cloned());
     }
     None
 }
@@ -175,8 +173,7 @@ impl FromRequest for Principal {
                 .app_data::<web::Data<AppState>>()
                 .cloned()
                 .ok_or_else(|| AppError::internal("application state missing"))?;
-            let cred = credential(&req)
-                .ok_or_else(|| AppError::unauthorized("missing credentials"))?;
+            let cred = credential(&req).ok_or_else(|| AppError::unauthorized("missing credentials"))?;
             let meta = RequestMeta::from_request(&req);
             let (principal, rate) = services::auth::authenticate(&state, &cred, &meta).await?;
             if let Some(rate) = rate {
@@ -215,13 +212,18 @@ impl<R: Requirement + 'static> FromRequest for Authorized<R> {
             if !principal.has(R::PERMISSION) {
                 if let Some(state) = req.app_data::<web::Data<AppState>>() {
                     let route = req.match_pattern().unwrap_or_else(|| req.path().to_string());
-                    services::audit::denied(state, &principal, &meta, R::PERMISSION, req.method().as_str(), &route);
+                    services::audit::denied(
+                        state,
+                        &principal,
+                        &meta,
+                        R::PERMISSION,
+                        req.method().as_str(),
+                        &route,
+                    );
                 }
-                return Err(AppError::forbidden(format!(
-                    "missing permission {}",
-                    R::PERMISSION.as_str()
-                ))
-                .into());
+                return Err(
+                    AppError::forbidden(format!("missing permission {}", R::PERMISSION.as_str())).into()
+                );
             }
             Ok(Authorized { principal, meta, _requirement: PhantomData })
         })

@@ -34,10 +34,7 @@ pub fn insert(conn: &mut DbConn, row: &ApiTokenRow, camera_ids: &[String]) -> Ap
         diesel::insert_into(api_tokens::table).values(row).execute(c)?;
         for camera_id in camera_ids {
             diesel::insert_into(api_token_cameras::table)
-                .values((
-                    api_token_cameras::token_id.eq(&row.id),
-                    api_token_cameras::camera_id.eq(camera_id),
-                ))
+                .values((api_token_cameras::token_id.eq(&row.id), api_token_cameras::camera_id.eq(camera_id)))
                 .execute(c)?;
         }
         Ok(())
@@ -82,8 +79,6 @@ pub fn revoke(conn: &mut DbConn, id: &str, at: NaiveDateTime) -> AppResult<usize
 }
 
 pub fn touch(conn: &mut DbConn, id: &str, at: NaiveDateTime) -> AppResult<()> {
-    diesel::update(api_tokens::table.find(id))
-        .set(api_tokens::last_used_at.eq(at))
-        .execute(conn)?;
+    diesel::update(api_tokens::table.find(id)).set(api_tokens::last_used_at.eq(at)).execute(conn)?;
     Ok(())
 }

@@ -63,11 +63,7 @@ fn filtered(f: &AuditFilter) -> audit_logs::BoxedQuery<'static, MultiBackend> {
     q
 }
 
-pub fn list(
-    conn: &mut DbConn,
-    filter: &AuditFilter,
-    page: PageRequest,
-) -> AppResult<(Vec<AuditRow>, i64)> {
+pub fn list(conn: &mut DbConn, filter: &AuditFilter, page: PageRequest) -> AppResult<(Vec<AuditRow>, i64)> {
     let total = filtered(filter).count().get_result(conn)?;
     let rows = filtered(filter)
         .order((audit_logs::created_at.desc(), audit_logs::id.desc()))
@@ -88,9 +84,7 @@ pub fn export_chunk(
     let mut q = filtered(filter);
     if let Some((at, id)) = before {
         q = q.filter(
-            audit_logs::created_at
-                .lt(at)
-                .or(audit_logs::created_at.eq(at).and(audit_logs::id.lt(id))),
+            audit_logs::created_at.lt(at).or(audit_logs::created_at.eq(at).and(audit_logs::id.lt(id))),
         );
     }
     Ok(q.order((audit_logs::created_at.desc(), audit_logs::id.desc()))

@@ -112,11 +112,12 @@ fn filtered(filter: &CameraFilter) -> cameras::BoxedQuery<'static, MultiBackend>
         q = q.filter(
             cameras::name
                 .like(p.clone())
-                .or(cameras::serial_number.like(p.clone()))
-                .or(cameras::company.like(p.clone()))
-                .or(cameras::model.like(p.clone()))
-                .or(cameras::location.like(p.clone()))
-                .or(cameras::place.like(p)),
+                .escape('\\')
+                .or(cameras::serial_number.like(p.clone()).escape('\\'))
+                .or(cameras::company.like(p.clone()).escape('\\'))
+                .or(cameras::model.like(p.clone()).escape('\\'))
+                .or(cameras::location.like(p.clone()).escape('\\'))
+                .or(cameras::place.like(p).escape('\\')),
         );
     }
     if let Some(active) = filter.is_active {
@@ -137,11 +138,7 @@ fn filtered(filter: &CameraFilter) -> cameras::BoxedQuery<'static, MultiBackend>
     q
 }
 
-pub fn list(
-    conn: &mut DbConn,
-    filter: &CameraFilter,
-    page: PageRequest,
-) -> AppResult<(Vec<CameraRow>, i64)> {
+pub fn list(conn: &mut DbConn, filter: &CameraFilter, page: PageRequest) -> AppResult<(Vec<CameraRow>, i64)> {
     let total: i64 = filtered(filter).count().get_result(conn)?;
     let q = filtered(filter);
     // The id tie-breaker keeps paging stable when the sort column has duplicates.
@@ -152,27 +149,16 @@ pub fn list(
         (CameraSort::CreatedAt, true) => q.order((cameras::created_at.desc(), cameras::id.desc())),
         (CameraSort::SerialNumber, false) => q.order(cameras::serial_number.asc()),
         (CameraSort::SerialNumber, true) => q.order(cameras::serial_number.desc()),
-        (CameraSort::LastSeenAt, false) => {
-            q.order((cameras::last_seen_at.asc(), cameras::id.asc()))
-        }
-        (CameraSort::LastSeenAt, true) => {
-            q.order((cameras::last_seen_at.desc(), cameras::id.desc()))
-        }
+        (CameraSort::LastSeenAt, false) => q.order((cameras::last_seen_at.asc(), cameras::id.asc())),
+        (CameraSort::LastSeenAt, true) => q.order((cameras::last_seen_at.desc(), cameras::id.desc())),
     };
-    let rows = q
-        .limit(page.limit)
-        .offset(page.offset())
-        .select(CameraRow::as_select())
-        .load(conn)?;
+    let rows = q.limit(page.limit).offset(page.offset()).select(CameraRow::as_select()).load(conn)?;
     Ok((rows, total))
 }
 
 /// Every non-deleted camera's id and status: what reconciliation compares with nginx.
 pub fn all_live_state(conn: &mut DbConn) -> AppResult<Vec<CameraRow>> {
-    Ok(cameras::table
-        .filter(cameras::deleted_at.is_null())
-        .select(CameraRow::as_select())
-        .load(conn)?)
+    Ok(cameras::table.filter(cameras::deleted_at.is_null()).select(CameraRow::as_select()).load(conn)?)
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -204,7 +190,6 @@ pub fn counts(conn: &mut DbConn, only_ids: Option<&[String]>) -> AppResult<Camer
     };
     c.offline = c.total - c.online - c.error;
     c.api_created = base().filter(cameras::created_via.eq("api")).count().get_result(conn)?;
-    c.recording_enabled =
-        base().filter(cameras::recording_enabled.eq(true)).count().get_result(conn)?;
+    c.recording_enabled = base().filter(cameras::recording_enabled.eq(true)).count().get_result(conn)?;
     Ok(c)
 }

@@ -78,9 +78,7 @@ impl r2d2::ManageConnection for DbConnManager {
                 conn.batch_execute("SET time_zone = '+00:00'").map_err(E::QueryError)?;
                 Ok(DbConn::Mysql(conn))
             }
-            Err(e) => Err(E::ConnectionError(diesel::ConnectionError::InvalidConnectionUrl(
-                e.message,
-            ))),
+            Err(e) => Err(E::ConnectionError(diesel::ConnectionError::InvalidConnectionUrl(e.message))),
         }
     }
 
@@ -155,7 +153,11 @@ impl Db {
         F: FnOnce(&mut DbConn) -> AppResult<T> + Send + 'static,
         T: Send + 'static,
     {
-        self.run(|conn| conn.transaction(|c| f(c))).await
+        self.run(|conn| match conn {
+            DbConn::Sqlite(_) => sqlite_immediate_transaction(conn, f),
+            DbConn::Mysql(_) => conn.transaction(f),
+        })
+        .await
     }
 
     pub async fn migrate(&self) -> AppResult<Vec<String>> {
@@ -165,6 +167,31 @@ impl Db {
     pub async fn ping(&self) -> AppResult<()> {
         self.run(|conn| conn.batch_execute("SELECT 1").map_err(AppError::from)).await
     }
+}
+
+/// SQLite's default deferred transaction reads under a shared lock and fails with "database is
+/// locked" (without waiting) when it later needs to write while another writer is active.
+/// `BEGIN IMMEDIATE` takes the write lock up front, so concurrent writers queue on busy_timeout.
+fn sqlite_immediate_transaction<T>(
+    conn: &mut DbConn,
+    f: impl FnOnce(&mut DbConn) -> AppResult<T>,
+) -> AppResult<T> {
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    if let DbConn::Sqlite(c) = conn {
+        AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
+    }
+    let result = f(conn);
+    if let DbConn::Sqlite(c) = conn {
+        match &result {
+            Ok(_) => AnsiTransactionManager::commit_transaction(c)?,
+            Err(_) => {
+                if let Err(e) = AnsiTransactionManager::rollback_transaction(c) {
+                    tracing::error!(error = %e, "sqlite rollback failed");
+                }
+            }
+        }
+    }
+    result
 }
 
 fn run_migrations(conn: &mut DbConn) -> AppResult<Vec<String>> {
@@ -202,10 +229,7 @@ impl PageRequest {
     pub const MAX_LIMIT: i64 = 100;
 
     pub fn new(page: Option<i64>, limit: Option<i64>) -> Self {
-        PageRequest {
-            page: page.unwrap_or(1).max(1),
-            limit: limit.unwrap_or(25).clamp(1, Self::MAX_LIMIT),
-        }
+        PageRequest { page: page.unwrap_or(1).max(1), limit: limit.unwrap_or(25).clamp(1, Self::MAX_LIMIT) }
     }
     pub fn offset(&self) -> i64 {
         (self.page - 1) * self.limit

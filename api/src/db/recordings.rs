@@ -97,7 +97,5 @@ pub fn list(
 /// Bytes of footage on disk. `SUM` types differ per backend (MySQL: DECIMAL), hence the cast.
 pub fn total_size(conn: &mut DbConn) -> AppResult<i64> {
     use diesel::{dsl::sql, sql_types::BigInt};
-    Ok(recordings::table
-        .select(sql::<BigInt>("CAST(COALESCE(SUM(size_bytes), 0) AS SIGNED)"))
-        .first(conn)?)
+    Ok(recordings::table.select(sql::<BigInt>("CAST(COALESCE(SUM(size_bytes), 0) AS SIGNED)")).first(conn)?)
 }

@@ -65,7 +65,9 @@ fn filtered(filter: &UserFilter) -> users::BoxedQuery<'static, super::MultiBacke
     let mut q = users::table.into_boxed();
     if let Some(text) = filter.q.as_deref().filter(|t| !t.is_empty()) {
         let pattern = contains_pattern(text);
-        q = q.filter(users::username.like(pattern.clone()).or(users::email.like(pattern)));
+        q = q.filter(
+            users::username.like(pattern.clone()).escape('\\').or(users::email.like(pattern).escape('\\')),
+        );
     }
     if let Some(role) = &filter.role {
         q = q.filter(users::role.eq(role.clone()));
@@ -76,11 +78,7 @@ fn filtered(filter: &UserFilter) -> users::BoxedQuery<'static, super::MultiBacke
     q
 }
 
-pub fn list(
-    conn: &mut DbConn,
-    filter: &UserFilter,
-    page: PageRequest,
-) -> AppResult<(Vec<UserRow>, i64)> {
+pub fn list(conn: &mut DbConn, filter: &UserFilter, page: PageRequest) -> AppResult<(Vec<UserRow>, i64)> {
     let total = filtered(filter).count().get_result(conn)?;
     let rows = filtered(filter)
         .order((users::created_at.asc(), users::id.asc()))

@@ -27,11 +27,7 @@ impl JobLock {
     }
 
     pub fn redis(pool: RedisPool, prefix: &str) -> JobLock {
-        JobLock::Redis {
-            pool,
-            prefix: format!("{prefix}:lock:"),
-            owner: uuid::Uuid::new_v4().to_string(),
-        }
+        JobLock::Redis { pool, prefix: format!("{prefix}:lock:"), owner: uuid::Uuid::new_v4().to_string() }
     }
 
     pub async fn try_acquire(&self, name: &str, ttl: Duration) -> Option<LockGuard> {

@@ -1,4 +1,4 @@
 //! Live events: the in-process hub, the Redis bridge between replicas and the WebSocket sessions.
 
-pub mod hub;
 pub mod bridge;
+pub mod hub;

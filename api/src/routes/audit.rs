@@ -45,8 +45,14 @@ impl AuditQuery {
 /// Search the audit log, newest first.
 #[utoipa::path(tag = "audit", params(AuditQuery, Paging), responses((status = 200, body = Page<AuditLogView>)), security(("bearer" = []), ("api_key" = [])))]
 #[get("/audit-logs")]
-async fn list(_auth: Authorized<require::AuditRead>, state: web::Data<AppState>, q: web::Query<AuditQuery>, paging: web::Query<Paging>) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(services::audit::list(&state, q.into_inner().filter(), paging.request()).await?))
+async fn list(
+    _auth: Authorized<require::AuditRead>,
+    state: web::Data<AppState>,
+    q: web::Query<AuditQuery>,
+    paging: web::Query<Paging>,
+) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Ok()
+        .json(services::audit::list(&state, q.into_inner().filter(), paging.request()).await?))
 }
 
 #[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq, utoipa::ToSchema)]
@@ -61,7 +67,20 @@ pub struct ExportQuery {
     pub format: Option<ExportFormat>,
 }
 
-const CSV_HEADER: &[&str] = &["id", "created_at", "actor_type", "actor_id", "actor_name", "action", "entity_type", "entity_id", "ip", "user_agent", "before", "after"];
+const CSV_HEADER: &[&str] = &[
+    "id",
+    "created_at",
+    "actor_type",
+    "actor_id",
+    "actor_name",
+    "action",
+    "entity_type",
+    "entity_id",
+    "ip",
+    "user_agent",
+    "before",
+    "after",
+];
 
 fn csv_rows(rows: &[AuditLogView], header: bool) -> AppResult<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
@@ -73,8 +92,18 @@ fn csv_rows(rows: &[AuditLogView], header: bool) -> AppResult<Vec<u8>> {
         let text = |v: &Option<serde_json::Value>| v.as_ref().map(|v| v.to_string()).unwrap_or_default();
         let opt = |v: &Option<String>| v.clone().unwrap_or_default();
         w.write_record([
-            r.id.clone(), r.created_at.to_rfc3339(), r.actor_type.clone(), opt(&r.actor_id), opt(&r.actor_name), r.action.clone(),
-            opt(&r.entity_type), opt(&r.entity_id), opt(&r.ip), opt(&r.user_agent), text(&r.before), text(&r.after),
+            r.id.clone(),
+            r.created_at.to_rfc3339(),
+            r.actor_type.clone(),
+            opt(&r.actor_id),
+            opt(&r.actor_name),
+            r.action.clone(),
+            opt(&r.entity_type),
+            opt(&r.entity_id),
+            opt(&r.ip),
+            opt(&r.user_agent),
+            text(&r.before),
+            text(&r.after),
         ])
         .map_err(err)?;
     }
@@ -95,13 +124,14 @@ async fn next_chunk(mut s: ExportState) -> Option<(Result<web::Bytes, AppError>,
     if s.done {
         return None;
     }
-    let (rows, next) = match services::audit::export_chunk(&s.app, s.filter.clone(), s.cursor.take(), 500).await {
-        Ok(v) => v,
-        Err(e) => {
-            s.done = true;
-            return Some((Err(e), s));
-        }
-    };
+    let (rows, next) =
+        match services::audit::export_chunk(&s.app, s.filter.clone(), s.cursor.take(), 500).await {
+            Ok(v) => v,
+            Err(e) => {
+                s.done = true;
+                return Some((Err(e), s));
+            }
+        };
     let mut out = Vec::new();
     match s.format {
         ExportFormat::Csv => match csv_rows(&rows, s.first) {
@@ -133,9 +163,21 @@ async fn next_chunk(mut s: ExportState) -> Option<(Result<web::Bytes, AppError>,
 /// Export the filtered audit log as CSV or JSON, streamed in pages (no size limit in memory).
 #[utoipa::path(tag = "audit", params(AuditQuery, ExportQuery), responses((status = 200, description = "text/csv or application/json stream")), security(("bearer" = []), ("api_key" = [])))]
 #[get("/audit-logs/export")]
-async fn export(_auth: Authorized<require::AuditRead>, state: web::Data<AppState>, q: web::Query<AuditQuery>, f: web::Query<ExportQuery>) -> HttpResponse {
+async fn export(
+    _auth: Authorized<require::AuditRead>,
+    state: web::Data<AppState>,
+    q: web::Query<AuditQuery>,
+    f: web::Query<ExportQuery>,
+) -> HttpResponse {
     let format = f.format.unwrap_or(ExportFormat::Csv);
-    let init = ExportState { app: state, filter: q.into_inner().filter(), format, cursor: None, first: true, done: false };
+    let init = ExportState {
+        app: state,
+        filter: q.into_inner().filter(),
+        format,
+        cursor: None,
+        first: true,
+        done: false,
+    };
     let body = futures_util::stream::unfold(init, next_chunk);
     let (ctype, ext) = match format {
         ExportFormat::Csv => ("text/csv; charset=utf-8", "csv"),

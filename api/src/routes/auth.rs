@@ -10,7 +10,12 @@ use crate::{
 };
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(login).service(refresh).service(logout).service(me).service(change_password).service(permissions);
+    cfg.service(login)
+        .service(refresh)
+        .service(logout)
+        .service(me)
+        .service(change_password)
+        .service(permissions);
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -45,7 +50,11 @@ pub struct Me {
     (status = 200, body = TokenPair), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
     (status = 429, body = ErrorBody, description = "too many attempts; see Retry-After")))]
 #[post("/auth/login")]
-async fn login(state: web::Data<AppState>, body: web::Json<LoginRequest>, meta: RequestMeta) -> AppResult<web::Json<TokenPair>> {
+async fn login(
+    state: web::Data<AppState>,
+    body: web::Json<LoginRequest>,
+    meta: RequestMeta,
+) -> AppResult<web::Json<TokenPair>> {
     if body.username.is_empty() || body.password.is_empty() {
         return Err(AppError::field("username", "required", "username and password are required"));
     }
@@ -55,14 +64,22 @@ async fn login(state: web::Data<AppState>, body: web::Json<LoginRequest>, meta: 
 /// Exchange a refresh token for a new pair. Reusing an old refresh token revokes the session.
 #[utoipa::path(tag = "auth", request_body = RefreshRequest, responses((status = 200, body = TokenPair), (status = 401, body = ErrorBody)))]
 #[post("/auth/refresh")]
-async fn refresh(state: web::Data<AppState>, body: web::Json<RefreshRequest>, meta: RequestMeta) -> AppResult<web::Json<TokenPair>> {
+async fn refresh(
+    state: web::Data<AppState>,
+    body: web::Json<RefreshRequest>,
+    meta: RequestMeta,
+) -> AppResult<web::Json<TokenPair>> {
     Ok(web::Json(services::auth::refresh(&state, &body.refresh_token, &meta).await?))
 }
 
 /// End the current session.
 #[utoipa::path(tag = "auth", responses((status = 204)), security(("bearer" = [])))]
 #[post("/auth/logout")]
-async fn logout(state: web::Data<AppState>, principal: Principal, meta: RequestMeta) -> AppResult<HttpResponse> {
+async fn logout(
+    state: web::Data<AppState>,
+    principal: Principal,
+    meta: RequestMeta,
+) -> AppResult<HttpResponse> {
     services::auth::logout(&state, &principal, &meta).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -71,7 +88,9 @@ async fn logout(state: web::Data<AppState>, principal: Principal, meta: RequestM
 #[utoipa::path(tag = "auth", responses((status = 200, body = Me), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
 #[get("/auth/me")]
 async fn me(state: web::Data<AppState>, principal: Principal) -> AppResult<web::Json<Me>> {
-    let Some(user) = principal.user() else { return Err(AppError::bad_request("API tokens have no user; see /api-tokens")) };
+    let Some(user) = principal.user() else {
+        return Err(AppError::bad_request("API tokens have no user; see /api-tokens"));
+    };
     let user = services::users::get(&state, &user.id).await?;
     Ok(web::Json(Me { user, permissions: principal.permissions() }))
 }
@@ -79,8 +98,14 @@ async fn me(state: web::Data<AppState>, principal: Principal) -> AppResult<web::
 /// Change your password (other sessions are signed out).
 #[utoipa::path(tag = "auth", request_body = ChangePasswordRequest, responses((status = 204), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
 #[post("/auth/change-password")]
-async fn change_password(state: web::Data<AppState>, principal: Principal, body: web::Json<ChangePasswordRequest>, meta: RequestMeta) -> AppResult<HttpResponse> {
-    services::auth::change_password(&state, &principal, &body.current_password, &body.new_password, &meta).await?;
+async fn change_password(
+    state: web::Data<AppState>,
+    principal: Principal,
+    body: web::Json<ChangePasswordRequest>,
+    meta: RequestMeta,
+) -> AppResult<HttpResponse> {
+    services::auth::change_password(&state, &principal, &body.current_password, &body.new_password, &meta)
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -102,6 +127,10 @@ async fn permissions(_principal: Principal) -> web::Json<PermissionTable> {
     web::Json(PermissionTable {
         permissions: names(Permission::ALL),
         roles: Role::ALL.iter().map(|r| (r.as_str(), names(r.permissions()))).collect(),
-        token_grantable: Permission::ALL.iter().filter(|p| crate::auth::permissions::token_grantable(**p)).map(|p| p.as_str()).collect(),
+        token_grantable: Permission::ALL
+            .iter()
+            .filter(|p| crate::auth::permissions::token_grantable(**p))
+            .map(|p| p.as_str())
+            .collect(),
     })
 }

@@ -15,6 +15,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
 /// Camera counts for the dashboard.
 #[utoipa::path(tag = "dashboard", responses((status = 200, body = DashboardStats)), security(("bearer" = []), ("api_key" = [])))]
 #[get("/dashboard/stats")]
-async fn stats(auth: Authorized<require::StatsRead>, state: web::Data<AppState>) -> AppResult<web::Json<DashboardStats>> {
+async fn stats(
+    auth: Authorized<require::StatsRead>,
+    state: web::Data<AppState>,
+) -> AppResult<web::Json<DashboardStats>> {
     Ok(web::Json(services::stats::get(&state, &auth.principal).await?))
 }

@@ -7,7 +7,10 @@ use crate::{
     auth::{require, Authorized, Role},
     db::{users::UserFilter, Page},
     error::{AppResult, ErrorBody},
-    services::{self, users::{NewUser, UserUpdate, UserView}},
+    services::{
+        self,
+        users::{NewUser, UserUpdate, UserView},
+    },
     state::AppState,
 };
 
@@ -25,7 +28,12 @@ pub struct UserQuery {
 /// List users.
 #[utoipa::path(tag = "users", params(UserQuery, Paging), responses((status = 200, body = Page<UserView>)), security(("bearer" = [])))]
 #[get("/users")]
-async fn list(_auth: Authorized<require::UserManage>, state: web::Data<AppState>, q: web::Query<UserQuery>, paging: web::Query<Paging>) -> AppResult<HttpResponse> {
+async fn list(
+    _auth: Authorized<require::UserManage>,
+    state: web::Data<AppState>,
+    q: web::Query<UserQuery>,
+    paging: web::Query<Paging>,
+) -> AppResult<HttpResponse> {
     let q = q.into_inner();
     let filter = UserFilter { q: q.q, role: q.role.map(|r| r.as_str().to_string()), is_active: q.is_active };
     Ok(HttpResponse::Ok().json(services::users::list(&state, filter, paging.request()).await?))
@@ -34,28 +42,46 @@ async fn list(_auth: Authorized<require::UserManage>, state: web::Data<AppState>
 /// Create a user.
 #[utoipa::path(tag = "users", request_body = NewUser, responses((status = 201, body = UserView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
 #[post("/users")]
-async fn create(auth: Authorized<require::UserManage>, state: web::Data<AppState>, body: web::Json<NewUser>) -> AppResult<HttpResponse> {
-    let user = services::users::create(&state, body.into_inner(), &(&auth.principal).into(), &auth.meta).await?;
+async fn create(
+    auth: Authorized<require::UserManage>,
+    state: web::Data<AppState>,
+    body: web::Json<NewUser>,
+) -> AppResult<HttpResponse> {
+    let user =
+        services::users::create(&state, body.into_inner(), &(&auth.principal).into(), &auth.meta).await?;
     Ok(HttpResponse::Created().json(user))
 }
 
 /// One user.
 #[utoipa::path(tag = "users", responses((status = 200, body = UserView), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 #[get("/users/{id}")]
-async fn get_one(_auth: Authorized<require::UserManage>, state: web::Data<AppState>, id: web::Path<String>) -> AppResult<web::Json<UserView>> {
+async fn get_one(
+    _auth: Authorized<require::UserManage>,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> AppResult<web::Json<UserView>> {
     Ok(web::Json(services::users::get(&state, &id).await?))
 }
 
 /// Change a user's role, e-mail or active flag.
 #[utoipa::path(tag = "users", request_body = UserUpdate, responses((status = 200, body = UserView), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 #[patch("/users/{id}")]
-async fn update(auth: Authorized<require::UserManage>, state: web::Data<AppState>, id: web::Path<String>, body: web::Json<UserUpdate>) -> AppResult<web::Json<UserView>> {
+async fn update(
+    auth: Authorized<require::UserManage>,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: web::Json<UserUpdate>,
+) -> AppResult<web::Json<UserView>> {
     Ok(web::Json(services::users::update(&state, &auth.principal, &id, body.into_inner(), &auth.meta).await?))
 }
 
 /// Deactivate a user (their sessions end at once).
 #[utoipa::path(tag = "users", responses((status = 200, body = UserView), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 #[post("/users/{id}/deactivate")]
-async fn deactivate(auth: Authorized<require::UserManage>, state: web::Data<AppState>, id: web::Path<String>) -> AppResult<web::Json<UserView>> {
+async fn deactivate(
+    auth: Authorized<require::UserManage>,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> AppResult<web::Json<UserView>> {
     Ok(web::Json(services::users::deactivate(&state, &auth.principal, &id, &auth.meta).await?))
 }

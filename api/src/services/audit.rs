@@ -6,7 +6,11 @@ use serde_json::Value;
 
 use crate::{
     auth::{Permission, Principal, RequestMeta},
-    db::{self, audit::{AuditFilter, AuditRow}, Page, PageRequest},
+    db::{
+        self,
+        audit::{AuditFilter, AuditRow},
+        Page, PageRequest,
+    },
     error::AppResult,
     state::AppState,
 };
@@ -102,7 +106,14 @@ pub fn record_in_background(state: &AppState, actor: Actor, meta: RequestMeta, c
     });
 }
 
-pub fn denied(state: &AppState, principal: &Principal, meta: &RequestMeta, permission: Permission, method: &str, route: &str) {
+pub fn denied(
+    state: &AppState,
+    principal: &Principal,
+    meta: &RequestMeta,
+    permission: Permission,
+    method: &str,
+    route: &str,
+) {
     let change = Change::new("access.denied")
         .after(serde_json::json!({ "permission": permission.as_str(), "method": method, "route": route }));
     record_in_background(state, principal.into(), meta.clone(), change);
@@ -159,10 +170,7 @@ pub async fn export_chunk(
     size: i64,
 ) -> AppResult<(Vec<AuditLogView>, Option<(NaiveDateTime, String)>)> {
     let rows = state.db.run(move |c| db::audit::export_chunk(c, &filter, cursor, size)).await?;
-    let next = if rows.len() as i64 == size {
-        rows.last().map(|r| (r.created_at, r.id.clone()))
-    } else {
-        None
-    };
+    let next =
+        if rows.len() as i64 == size { rows.last().map(|r| (r.created_at, r.id.clone())) } else { None };
     Ok((rows.into_iter().map(AuditLogView::from).collect(), next))
 }

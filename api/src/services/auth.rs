@@ -6,7 +6,8 @@ use serde::Serialize;
 
 use super::{
     audit::{self, Actor, Change},
-    tokens, users::UserView,
+    tokens,
+    users::UserView,
 };
 use crate::{
     auth::{password, principal::UserPrincipal, random_secret, sha256_hex, Principal, RequestMeta, Role},
@@ -63,16 +64,31 @@ pub async fn login(state: &AppState, username: &str, pass: &str, meta: &RequestM
 
     let Some(user) = user.filter(|_| ok) else {
         state.limiter.hit(&user_key, s.login_rate_per_user.into(), window).await;
-        audit::record_in_background(state, Actor::anonymous(username), meta.clone(), Change::new("auth.login.failed"));
+        audit::record_in_background(
+            state,
+            Actor::anonymous(username),
+            meta.clone(),
+            Change::new("auth.login.failed"),
+        );
         return Err(login_failed());
     };
     let role = Role::parse(&user.role).ok_or_else(|| AppError::internal("user has an unknown role"))?;
     if !user.is_active {
-        audit::record_in_background(state, Actor::user(&user.id, &user.username), meta.clone(), Change::new("auth.login.inactive"));
+        audit::record_in_background(
+            state,
+            Actor::user(&user.id, &user.username),
+            meta.clone(),
+            Change::new("auth.login.inactive"),
+        );
         return Err(AppError::forbidden("this account is deactivated"));
     }
     if !role.can_log_in() {
-        audit::record_in_background(state, Actor::user(&user.id, &user.username), meta.clone(), Change::new("auth.login.api_only"));
+        audit::record_in_background(
+            state,
+            Actor::user(&user.id, &user.username),
+            meta.clone(),
+            Change::new("auth.login.api_only"),
+        );
         return Err(AppError::forbidden("API-only accounts cannot log in; use an API token"));
     }
 
@@ -94,11 +110,21 @@ pub async fn login(state: &AppState, username: &str, pass: &str, meta: &RequestM
         .db
         .transaction(move |c| {
             db::sessions::insert(c, &session)?;
-            db::users::update(c, &uid, &UserChanges { last_login_at: Some(Some(now)), ..Default::default() })?;
+            db::users::update(
+                c,
+                &uid,
+                &UserChanges { last_login_at: Some(Some(now)), ..Default::default() },
+            )?;
             Ok(())
         })
         .await?;
-    audit::record(state, &Actor::user(&user.id, &user.username), meta, Change::new("auth.login").on("session", &sid)).await?;
+    audit::record(
+        state,
+        &Actor::user(&user.id, &user.username),
+        meta,
+        Change::new("auth.login").on("session", &sid),
+    )
+    .await?;
     let mut view = UserView::from(user);
     view.last_login_at = Some(now.and_utc());
     token_pair(state, view, &sid, &secret)
@@ -141,7 +167,9 @@ pub async fn refresh(state: &AppState, refresh_token: &str, meta: &RequestMeta) 
                 return Ok(Outcome::Dead);
             }
             let user = db::users::find(c, &session.user_id)?;
-            let usable = user.as_ref().is_some_and(|u| u.is_active && Role::parse(&u.role).is_some_and(Role::can_log_in));
+            let usable = user
+                .as_ref()
+                .is_some_and(|u| u.is_active && Role::parse(&u.role).is_some_and(Role::can_log_in));
             if !usable {
                 db::sessions::revoke(c, &session.id, "user_disabled", now)?;
                 return Ok(Outcome::Dead);
@@ -169,7 +197,9 @@ pub async fn refresh(state: &AppState, refresh_token: &str, meta: &RequestMeta) 
 }
 
 pub async fn logout(state: &AppState, principal: &Principal, meta: &RequestMeta) -> AppResult<()> {
-    let Some(user) = principal.user() else { return Err(AppError::bad_request("API tokens have no session")) };
+    let Some(user) = principal.user() else {
+        return Err(AppError::bad_request("API tokens have no session"));
+    };
     let sid = user.session_id.clone();
     let s = sid.clone();
     state.db.run(move |c| db::sessions::revoke(c, &s, "logout", db::now())).await?;
@@ -187,9 +217,15 @@ pub async fn change_password(
         return Err(AppError::bad_request("API tokens have no password"));
     };
     let uid = me.id.clone();
-    let user = state.db.run(move |c| db::users::find(c, &uid)).await?.ok_or_else(|| AppError::not_found("user not found"))?;
+    let user = state
+        .db
+        .run(move |c| db::users::find(c, &uid))
+        .await?
+        .ok_or_else(|| AppError::not_found("user not found"))?;
     let (cur, stored) = (current.to_string(), user.password_hash.clone());
-    let ok = tokio::task::spawn_blocking(move || password::verify(&cur, &stored)).await.map_err(|e| AppError::internal(e.to_string()))?;
+    let ok = tokio::task::spawn_blocking(move || password::verify(&cur, &stored))
+        .await
+        .map_err(|e| AppError::internal(e.to_string()))?;
     if !ok {
         return Err(AppError::field("current_password", "mismatch", "current password is wrong"));
     }
@@ -198,22 +234,34 @@ pub async fn change_password(
         return Err(AppError::field("new_password", "unchanged", "must differ from the current password"));
     }
     let new = new.to_string();
-    let hash = tokio::task::spawn_blocking(move || password::hash(&new)).await.map_err(|e| AppError::internal(e.to_string()))??;
+    let hash = tokio::task::spawn_blocking(move || password::hash(&new))
+        .await
+        .map_err(|e| AppError::internal(e.to_string()))??;
     let (uid, keep) = (me.id.clone(), me.session_id.clone());
     let revoked = state
         .db
         .transaction(move |c| {
             let now = db::now();
-            db::users::update(c, &uid, &UserChanges { password_hash: Some(hash), updated_at: Some(now), ..Default::default() })?;
+            db::users::update(
+                c,
+                &uid,
+                &UserChanges { password_hash: Some(hash), updated_at: Some(now), ..Default::default() },
+            )?;
             db::sessions::revoke_all_for_user(c, &uid, Some(&keep), "password_changed", now)
         })
         .await?;
-    let change = Change::new("user.password_changed").on("user", &me.id).after(serde_json::json!({ "sessions_revoked": revoked.len() }));
+    let change = Change::new("user.password_changed")
+        .on("user", &me.id)
+        .after(serde_json::json!({ "sessions_revoked": revoked.len() }));
     audit::record(state, &principal.into(), meta, change).await
 }
 
 /// A JWT for dashboard users, an `argus_…` secret for API tokens.
-pub async fn authenticate(state: &AppState, credential: &str, meta: &RequestMeta) -> AppResult<(Principal, Option<RateInfo>)> {
+pub async fn authenticate(
+    state: &AppState,
+    credential: &str,
+    meta: &RequestMeta,
+) -> AppResult<(Principal, Option<RateInfo>)> {
     if credential.starts_with(tokens::SECRET_PREFIX) {
         let (token, rate) = tokens::authenticate(state, credential, meta).await?;
         return Ok((Principal::Token(token), Some(rate)));
@@ -224,7 +272,9 @@ pub async fn authenticate(state: &AppState, credential: &str, meta: &RequestMeta
         .db
         .run(move |c| {
             let session = db::sessions::find(c, &claims.sid)?;
-            let alive = session.is_some_and(|s| s.revoked_at.is_none() && s.user_id == claims.sub && s.last_used_at + idle >= db::now());
+            let alive = session.is_some_and(|s| {
+                s.revoked_at.is_none() && s.user_id == claims.sub && s.last_used_at + idle >= db::now()
+            });
             if !alive {
                 return Ok(None);
             }

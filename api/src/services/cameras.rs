@@ -10,7 +10,11 @@ use validator::Validate;
 use super::audit::{self, Actor, Change};
 use crate::{
     auth::{random_secret, Permission, Principal, RequestMeta},
-    db::{self, cameras::{CameraChanges, CameraFilter, CameraRow}, Page, PageRequest},
+    db::{
+        self,
+        cameras::{CameraChanges, CameraFilter, CameraRow},
+        Page, PageRequest,
+    },
     error::{AppError, AppResult},
     realtime::hub::Event,
     state::AppState,
@@ -36,7 +40,9 @@ impl StreamStatus {
         }
     }
     pub fn parse(s: &str) -> Option<StreamStatus> {
-        [StreamStatus::Offline, StreamStatus::Online, StreamStatus::Error].into_iter().find(|v| v.as_str() == s)
+        [StreamStatus::Offline, StreamStatus::Online, StreamStatus::Error]
+            .into_iter()
+            .find(|v| v.as_str() == s)
     }
 }
 
@@ -102,8 +108,12 @@ fn view_for(state: &AppState, principal: &Principal, row: CameraRow) -> CameraVi
 }
 
 fn valid_profile(name: &str) -> Result<(), validator::ValidationError> {
-    let ok = !name.is_empty() && name.len() <= 64 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    ok.then_some(()).ok_or_else(|| validator::ValidationError::new("profile").with_message("unknown transcode profile".into()))
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    ok.then_some(()).ok_or_else(|| {
+        validator::ValidationError::new("profile").with_message("unknown transcode profile".into())
+    })
 }
 
 #[derive(Deserialize, Validate, Debug, Clone, utoipa::ToSchema)]
@@ -153,7 +163,12 @@ pub struct CameraUpdate {
 }
 
 fn check_lengths(update: &CameraUpdate) -> AppResult<()> {
-    let limits = [("company", &update.company, 200), ("model", &update.model, 200), ("location", &update.location, 500), ("place", &update.place, 200)];
+    let limits = [
+        ("company", &update.company, 200),
+        ("model", &update.model, 200),
+        ("location", &update.location, 500),
+        ("place", &update.place, 200),
+    ];
     for (field, value, max) in limits {
         if let Some(Some(v)) = value {
             if v.chars().count() > max {
@@ -183,7 +198,12 @@ fn event_view(state: &AppState, row: &CameraRow) -> serde_json::Value {
     serde_json::json!({ "camera": CameraView::new(row.clone(), &state.settings.public_rtmp_url, false) })
 }
 
-pub async fn create(state: &AppState, principal: &Principal, input: NewCamera, meta: &RequestMeta) -> AppResult<CameraView> {
+pub async fn create(
+    state: &AppState,
+    principal: &Principal,
+    input: NewCamera,
+    meta: &RequestMeta,
+) -> AppResult<CameraView> {
     input.validate()?;
     let now = db::now();
     let row = CameraRow {
@@ -216,14 +236,22 @@ pub async fn create(state: &AppState, principal: &Principal, input: NewCamera, m
                 } else {
                     "a camera with this serial number already exists"
                 };
-                return Err(AppError::conflict(msg).with_details(serde_json::json!({ "field": "serial_number", "camera_id": existing.id })));
+                return Err(AppError::conflict(msg).with_details(
+                    serde_json::json!({ "field": "serial_number", "camera_id": existing.id }),
+                ));
             }
             db::cameras::insert(c, &inserted)
         })
         .await?;
     let view = view_for(state, principal, row.clone());
     let redacted = CameraView::new(row.clone(), &state.settings.public_rtmp_url, false);
-    audit::record(state, &principal.into(), meta, Change::new("camera.created").on("camera", &row.id).after(&redacted)).await?;
+    audit::record(
+        state,
+        &principal.into(),
+        meta,
+        Change::new("camera.created").on("camera", &row.id).after(&redacted),
+    )
+    .await?;
     changed(state, Event::new("camera.created", Some(&row.id), event_view(state, &row))).await;
     Ok(view)
 }
@@ -234,7 +262,11 @@ pub async fn find_visible(state: &AppState, principal: &Principal, id: &str) -> 
         return Err(AppError::not_found("camera not found"));
     }
     let id = id.to_string();
-    state.db.run(move |c| db::cameras::find(c, &id)).await?.ok_or_else(|| AppError::not_found("camera not found"))
+    state
+        .db
+        .run(move |c| db::cameras::find(c, &id))
+        .await?
+        .ok_or_else(|| AppError::not_found("camera not found"))
 }
 
 pub async fn get(state: &AppState, principal: &Principal, id: &str) -> AppResult<CameraView> {
@@ -264,7 +296,13 @@ fn parse_sort(s: Option<&str>) -> AppResult<Option<(db::cameras::CameraSort, boo
         "created_at" => CreatedAt,
         "serial_number" => SerialNumber,
         "last_seen_at" => LastSeenAt,
-        _ => return Err(AppError::field("sort", "unknown", "sort by name, created_at, serial_number or last_seen_at, with - for descending")),
+        _ => {
+            return Err(AppError::field(
+                "sort",
+                "unknown",
+                "sort by name, created_at, serial_number or last_seen_at, with - for descending",
+            ))
+        }
     };
     Ok(Some((col, desc)))
 }
@@ -332,7 +370,13 @@ async fn apply(
     Ok(view_for(state, principal, after))
 }
 
-pub async fn update(state: &AppState, principal: &Principal, id: &str, input: CameraUpdate, meta: &RequestMeta) -> AppResult<CameraView> {
+pub async fn update(
+    state: &AppState,
+    principal: &Principal,
+    id: &str,
+    input: CameraUpdate,
+    meta: &RequestMeta,
+) -> AppResult<CameraView> {
     input.validate()?;
     check_lengths(&input)?;
     let trim = |v: Option<Option<String>>| v.map(blank_to_none);
@@ -350,14 +394,34 @@ pub async fn update(state: &AppState, principal: &Principal, id: &str, input: Ca
     apply(state, principal, id, changes, "camera.updated", meta).await
 }
 
-pub async fn set_active(state: &AppState, principal: &Principal, id: &str, active: bool, meta: &RequestMeta) -> AppResult<CameraView> {
+pub async fn set_active(
+    state: &AppState,
+    principal: &Principal,
+    id: &str,
+    active: bool,
+    meta: &RequestMeta,
+) -> AppResult<CameraView> {
     let action = if active { "camera.activated" } else { "camera.deactivated" };
-    apply(state, principal, id, CameraChanges { is_active: Some(active), ..Default::default() }, action, meta).await
+    apply(state, principal, id, CameraChanges { is_active: Some(active), ..Default::default() }, action, meta)
+        .await
 }
 
 /// A new key; the old one stops working at once (a live publisher is dropped at its next update).
-pub async fn rotate_key(state: &AppState, principal: &Principal, id: &str, meta: &RequestMeta) -> AppResult<CameraView> {
-    apply(state, principal, id, CameraChanges { stream_key: Some(new_stream_key()), ..Default::default() }, "camera.key_rotated", meta).await
+pub async fn rotate_key(
+    state: &AppState,
+    principal: &Principal,
+    id: &str,
+    meta: &RequestMeta,
+) -> AppResult<CameraView> {
+    apply(
+        state,
+        principal,
+        id,
+        CameraChanges { stream_key: Some(new_stream_key()), ..Default::default() },
+        "camera.key_rotated",
+        meta,
+    )
+    .await
 }
 
 pub async fn delete(state: &AppState, principal: &Principal, id: &str, meta: &RequestMeta) -> AppResult<()> {
@@ -366,9 +430,24 @@ pub async fn delete(state: &AppState, principal: &Principal, id: &str, meta: &Re
     let now = db::now();
     state
         .db
-        .run(move |c| db::cameras::update(c, &cid, &CameraChanges { deleted_at: Some(Some(now)), is_active: Some(false), updated_at: Some(now), ..Default::default() }))
+        .run(move |c| {
+            db::cameras::update(
+                c,
+                &cid,
+                &CameraChanges {
+                    deleted_at: Some(Some(now)),
+                    is_active: Some(false),
+                    updated_at: Some(now),
+                    ..Default::default()
+                },
+            )
+        })
         .await?;
-    let change = Change::new("camera.deleted").on("camera", id).before(CameraView::new(before, &state.settings.public_rtmp_url, false));
+    let change = Change::new("camera.deleted").on("camera", id).before(CameraView::new(
+        before,
+        &state.settings.public_rtmp_url,
+        false,
+    ));
     audit::record(state, &principal.into(), meta, change).await?;
     changed(state, Event::new("camera.deleted", Some(id), serde_json::json!({ "camera_id": id }))).await;
     Ok(())
@@ -376,7 +455,12 @@ pub async fn delete(state: &AppState, principal: &Principal, id: &str, meta: &Re
 
 /// Records a stream status change (from a hook or reconciliation). Returns the updated row, or
 /// `None` when nothing changed. The caller audits with its own actor.
-pub async fn set_status(state: &AppState, id: &str, status: StreamStatus, seen: bool) -> AppResult<Option<CameraRow>> {
+pub async fn set_status(
+    state: &AppState,
+    id: &str,
+    status: StreamStatus,
+    seen: bool,
+) -> AppResult<Option<CameraRow>> {
     let cid = id.to_string();
     let now = db::now();
     let updated = state
@@ -408,6 +492,18 @@ pub async fn set_status(state: &AppState, id: &str, status: StreamStatus, seen: 
 }
 
 /// Audit helper for status changes made by nginx hooks or by the system.
-pub async fn audit_status(state: &AppState, actor: Actor, row: &CameraRow, action: &'static str, detail: serde_json::Value) -> AppResult<()> {
-    audit::record(state, &actor, &RequestMeta::default(), Change::new(action).on("camera", &row.id).after(detail)).await
+pub async fn audit_status(
+    state: &AppState,
+    actor: Actor,
+    row: &CameraRow,
+    action: &'static str,
+    detail: serde_json::Value,
+) -> AppResult<()> {
+    audit::record(
+        state,
+        &actor,
+        &RequestMeta::default(),
+        Change::new(action).on("camera", &row.id).after(detail),
+    )
+    .await
 }

@@ -5,7 +5,12 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::cameras::CACHE_NS;
-use crate::{auth::Principal, db, error::{AppError, AppResult}, state::AppState};
+use crate::{
+    auth::Principal,
+    db,
+    error::{AppError, AppResult},
+    state::AppState,
+};
 
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, utoipa::ToSchema)]
 pub struct DashboardStats {

@@ -8,7 +8,10 @@ use validator::Validate;
 
 use super::audit::{self, Change};
 use crate::{
-    auth::{permissions::token_grantable, principal::TokenPrincipal, random_secret, sha256_hex, Permission, Principal, RequestMeta},
+    auth::{
+        permissions::token_grantable, principal::TokenPrincipal, random_secret, sha256_hex, Permission,
+        Principal, RequestMeta,
+    },
     db::{self, api_tokens::ApiTokenRow, Page, PageRequest},
     error::{AppError, AppResult, RateInfo},
     state::AppState,
@@ -96,13 +99,26 @@ fn scope_of(c: &mut db::DbConn, row: &ApiTokenRow) -> AppResult<Option<Vec<Strin
     }
 }
 
-pub async fn create(state: &AppState, principal: &Principal, input: NewApiToken, meta: &RequestMeta) -> AppResult<CreatedToken> {
+pub async fn create(
+    state: &AppState,
+    principal: &Principal,
+    input: NewApiToken,
+    meta: &RequestMeta,
+) -> AppResult<CreatedToken> {
     input.validate()?;
     if let Some(p) = input.permissions.iter().find(|p| !token_grantable(**p)) {
-        return Err(AppError::field("permissions", "not_grantable", &format!("{} cannot be given to a token", p.as_str())));
+        return Err(AppError::field(
+            "permissions",
+            "not_grantable",
+            &format!("{} cannot be given to a token", p.as_str()),
+        ));
     }
     if let Some(bad) = input.ip_allowlist.iter().find(|s| parse_net(s).is_none()) {
-        return Err(AppError::field("ip_allowlist", "cidr", &format!("{bad:?} is not an IP address or CIDR")));
+        return Err(AppError::field(
+            "ip_allowlist",
+            "cidr",
+            &format!("{bad:?} is not an IP address or CIDR"),
+        ));
     }
     if input.expires_at.is_some_and(|t| t <= Utc::now()) {
         return Err(AppError::field("expires_at", "past", "must be in the future"));
@@ -124,7 +140,9 @@ pub async fn create(state: &AppState, principal: &Principal, input: NewApiToken,
         permissions: serde_json::to_string(&perms).unwrap_or_else(|_| "[]".into()),
         all_cameras: camera_ids.is_none(),
         ip_allowlist: serde_json::to_string(&input.ip_allowlist).unwrap_or_else(|_| "[]".into()),
-        rate_limit_per_hour: input.rate_limit_per_hour.unwrap_or(state.settings.default_token_rate_per_hour as i32),
+        rate_limit_per_hour: input
+            .rate_limit_per_hour
+            .unwrap_or(state.settings.default_token_rate_per_hour as i32),
         expires_at: input.expires_at.map(|t| t.naive_utc()),
         revoked_at: None,
         last_used_at: None,
@@ -144,7 +162,13 @@ pub async fn create(state: &AppState, principal: &Principal, input: NewApiToken,
         })
         .await?;
     let token = view(row, camera_ids);
-    audit::record(state, &principal.into(), meta, Change::new("api_token.created").on("api_token", &token.id).after(&token)).await?;
+    audit::record(
+        state,
+        &principal.into(),
+        meta,
+        Change::new("api_token.created").on("api_token", &token.id).after(&token),
+    )
+    .await?;
     Ok(CreatedToken { token, secret })
 }
 
@@ -153,7 +177,9 @@ pub async fn get(state: &AppState, id: &str) -> AppResult<ApiTokenView> {
     state
         .db
         .run(move |c| {
-            let Some(row) = db::api_tokens::find(c, &id)? else { return Err(AppError::not_found("API token not found")) };
+            let Some(row) = db::api_tokens::find(c, &id)? else {
+                return Err(AppError::not_found("API token not found"));
+            };
             let scope = scope_of(c, &row)?;
             Ok(view(row, scope))
         })
@@ -182,12 +208,22 @@ pub async fn revoke(state: &AppState, principal: &Principal, id: &str, meta: &Re
     }
     let tid = id.to_string();
     state.db.run(move |c| db::api_tokens::revoke(c, &tid, db::now())).await?;
-    audit::record(state, &principal.into(), meta, Change::new("api_token.revoked").on("api_token", id).before(&before)).await
+    audit::record(
+        state,
+        &principal.into(),
+        meta,
+        Change::new("api_token.revoked").on("api_token", id).before(&before),
+    )
+    .await
 }
 
 /// Checks a presented secret: existence, revocation, expiry, IP allowlist, then rate limit.
 /// Looked up in the database on every request so that a revocation applies to the very next one.
-pub async fn authenticate(state: &AppState, secret: &str, meta: &RequestMeta) -> AppResult<(TokenPrincipal, RateInfo)> {
+pub async fn authenticate(
+    state: &AppState,
+    secret: &str,
+    meta: &RequestMeta,
+) -> AppResult<(TokenPrincipal, RateInfo)> {
     let hash = sha256_hex(secret);
     let (row, scope) = state
         .db
@@ -208,7 +244,8 @@ pub async fn authenticate(state: &AppState, secret: &str, meta: &RequestMeta) ->
     let allow: Vec<String> = serde_json::from_str(&row.ip_allowlist).unwrap_or_default();
     if !allow.is_empty() {
         let ip = meta.ip.as_deref().and_then(|s| s.parse::<std::net::IpAddr>().ok());
-        let permitted = ip.is_some_and(|ip| allow.iter().filter_map(|s| parse_net(s)).any(|n| n.contains(&ip)));
+        let permitted =
+            ip.is_some_and(|ip| allow.iter().filter_map(|s| parse_net(s)).any(|n| n.contains(&ip)));
         if !permitted {
             return Err(AppError::forbidden("this address may not use this API token"));
         }
@@ -228,5 +265,8 @@ pub async fn authenticate(state: &AppState, secret: &str, meta: &RequestMeta) ->
         });
     }
     let v = view(row, scope);
-    Ok((TokenPrincipal { id: v.id, remark: v.remark, permissions: v.permissions, camera_ids: v.camera_ids }, decision.info))
+    Ok((
+        TokenPrincipal { id: v.id, remark: v.remark, permissions: v.permissions, camera_ids: v.camera_ids },
+        decision.info,
+    ))
 }

@@ -7,7 +7,11 @@ use validator::Validate;
 use super::audit::{self, Change};
 use crate::{
     auth::{password, Principal, RequestMeta, Role},
-    db::{self, users::{UserChanges, UserFilter, UserRow}, Page, PageRequest},
+    db::{
+        self,
+        users::{UserChanges, UserFilter, UserRow},
+        Page, PageRequest,
+    },
     error::{AppError, AppResult},
     state::AppState,
 };
@@ -73,11 +77,19 @@ pub struct UserUpdate {
 }
 
 /// Creates a user; the CLI and the first-admin bootstrap use this too.
-pub async fn create(state: &AppState, input: NewUser, actor: &audit::Actor, meta: &RequestMeta) -> AppResult<UserView> {
+pub async fn create(
+    state: &AppState,
+    input: NewUser,
+    actor: &audit::Actor,
+    meta: &RequestMeta,
+) -> AppResult<UserView> {
     input.validate()?;
-    password::check_strength(&input.password, &input.username).map_err(|m| AppError::field("password", "weak", m))?;
+    password::check_strength(&input.password, &input.username)
+        .map_err(|m| AppError::field("password", "weak", m))?;
     let pass = input.password.clone();
-    let hash = tokio::task::spawn_blocking(move || password::hash(&pass)).await.map_err(|e| AppError::internal(e.to_string()))??;
+    let hash = tokio::task::spawn_blocking(move || password::hash(&pass))
+        .await
+        .map_err(|e| AppError::internal(e.to_string()))??;
     let now = db::now();
     let row = UserRow {
         id: db::new_id(),
@@ -108,7 +120,12 @@ pub async fn create(state: &AppState, input: NewUser, actor: &audit::Actor, meta
 
 pub async fn get(state: &AppState, id: &str) -> AppResult<UserView> {
     let id = id.to_string();
-    state.db.run(move |c| db::users::find(c, &id)).await?.map(UserView::from).ok_or_else(|| AppError::not_found("user not found"))
+    state
+        .db
+        .run(move |c| db::users::find(c, &id))
+        .await?
+        .map(UserView::from)
+        .ok_or_else(|| AppError::not_found("user not found"))
 }
 
 pub async fn list(state: &AppState, filter: UserFilter, page: PageRequest) -> AppResult<Page<UserView>> {
@@ -116,10 +133,18 @@ pub async fn list(state: &AppState, filter: UserFilter, page: PageRequest) -> Ap
     Ok(Page::new(rows, total, page).map(UserView::from))
 }
 
-pub async fn update(state: &AppState, principal: &Principal, id: &str, input: UserUpdate, meta: &RequestMeta) -> AppResult<UserView> {
+pub async fn update(
+    state: &AppState,
+    principal: &Principal,
+    id: &str,
+    input: UserUpdate,
+    meta: &RequestMeta,
+) -> AppResult<UserView> {
     input.validate()?;
     let before = get(state, id).await?;
-    if principal.actor_id() == id && (input.role.is_some_and(|r| r != Role::Admin) || input.is_active == Some(false)) {
+    if principal.actor_id() == id
+        && (input.role.is_some_and(|r| r != Role::Admin) || input.is_active == Some(false))
+    {
         return Err(AppError::conflict("you cannot demote or deactivate your own account"));
     }
     let changes = UserChanges {
@@ -143,10 +168,21 @@ pub async fn update(state: &AppState, principal: &Principal, id: &str, input: Us
         .await?;
     let after = get(state, id).await?;
     let action = if deactivating { "user.deactivated" } else { "user.updated" };
-    audit::record(state, &principal.into(), meta, Change::new(action).on("user", id).before(&before).after(&after)).await?;
+    audit::record(
+        state,
+        &principal.into(),
+        meta,
+        Change::new(action).on("user", id).before(&before).after(&after),
+    )
+    .await?;
     Ok(after)
 }
 
-pub async fn deactivate(state: &AppState, principal: &Principal, id: &str, meta: &RequestMeta) -> AppResult<UserView> {
+pub async fn deactivate(
+    state: &AppState,
+    principal: &Principal,
+    id: &str,
+    meta: &RequestMeta,
+) -> AppResult<UserView> {
     update(state, principal, id, UserUpdate { is_active: Some(false), ..Default::default() }, meta).await
 }

@@ -1,0 +1,150 @@
+//! The data layer called directly, on both backends: what the HTTP tests cannot see.
+
+use argus::{
+    db::{self, cameras::CameraRow, recordings::RecordingRow, sessions::SessionRow, users::UserRow},
+    error::ErrorCode,
+};
+
+use crate::helpers::TestApp;
+
+crate::matrix!(
+    timestamps_round_trip_at_microsecond_precision,
+    session_rotation_is_compare_and_swap,
+    recordings_are_unique_per_source_and_sum_sizes,
+    search_treats_like_wildcards_literally,
+);
+
+fn camera(serial: &str, name: &str) -> CameraRow {
+    let now = db::now();
+    CameraRow {
+        id: db::new_id(),
+        name: name.into(),
+        company: None,
+        model: None,
+        serial_number: serial.into(),
+        location: None,
+        place: None,
+        stream_key: db::new_id(),
+        recording_enabled: true,
+        transcode_profile: "default".into(),
+        is_active: true,
+        stream_status: "offline".into(),
+        last_seen_at: None,
+        created_via: "api".into(),
+        created_by: None,
+        created_at: now,
+        updated_at: now,
+        deleted_at: None,
+    }
+}
+
+async fn timestamps_round_trip_at_microsecond_precision(app: TestApp) {
+    let row = camera("TS-1", "ts");
+    let (id, created) = (row.id.clone(), row.created_at);
+    app.state.db.run(move |c| db::cameras::insert(c, &row)).await.unwrap();
+    let back = app.state.db.run(move |c| db::cameras::find(c, &id)).await.unwrap().unwrap();
+    assert_eq!(back.created_at, created);
+    assert!(back.is_active);
+}
+
+async fn session_rotation_is_compare_and_swap(app: TestApp) {
+    let now = db::now();
+    let user = UserRow {
+        id: db::new_id(),
+        username: "u".into(),
+        email: None,
+        password_hash: "x".into(),
+        role: "viewer".into(),
+        is_active: true,
+        created_at: now,
+        updated_at: now,
+        last_login_at: None,
+    };
+    let session = SessionRow {
+        id: db::new_id(),
+        user_id: user.id.clone(),
+        refresh_hash: "h1".into(),
+        created_at: now,
+        last_used_at: now,
+        revoked_at: None,
+        revoked_reason: None,
+        ip: None,
+        user_agent: None,
+    };
+    let sid = session.id.clone();
+    let (won, lost) = app
+        .state
+        .db
+        .run(move |c| {
+            db::users::insert(c, &user)?;
+            db::sessions::insert(c, &session)?;
+            let won = db::sessions::rotate(c, &sid, "h1", "h2", db::now())?;
+            let lost = db::sessions::rotate(c, &sid, "h1", "h3", db::now())?;
+            Ok((won, lost))
+        })
+        .await
+        .unwrap();
+    assert!(won);
+    assert!(!lost, "a second rotation from the same old hash must fail");
+}
+
+async fn recordings_are_unique_per_source_and_sum_sizes(app: TestApp) {
+    let cam = camera("REC-1", "rec");
+    let cam_id = cam.id.clone();
+    app.state.db.run(move |c| db::cameras::insert(c, &cam)).await.unwrap();
+    let now = db::now();
+    let rec = |size: i64, source: &str| RecordingRow {
+        id: db::new_id(),
+        camera_id: cam_id.clone(),
+        started_at: now,
+        ended_at: now,
+        duration_ms: 1000,
+        size_bytes: size,
+        file_path: format!("/r/{source}.mp4"),
+        source_path: source.into(),
+        tier: "hot".into(),
+        checksum_sha256: "0".repeat(64),
+        video_codec: Some("h264".into()),
+        audio_codec: None,
+        width: Some(1280),
+        height: Some(720),
+        bitrate_kbps: Some(900),
+        created_at: now,
+    };
+    let (a, b, dup) = (rec(5_000_000_000, "/in/a.flv"), rec(7, "/in/b.flv"), rec(1, "/in/a.flv"));
+    app.state
+        .db
+        .run(move |c| {
+            db::recordings::insert(c, &a)?;
+            db::recordings::insert(c, &b)
+        })
+        .await
+        .unwrap();
+    let err = app.state.db.run(move |c| db::recordings::insert(c, &dup)).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::Conflict);
+    let total = app.state.db.run(db::recordings::total_size).await.unwrap();
+    assert_eq!(total, 5_000_000_007, "sizes past 32 bits sum correctly");
+    let found = app.state.db.run(|c| db::recordings::find_by_source(c, "/in/b.flv")).await.unwrap();
+    assert_eq!(found.map(|r| r.size_bytes), Some(7));
+}
+
+async fn search_treats_like_wildcards_literally(app: TestApp) {
+    let (a, b) = (camera("W-1", "100% outdoor"), camera("W-2", "1000 outdoor"));
+    app.state
+        .db
+        .run(move |c| {
+            db::cameras::insert(c, &a)?;
+            db::cameras::insert(c, &b)
+        })
+        .await
+        .unwrap();
+    let filter = db::cameras::CameraFilter { q: Some("100%".into()), ..Default::default() };
+    let (rows, total) = app
+        .state
+        .db
+        .run(move |c| db::cameras::list(c, &filter, db::PageRequest::new(None, None)))
+        .await
+        .unwrap();
+    assert_eq!(total, 1);
+    assert_eq!(rows[0].name, "100% outdoor");
+}

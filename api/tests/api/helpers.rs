@@ -1,0 +1,210 @@
+//! `TestApp::spawn`: the real application on a random port, against a fresh database (a temp
+//! SQLite file, or a `t_<uuid>` database on the MariaDB at 127.0.0.1:3306 dropped afterwards),
+//! optionally with Redis (127.0.0.1:6379, a key prefix per test).
+
+use std::collections::HashMap;
+
+use argus::{
+    auth::{RequestMeta, Role},
+    config::Settings,
+    services::{self, audit::Actor, users::NewUser},
+    startup::Application,
+    state::AppState,
+};
+use diesel::{connection::SimpleConnection, Connection, MysqlConnection};
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Mysql,
+}
+
+pub const PASSWORD: &str = "test password 42";
+
+/// Server of the MariaDB the tests use; override with `TEST_MYSQL_URL` (no database part).
+fn mysql_server() -> String {
+    std::env::var("TEST_MYSQL_URL").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306".into())
+}
+
+pub fn redis_url() -> String {
+    std::env::var("TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into())
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub state: AppState,
+    pub client: reqwest::Client,
+    mysql_db: Option<String>,
+    _dir: tempfile::TempDir,
+}
+
+pub struct Options {
+    pub backend: Backend,
+    pub redis: bool,
+    pub env: Vec<(&'static str, String)>,
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend, redis: bool) -> TestApp {
+        Self::spawn_with(Options { backend, redis, env: vec![] }).await
+    }
+
+    pub async fn spawn_with(opts: Options) -> TestApp {
+        if std::env::var("TEST_LOG").is_ok() {
+            argus::telemetry::init(argus::config::LogFormat::Pretty);
+        }
+        let dir = tempfile::tempdir().expect("tempdir");
+        let suffix = uuid::Uuid::new_v4().simple().to_string();
+        let (database_url, mysql_db) = match opts.backend {
+            Backend::Sqlite => (format!("sqlite://{}/argus.db", dir.path().display()), None),
+            Backend::Mysql => {
+                let name = format!("t_{suffix}");
+                let mut conn = MysqlConnection::establish(&mysql_server())
+                    .expect("MariaDB must be running on 127.0.0.1:3306 for the MySQL tests");
+                conn.batch_execute(&format!("CREATE DATABASE `{name}` CHARACTER SET utf8mb4"))
+                    .expect("create test database");
+                (format!("{}/{name}", mysql_server()), Some(name))
+            }
+        };
+        let mut env: HashMap<String, String> = HashMap::from([
+            ("ARGUS_BIND".into(), "127.0.0.1:0".into()),
+            ("DATABASE_URL".into(), database_url),
+            ("ARGUS_DATA_DIR".into(), dir.path().display().to_string()),
+            ("ARGUS_PUBLIC_RTMP_URL".into(), "rtmp://cams.example.test:1935/live".into()),
+            ("ARGUS_DATABASE_POOL_SIZE".into(), "4".into()),
+        ]);
+        if opts.redis {
+            env.insert("REDIS_URL".into(), redis_url());
+            env.insert("ARGUS_REDIS_PREFIX".into(), format!("argus-test-{suffix}"));
+        }
+        for (k, v) in opts.env {
+            env.insert(k.to_string(), v);
+        }
+        let settings = Settings::from_map(&env).expect("test settings are valid");
+        let app = Application::build(settings).await.expect("application starts");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        let state = app.state().clone();
+        tokio::spawn(app.run_until_stopped());
+        let client =
+            reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+        TestApp { address, state, client, mysql_db, _dir: dir }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    /// Creates a user directly through the service layer.
+    pub async fn create_user(&self, username: &str, role: Role) -> String {
+        let input = NewUser { username: username.into(), password: PASSWORD.into(), email: None, role };
+        services::users::create(&self.state, input, &Actor::system(), &RequestMeta::default())
+            .await
+            .expect("create user")
+            .id
+    }
+
+    pub async fn login(&self, username: &str, password: &str) -> reqwest::Response {
+        self.client
+            .post(self.url("/api/v1/auth/login"))
+            .json(&json!({"username": username, "password": password}))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Creates a user of `role` and returns a bearer access token for it.
+    pub async fn token_for(&self, role: Role) -> String {
+        let name = format!("{}-{}", role.as_str(), &uuid::Uuid::new_v4().simple().to_string()[..8]);
+        self.create_user(&name, role).await;
+        let body: Value = self.login(&name, PASSWORD).await.json().await.expect("json");
+        body["access_token"].as_str().expect("access token").to_string()
+    }
+
+    pub async fn admin(&self) -> String {
+        self.token_for(Role::Admin).await
+    }
+
+    /// Sends `body` (JSON) with a bearer token; `None` = anonymous.
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut req = self.client.request(method, self.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().await.expect("request");
+        let status = resp.status();
+        let text = resp.text().await.expect("body");
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
+        self.call(Method::GET, path, Some(token), None).await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
+        self.call(Method::POST, path, Some(token), Some(body)).await
+    }
+
+    pub async fn create_camera(&self, token: &str, serial: &str) -> Value {
+        let (status, body) = self
+            .post(
+                "/api/v1/cameras",
+                token,
+                json!({"name": format!("Camera {serial}"), "serial_number": serial}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body
+    }
+
+    /// Audit entries with `action`, newest first.
+    pub async fn audit(&self, admin: &str, action: &str) -> Vec<Value> {
+        let (status, body) = self.get(&format!("/api/v1/audit-logs?action={action}&limit=100"), admin).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body["items"].as_array().cloned().unwrap_or_default()
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(name) = &self.mysql_db {
+            if let Ok(mut conn) = MysqlConnection::establish(&mysql_server()) {
+                let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS `{name}`"));
+            }
+        }
+    }
+}
+
+/// Asserts the common error shape and returns its `code`.
+pub fn error_code(body: &Value) -> &str {
+    let err = &body["error"];
+    assert!(err["message"].is_string(), "error without message: {body}");
+    assert!(err.get("details").is_some(), "error without details: {body}");
+    err["code"].as_str().unwrap_or_else(|| panic!("no error code in {body}"))
+}
+
+/// One test body run on SQLite, on MariaDB, and on MariaDB with Redis.
+#[macro_export]
+macro_rules! matrix {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            use $crate::helpers::{Backend, TestApp};
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() { super::$name(TestApp::spawn(Backend::Sqlite, false).await).await }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn mysql() { super::$name(TestApp::spawn(Backend::Mysql, false).await).await }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn mysql_redis() { super::$name(TestApp::spawn(Backend::Mysql, true).await).await }
+        }
+    )*};
+}
