@@ -29,6 +29,12 @@ pub enum Command {
         #[command(subcommand)]
         action: UserAction,
     },
+    /// Insert N synthetic cameras in one transaction (benchmarks and demos).
+    #[command(hide = true)]
+    SeedCameras {
+        #[arg(long, default_value_t = 10_000)]
+        count: u32,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -62,6 +68,20 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
                 applied.len(),
                 if applied.is_empty() { String::new() } else { format!(": {}", applied.join(", ")) }
             );
+            Ok(())
+        }
+        Command::SeedCameras { count } => {
+            let db = db::Db::connect(&settings.database_url, 1).map_err(|e| anyhow::anyhow!(e.message))?;
+            db.migrate().await.map_err(|e| anyhow::anyhow!(e.message))?;
+            db.transaction(move |c| {
+                for i in 0..count {
+                    db::cameras::insert(c, &seed_camera(i))?;
+                }
+                Ok(())
+            })
+            .await
+            .map_err(|e| anyhow::anyhow!(e.message))?;
+            println!("inserted {count} cameras");
             Ok(())
         }
         Command::User { action: UserAction::Create { username, password, role, email } } => {
@@ -114,4 +134,28 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     println!("Argus API listening on {url}  (docs: {url}/api/docs/)");
     app.run_until_stopped().await?;
     Ok(())
+}
+
+fn seed_camera(i: u32) -> db::cameras::CameraRow {
+    let now = db::now();
+    db::cameras::CameraRow {
+        id: db::new_id(),
+        name: format!("Seed camera {i:05}"),
+        company: Some(["Acme", "Globex", "Initech", "Umbrella"][i as usize % 4].into()),
+        model: Some("BX-200".into()),
+        serial_number: format!("SEED-{}-{i:05}", &db::new_id()[..8]),
+        location: Some(format!("Building {}", i % 50)),
+        place: Some(format!("Site {}", i % 10)),
+        stream_key: services::cameras::new_stream_key(),
+        recording_enabled: i % 3 != 0,
+        transcode_profile: "default".into(),
+        is_active: true,
+        stream_status: "offline".into(),
+        last_seen_at: None,
+        created_via: "api".into(),
+        created_by: None,
+        created_at: now,
+        updated_at: now,
+        deleted_at: None,
+    }
 }

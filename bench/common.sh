@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Shared helpers for the benchmarks: a release build, a throwaway Argus on SQLite, an nginx
+# `return 200` baseline on the same machine, and wrk result parsing.
+set -euo pipefail
+
+BENCH_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+WORK="$(mktemp -d /tmp/argus-bench.XXXXXX)"
+ARGUS_BIN="$BENCH_ROOT/target/release/argus"
+PIDS=()
+
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+build_release() {
+  (cd "$BENCH_ROOT" && cargo build --release --quiet -p argus)
+}
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+wait_http() { # url
+  for _ in $(seq 1 100); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.1; done
+  echo "timed out waiting for $1" >&2; return 1
+}
+
+# start_argus PORT [extra env...]: Argus on a fresh SQLite database in $WORK.
+start_argus() {
+  local port=$1; shift
+  env DATABASE_URL="sqlite://$WORK/argus.db" ARGUS_DATA_DIR="$WORK" ARGUS_BIND="127.0.0.1:$port" \
+    ARGUS_ADMIN_PASSWORD="bench password 1" RUST_LOG=warn "$@" "$ARGUS_BIN" serve >"$WORK/argus.log" 2>&1 &
+  PIDS+=($!)
+  ARGUS_PID=$!
+  wait_http "http://127.0.0.1:$port/healthz"
+}
+
+# start_nginx_baseline PORT: nginx answering every request with `return 200`.
+start_nginx_baseline() {
+  local port=$1 dir="$WORK/nginx"
+  mkdir -p "$dir/logs"
+  cat >"$dir/nginx.conf" <<CONF
+worker_processes 1;
+pid $dir/nginx.pid;
+error_log $dir/logs/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $dir/body; proxy_temp_path $dir/proxy; fastcgi_temp_path $dir/fcgi;
+  uwsgi_temp_path $dir/uwsgi; scgi_temp_path $dir/scgi;
+  server { listen 127.0.0.1:$port; location / { return 200 '{"ok":true}'; } }
+}
+CONF
+  nginx -p "$dir" -c "$dir/nginx.conf" -g 'daemon off;' &
+  PIDS+=($!)
+  wait_http "http://127.0.0.1:$port/"
+}
+
+# run_wrk LABEL URL [wrk args...] → prints one line and sets RPS / P50_MS / P99_MS.
+run_wrk() {
+  local label=$1 url=$2; shift 2
+  local out
+  out=$(wrk --latency "$@" "$url")
+  RPS=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  P50_MS=$(awk '$1=="50%" {print $2}' <<<"$out" | to_ms)
+  P99_MS=$(awk '$1=="99%" {print $2}' <<<"$out" | to_ms)
+  local errors
+  errors=$(awk '/Non-2xx|Socket errors/ {print}' <<<"$out" | tr '\n' ' ')
+  printf '%-28s %10.0f req/s   p50 %8.3f ms   p99 %8.3f ms   %s\n' "$label" "$RPS" "$P50_MS" "$P99_MS" "$errors"
+}
+
+to_ms() { # wrk prints 812.00us / 1.23ms / 2.01s
+  awk '{ v=$1; if (v ~ /us$/) { sub(/us$/,"",v); print v/1000 } else if (v ~ /ms$/) { sub(/ms$/,"",v); print v } else if (v ~ /s$/) { sub(/s$/,"",v); print v*1000 } else print v }'
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "n/a"; else printf "%.2f", a / b }'; }
+
+login_token() { # port
+  curl -fsS "http://127.0.0.1:$1/api/v1/auth/login" -H 'content-type: application/json' \
+    -d '{"username":"admin","password":"bench password 1"}' | python3 -c 'import sys,json; print(json.load(sys.stdin)["access_token"])'
+}
