@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs every test of the project: formatting and lints, Rust unit tests, the black-box API tests
+# on SQLite, MariaDB and MariaDB + Redis, the data-plane end-to-end tests on real nginx-rtmp and
+# FFmpeg, and the dashboard's unit and browser tests.
+# Needs MariaDB on 127.0.0.1:3306 (root, no password) and Redis on 127.0.0.1:6379.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "system packages"
+bash deploy/install-deps.sh build runtime test
+
+step "services"
+mariadb -uroot -h127.0.0.1 -e 'SELECT 1' >/dev/null || { echo "MariaDB is not reachable on 127.0.0.1:3306" >&2; exit 1; }
+redis-cli -h 127.0.0.1 ping >/dev/null || { echo "Redis is not reachable on 127.0.0.1:6379" >&2; exit 1; }
+# Leftovers of interrupted runs.
+mariadb -uroot -h127.0.0.1 -N -e "SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE 't\\_%'" |
+  while read -r db; do mariadb -uroot -h127.0.0.1 -e "DROP DATABASE \`$db\`"; done
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy -- -D warnings"
+cargo clippy --all-targets --quiet -- -D warnings
+
+if [ -f frontend/package.json ]; then
+  step "dashboard: install, typecheck, unit tests, build"
+  (cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm run typecheck && npm test && npm run build)
+fi
+
+step "Rust tests (unit + API on SQLite, MariaDB, MariaDB+Redis)"
+cargo test --all-targets
+
+if [ -x scripts/e2e.sh ]; then
+  step "end to end: nginx-rtmp + FFmpeg + Chromium"
+  bash scripts/e2e.sh
+fi
