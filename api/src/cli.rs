@@ -29,11 +29,44 @@ pub enum Command {
         #[command(subcommand)]
         action: UserAction,
     },
+    /// Render nginx.conf, start nginx-rtmp, run migrations and serve the API and dashboard.
+    Up,
+    /// Say what the data plane needs and what is missing.
+    Doctor,
+    /// nginx configuration.
+    Nginx {
+        #[command(subcommand)]
+        action: NginxAction,
+    },
+    /// Transcode one live stream to HLS (started by nginx for each camera).
+    Transcode {
+        #[arg(long)]
+        stream: String,
+        #[arg(long)]
+        api: String,
+        #[arg(long)]
+        secret: String,
+        #[arg(long, default_value_t = 1935)]
+        rtmp_port: u16,
+        #[arg(long)]
+        hls_dir: std::path::PathBuf,
+        #[arg(long)]
+        log_file: Option<std::path::PathBuf>,
+    },
     /// Insert N synthetic cameras in one transaction (benchmarks and demos).
     #[command(hide = true)]
     SeedCameras {
         #[arg(long, default_value_t = 10_000)]
         count: u32,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum NginxAction {
+    /// Write the rendered nginx.conf (default: DATA_DIR/run/nginx.conf).
+    Render {
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
     },
 }
 
@@ -59,6 +92,38 @@ fn parse_role(s: &str) -> Result<Role, String> {
 pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve => serve(settings).await,
+        Command::Up => crate::up::up(settings).await,
+        Command::Doctor => {
+            let report = crate::up::doctor();
+            println!("{}", report.text());
+            if report.ok() {
+                Ok(())
+            } else {
+                anyhow::bail!(
+                    "missing pieces; install them with: apt-get install {}",
+                    report.missing_packages().join(" ")
+                )
+            }
+        }
+        Command::Nginx { action: NginxAction::Render { out } } => {
+            let state = startup::build_state(settings).await?;
+            let path = crate::up::render_nginx(&state, out)?;
+            println!("wrote {}", path.display());
+            Ok(())
+        }
+        Command::Transcode { stream, api, secret, rtmp_port, hls_dir, log_file } => {
+            if let Some(file) = log_file {
+                crate::telemetry::init_file(&file)?;
+            }
+            let job = crate::dataplane::transcode::TranscodeJob {
+                stream,
+                api,
+                hook_secret: secret,
+                rtmp_port,
+                hls_dir,
+            };
+            crate::dataplane::transcode::run(job).await
+        }
         Command::Migrate => {
             let db = db::Db::connect(&settings.database_url, 1)
                 .map_err(|e| anyhow::anyhow!("DATABASE_URL: {}", e.message))?;
@@ -127,6 +192,7 @@ pub async fn bootstrap_admin(state: &AppState) -> anyhow::Result<Option<(String,
 
 async fn serve(settings: Settings) -> anyhow::Result<()> {
     let app = Application::build(settings).await?;
+    crate::jobs::start(app.state().clone());
     let url = format!("http://{}:{}", app.state().settings.bind.ip(), app.port());
     if let Some((user, password)) = bootstrap_admin(app.state()).await? {
         println!("first start: created administrator\n  username: {user}\n  password: {password}\n(change it after logging in)");

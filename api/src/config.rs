@@ -4,8 +4,6 @@
 
 use std::{collections::HashMap, net::SocketAddr, path::PathBuf};
 
-use serde::Deserialize;
-
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("{var}: {message}")]
@@ -43,32 +41,33 @@ pub struct Settings {
     pub stats_cache_ttl_secs: u64,
     /// Folder of the built dashboard (`frontend/dist`); served with an SPA fallback when present.
     pub frontend_dir: Option<PathBuf>,
+    pub media: MediaSettings,
 }
 
-/// Same keys as the environment variables, lower-cased and without the `ARGUS_` prefix.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileSettings {
-    bind: Option<String>,
-    database_url: Option<String>,
-    database_pool_size: Option<u32>,
-    redis_url: Option<String>,
-    redis_prefix: Option<String>,
-    data_dir: Option<String>,
-    jwt_secret: Option<String>,
-    access_token_ttl_secs: Option<i64>,
-    session_idle_secs: Option<i64>,
-    public_rtmp_url: Option<String>,
-    log_format: Option<String>,
-    login_rate_per_ip: Option<u32>,
-    login_rate_per_user: Option<u32>,
-    login_rate_window_secs: Option<u64>,
-    default_token_rate_per_hour: Option<u32>,
-    camera_cache_ttl_secs: Option<u64>,
-    stats_cache_ttl_secs: Option<u64>,
-    frontend_dir: Option<String>,
+/// The data plane: nginx-rtmp, FFmpeg, recordings and HLS.
+#[derive(Clone, Debug)]
+pub struct MediaSettings {
+    /// Shared secret in every hook URL; `None` = generate and keep in the data dir.
+    pub hook_secret: Option<String>,
+    /// Signs HLS URLs (nginx `secure_link_md5`); `None` = generate and keep in the data dir.
+    pub playback_secret: Option<String>,
+    pub rtmp_port: u16,
+    /// nginx's HTTP port: signed HLS, `/stat` and `/control` (the latter two loopback-only).
+    pub nginx_http_port: u16,
+    /// Base of playback URLs handed to browsers, e.g. `http://cams.example.com:8088`.
+    pub public_hls_url: String,
+    /// Where nginx writes FLV chunks while recording.
+    pub record_dir: PathBuf,
+    /// Where finished recordings are filed (`CAMERA/YYYY/MM/DD/…mp4`).
+    pub storage_dir: PathBuf,
+    pub hls_dir: PathBuf,
+    pub profiles_dir: PathBuf,
+    pub record_interval_secs: u64,
+    pub update_interval_secs: u64,
+    pub playback_ttl_secs: i64,
+    /// Publishers whose byte counters stay frozen this long are dropped and marked `error`.
+    pub stall_secs: u64,
 }
-
 /// Reads one variable: the environment first, then the file's value (stringified).
 struct Source<'a> {
     env: &'a HashMap<String, String>,
@@ -188,39 +187,115 @@ impl Settings {
             camera_cache_ttl_secs: src.parse("ARGUS_CAMERA_CACHE_TTL_SECS", 30)?,
             stats_cache_ttl_secs: src.parse("ARGUS_STATS_CACHE_TTL_SECS", 5)?,
             frontend_dir: src.raw("ARGUS_FRONTEND_DIR").map(PathBuf::from),
+            media: media_settings(&src)?,
         })
     }
+}
+
+fn media_settings(src: &Source) -> Result<MediaSettings, ConfigError> {
+    let data_dir = PathBuf::from(src.raw("ARGUS_DATA_DIR").unwrap_or_else(|| "./data".into()));
+    let dir = |var: &'static str, default: &str| -> PathBuf {
+        src.raw(var).map(PathBuf::from).unwrap_or_else(|| data_dir.join(default))
+    };
+    let secret = |var: &'static str| -> Result<Option<String>, ConfigError> {
+        match src.raw(var) {
+            Some(s)
+                if s.len() < 16 || !s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') =>
+            {
+                Err(ConfigError::Invalid {
+                    var,
+                    message: "must be at least 16 characters of [A-Za-z0-9_-]".into(),
+                })
+            }
+            other => Ok(other),
+        }
+    };
+    let nginx_http_port: u16 = src.parse("ARGUS_NGINX_HTTP_PORT", 8088)?;
+    let public_hls_url =
+        src.raw("ARGUS_PUBLIC_HLS_URL").unwrap_or_else(|| format!("http://127.0.0.1:{nginx_http_port}"));
+    if !(public_hls_url.starts_with("http://") || public_hls_url.starts_with("https://")) {
+        return Err(ConfigError::Invalid {
+            var: "ARGUS_PUBLIC_HLS_URL",
+            message: "must start with http:// or https://".into(),
+        });
+    }
+    Ok(MediaSettings {
+        hook_secret: secret("ARGUS_HOOK_SECRET")?,
+        playback_secret: secret("ARGUS_PLAYBACK_SECRET")?,
+        rtmp_port: src.parse("ARGUS_RTMP_PORT", 1935)?,
+        nginx_http_port,
+        public_hls_url: public_hls_url.trim_end_matches('/').to_string(),
+        record_dir: dir("ARGUS_RECORD_DIR", "record"),
+        storage_dir: dir("ARGUS_STORAGE_DIR", "recordings"),
+        hls_dir: dir("ARGUS_HLS_DIR", "hls"),
+        profiles_dir: src
+            .raw("ARGUS_PROFILES_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| "./ffmpeg-profiles".into()),
+        record_interval_secs: src.parse("ARGUS_RECORD_INTERVAL_SECS", 3600)?,
+        update_interval_secs: src.parse("ARGUS_HOOK_UPDATE_SECS", 10)?,
+        playback_ttl_secs: src.parse("ARGUS_PLAYBACK_TTL_SECS", 3600)?,
+        stall_secs: src.parse("ARGUS_STALL_SECS", 20)?,
+    })
+}
+
+/// Every variable Argus reads. In the TOML file a key is the variable lower-cased without its
+/// `ARGUS_` prefix (`bind`, `database_url`, `hls_dir`, …).
+const KNOWN_VARS: &[&str] = &[
+    "ARGUS_BIND",
+    "DATABASE_URL",
+    "ARGUS_DATABASE_POOL_SIZE",
+    "REDIS_URL",
+    "ARGUS_REDIS_PREFIX",
+    "ARGUS_DATA_DIR",
+    "ARGUS_JWT_SECRET",
+    "ARGUS_ACCESS_TOKEN_TTL_SECS",
+    "ARGUS_SESSION_IDLE_SECS",
+    "ARGUS_PUBLIC_RTMP_URL",
+    "ARGUS_LOG_FORMAT",
+    "ARGUS_LOGIN_RATE_PER_IP",
+    "ARGUS_LOGIN_RATE_PER_USER",
+    "ARGUS_LOGIN_RATE_WINDOW_SECS",
+    "ARGUS_TOKEN_RATE_PER_HOUR",
+    "ARGUS_CAMERA_CACHE_TTL_SECS",
+    "ARGUS_STATS_CACHE_TTL_SECS",
+    "ARGUS_FRONTEND_DIR",
+    "ARGUS_HOOK_SECRET",
+    "ARGUS_PLAYBACK_SECRET",
+    "ARGUS_RTMP_PORT",
+    "ARGUS_NGINX_HTTP_PORT",
+    "ARGUS_PUBLIC_HLS_URL",
+    "ARGUS_RECORD_DIR",
+    "ARGUS_STORAGE_DIR",
+    "ARGUS_HLS_DIR",
+    "ARGUS_PROFILES_DIR",
+    "ARGUS_RECORD_INTERVAL_SECS",
+    "ARGUS_HOOK_UPDATE_SECS",
+    "ARGUS_PLAYBACK_TTL_SECS",
+    "ARGUS_STALL_SECS",
+];
+
+fn file_key(var: &str) -> String {
+    var.strip_prefix("ARGUS_").unwrap_or(var).to_lowercase()
 }
 
 fn load_file(path: &str) -> Result<HashMap<&'static str, String>, ConfigError> {
     let err = |message: String| ConfigError::File { path: path.to_string(), message };
     let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
-    let f: FileSettings = toml::from_str(&text).map_err(|e| err(e.to_string()))?;
+    let table: toml::Table = toml::from_str(&text).map_err(|e| err(e.to_string()))?;
     let mut out = HashMap::new();
-    let mut put = |var: &'static str, v: Option<String>| {
-        if let Some(v) = v {
-            out.insert(var, v);
-        }
-    };
-    let s = |v: Option<u64>| v.map(|n| n.to_string());
-    put("ARGUS_BIND", f.bind);
-    put("DATABASE_URL", f.database_url);
-    put("ARGUS_DATABASE_POOL_SIZE", s(f.database_pool_size.map(u64::from)));
-    put("REDIS_URL", f.redis_url);
-    put("ARGUS_REDIS_PREFIX", f.redis_prefix);
-    put("ARGUS_DATA_DIR", f.data_dir);
-    put("ARGUS_JWT_SECRET", f.jwt_secret);
-    put("ARGUS_ACCESS_TOKEN_TTL_SECS", f.access_token_ttl_secs.map(|n| n.to_string()));
-    put("ARGUS_SESSION_IDLE_SECS", f.session_idle_secs.map(|n| n.to_string()));
-    put("ARGUS_PUBLIC_RTMP_URL", f.public_rtmp_url);
-    put("ARGUS_LOG_FORMAT", f.log_format);
-    put("ARGUS_LOGIN_RATE_PER_IP", s(f.login_rate_per_ip.map(u64::from)));
-    put("ARGUS_LOGIN_RATE_PER_USER", s(f.login_rate_per_user.map(u64::from)));
-    put("ARGUS_LOGIN_RATE_WINDOW_SECS", s(f.login_rate_window_secs));
-    put("ARGUS_TOKEN_RATE_PER_HOUR", s(f.default_token_rate_per_hour.map(u64::from)));
-    put("ARGUS_CAMERA_CACHE_TTL_SECS", s(f.camera_cache_ttl_secs));
-    put("ARGUS_STATS_CACHE_TTL_SECS", s(f.stats_cache_ttl_secs));
-    put("ARGUS_FRONTEND_DIR", f.frontend_dir);
+    for (key, value) in table {
+        let var = KNOWN_VARS
+            .iter()
+            .find(|v| file_key(v) == key)
+            .ok_or_else(|| err(format!("unknown key {key:?}")))?;
+        let value = match value {
+            toml::Value::String(s) => s,
+            toml::Value::Integer(_) | toml::Value::Boolean(_) | toml::Value::Float(_) => value.to_string(),
+            other => return Err(err(format!("{key}: unsupported value {other}"))),
+        };
+        out.insert(*var, value);
+    }
     Ok(out)
 }
 

@@ -3,9 +3,11 @@
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod dataplane;
 pub mod db;
 pub mod error;
 pub mod infra;
+pub mod jobs;
 pub mod metrics;
 pub mod openapi;
 pub mod realtime;
@@ -14,3 +16,4 @@ pub mod services;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod up;

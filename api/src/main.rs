@@ -12,7 +12,10 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(2);
         }
     };
-    telemetry::init(settings.log_format);
+    // The transcoder logs to its own file (see `argus transcode --log-file`).
+    if !matches!(cli.command, cli::Command::Transcode { .. }) {
+        telemetry::init(settings.log_format);
+    }
     match cli::run(cli, settings).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {

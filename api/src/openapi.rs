@@ -23,7 +23,10 @@ use utoipa::{
         (name = "cameras", description = "Camera registry"),
         (name = "api-tokens", description = "Third-party API tokens (admin)"),
         (name = "audit", description = "Audit trail (admin)"),
-        (name = "dashboard", description = "Statistics")
+        (name = "dashboard", description = "Statistics"),
+        (name = "recordings", description = "Recorded footage"),
+        (name = "streaming", description = "nginx-rtmp hooks (form posts from nginx, guarded by the hook secret)"),
+        (name = "live", description = "Playback URLs, transcoding profiles and the WebSocket feed")
     )
 )]
 pub struct ApiDoc;

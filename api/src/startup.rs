@@ -23,7 +23,8 @@ use crate::{
     openapi::ApiDoc,
     realtime::{bridge, hub::Hub},
     routes::{self, health},
-    state::AppState,
+    services::{recordings, stream_writer, streaming},
+    state::{AppState, MediaSecrets},
 };
 
 /// Connects to the database (and Redis), applies migrations and assembles the shared state.
@@ -55,10 +56,21 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
     if let Some(url) = &settings.redis_url {
         bridge::spawn(url.clone(), hub.clone());
     }
-    let secret = load_or_create_secret(settings.jwt_secret.as_deref(), &settings.data_dir)
+    let secret = load_or_create_secret(settings.jwt_secret.as_deref(), &settings.data_dir, "jwt_secret")
         .map_err(|e| anyhow::anyhow!(e.message))?;
     let jwt = Arc::new(JwtKeys::new(secret.as_bytes(), settings.access_token_ttl_secs));
-    Ok(AppState {
+    let secret_for = |configured: Option<&str>, name: &str| {
+        load_or_create_secret(configured, &settings.data_dir, name).map_err(|e| anyhow::anyhow!(e.message))
+    };
+    let media = Arc::new(MediaSecrets {
+        hook_secret: secret_for(settings.media.hook_secret.as_deref(), "hook_secret")?,
+        playback_secret: secret_for(settings.media.playback_secret.as_deref(), "playback_secret")?,
+    });
+    let profiles = crate::dataplane::profiles::load_dir(&settings.media.profiles_dir)
+        .map_err(|e| anyhow::anyhow!("ARGUS_PROFILES_DIR: {e}"))?;
+    let (stream_events, stream_rx) = streaming::stream_event_channel();
+    let (ingest, ingest_rx) = recordings::ingest_channel();
+    let state = AppState {
         settings: Arc::new(settings),
         db,
         redis,
@@ -68,7 +80,14 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         hub,
         jwt,
         metrics: Arc::new(Metrics::new()?),
-    })
+        media,
+        profiles: Arc::new(profiles),
+        stream_events,
+        ingest,
+    };
+    stream_writer::spawn(state.clone(), stream_rx);
+    recordings::spawn_ingest_worker(state.clone(), ingest_rx);
+    Ok(state)
 }
 
 pub struct Application {

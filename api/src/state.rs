@@ -1,15 +1,25 @@
 //! Everything a request handler, job or hook needs, built once at start-up.
 
-use std::sync::Arc;
+use std::{collections::BTreeMap, sync::Arc};
 
 use crate::{
     auth::jwt::JwtKeys,
     config::Settings,
+    dataplane::profiles::Profile,
     db::Db,
     infra::{cache::Cache, lock::JobLock, rate_limit::RateLimiter, RedisPool},
     metrics::Metrics,
     realtime::hub::Hub,
+    services::{recordings::IngestQueue, streaming::StreamEvents},
 };
+
+/// Secrets shared with nginx.
+pub struct MediaSecrets {
+    /// In every hook URL nginx calls.
+    pub hook_secret: String,
+    /// Signs HLS URLs (`secure_link_md5`).
+    pub playback_secret: String,
+}
 
 #[derive(Clone)]
 pub struct AppState {
@@ -22,4 +32,11 @@ pub struct AppState {
     pub hub: Hub,
     pub jwt: Arc<JwtKeys>,
     pub metrics: Arc<Metrics>,
+    pub media: Arc<MediaSecrets>,
+    /// Transcoding profiles from `ffmpeg-profiles/`, by name.
+    pub profiles: Arc<BTreeMap<String, Profile>>,
+    /// Hook consequences, applied in batches by `services::stream_writer`.
+    pub stream_events: StreamEvents,
+    /// Finished recording chunks waiting to be filed by `services::recordings`.
+    pub ingest: IngestQueue,
 }

@@ -67,18 +67,18 @@ impl JwtKeys {
     }
 }
 
-/// The configured secret, or the one persisted in `data_dir/jwt_secret` (created on first use,
-/// readable by the owner only).
-pub fn load_or_create_secret(configured: Option<&str>, data_dir: &Path) -> AppResult<String> {
+/// The configured secret, or the one persisted in `data_dir/<name>` (created on first use,
+/// readable by the owner only). Used for the JWT, hook and playback secrets.
+pub fn load_or_create_secret(configured: Option<&str>, data_dir: &Path, name: &str) -> AppResult<String> {
     if let Some(s) = configured {
         return Ok(s.to_string());
     }
-    let path = data_dir.join("jwt_secret");
+    let path = data_dir.join(name);
     match std::fs::read_to_string(&path) {
         Ok(s) if s.trim().len() >= 32 => return Ok(s.trim().to_string()),
         Ok(_) => {
             return Err(AppError::internal(format!(
-                "{} is shorter than 32 characters; delete it or set ARGUS_JWT_SECRET",
+                "{} is shorter than 32 characters; delete it or configure the secret",
                 path.display()
             )))
         }
@@ -90,7 +90,7 @@ pub fn load_or_create_secret(configured: Option<&str>, data_dir: &Path) -> AppRe
     let secret = super::random_secret(48);
     write_private(&path, &secret)
         .map_err(|e| AppError::internal(format!("cannot write {}: {e}", path.display())))?;
-    tracing::info!(path = %path.display(), "generated a new JWT signing secret");
+    tracing::info!(path = %path.display(), "generated a new secret");
     Ok(secret)
 }
 
@@ -131,10 +131,13 @@ mod tests {
     #[test]
     fn secret_is_generated_once_and_reused() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let a = load_or_create_secret(None, dir.path()).expect("create");
-        let b = load_or_create_secret(None, dir.path()).expect("reuse");
+        let a = load_or_create_secret(None, dir.path(), "jwt_secret").expect("create");
+        let b = load_or_create_secret(None, dir.path(), "jwt_secret").expect("reuse");
+        let other = load_or_create_secret(None, dir.path(), "hook_secret").expect("create");
         assert_eq!(a, b);
+        assert_ne!(a, other);
         assert!(a.len() >= 32);
-        assert_eq!(load_or_create_secret(Some("x".repeat(40).as_str()), dir.path()).unwrap(), "x".repeat(40));
+        let configured = "x".repeat(40);
+        assert_eq!(load_or_create_secret(Some(&configured), dir.path(), "jwt_secret").unwrap(), configured);
     }
 }

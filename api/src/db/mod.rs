@@ -7,6 +7,7 @@ pub mod cameras;
 pub mod recordings;
 pub mod schema;
 pub mod sessions;
+pub mod stream_sessions;
 pub mod users;
 
 use chrono::{NaiveDateTime, SubsecRound, Utc};

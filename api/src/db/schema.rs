@@ -128,3 +128,19 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_logs,
     recordings,
 );
+
+diesel::table! {
+    stream_sessions (id) {
+        id -> Text,
+        camera_id -> Text,
+        client_id -> Text,
+        addr -> Nullable<Text>,
+        started_at -> Timestamp,
+        last_update_at -> Timestamp,
+        ended_at -> Nullable<Timestamp>,
+        end_reason -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(stream_sessions -> cameras (camera_id));
+diesel::allow_tables_to_appear_in_same_query!(stream_sessions, cameras);

@@ -6,7 +6,11 @@ pub mod auth;
 pub mod cameras;
 pub mod dashboard;
 pub mod health;
+pub mod live;
+pub mod recordings;
+pub mod streaming;
 pub mod users;
+pub mod ws;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -18,6 +22,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
     api_tokens::configure(cfg);
     audit::configure(cfg);
     dashboard::configure(cfg);
+    recordings::configure(cfg);
+    streaming::configure(cfg);
+    live::configure(cfg);
+    ws::configure(cfg);
 }
 
 /// `?page=&limit=` on every list.

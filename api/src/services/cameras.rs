@@ -7,9 +7,13 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use validator::Validate;
 
-use super::audit::{self, Actor, Change};
+use super::{
+    audit::{self, Actor, Change},
+    streaming::key_cache_key,
+};
 use crate::{
     auth::{random_secret, Permission, Principal, RequestMeta},
+    dataplane::control,
     db::{
         self,
         cameras::{CameraChanges, CameraFilter, CameraRow},
@@ -363,11 +367,32 @@ async fn apply(
     let url = &state.settings.public_rtmp_url;
     let change = Change::new(action)
         .on("camera", id)
-        .before(CameraView::new(before, url, false))
+        .before(CameraView::new(before.clone(), url, false))
         .after(CameraView::new(after.clone(), url, false));
     audit::record(state, &principal.into(), meta, change).await?;
+    after_config_change(state, &before, Some(&after)).await;
     changed(state, Event::new("camera.updated", Some(id), event_view(state, &after))).await;
     Ok(view_for(state, principal, after))
+}
+
+/// Keeps the data plane in step with an edit: forget cached key lookups, drop a live publisher
+/// that may no longer stream, switch recording of a live camera on or off.
+async fn after_config_change(state: &AppState, before: &CameraRow, after: Option<&CameraRow>) {
+    state.cache.delete(&key_cache_key(&before.stream_key)).await;
+    if let Some(after) = after {
+        state.cache.delete(&key_cache_key(&after.stream_key)).await;
+    }
+    if before.stream_status != StreamStatus::Online.as_str() {
+        return;
+    }
+    match after {
+        Some(a) if a.is_active && a.stream_key == before.stream_key => {
+            if a.recording_enabled != before.recording_enabled {
+                control::set_recording(state, &a.id, a.recording_enabled).await;
+            }
+        }
+        _ => control::drop_publisher(state, &before.id).await,
+    }
 }
 
 pub async fn update(
@@ -379,6 +404,7 @@ pub async fn update(
 ) -> AppResult<CameraView> {
     input.validate()?;
     check_lengths(&input)?;
+    super::live::check_profile(state, input.transcode_profile.as_deref())?;
     let trim = |v: Option<Option<String>>| v.map(blank_to_none);
     let changes = CameraChanges {
         name: input.name.map(|n| n.trim().to_string()),

@@ -4,7 +4,11 @@
 pub mod audit;
 pub mod auth;
 pub mod cameras;
+pub mod live;
+pub mod recordings;
 pub mod stats;
+pub mod stream_writer;
+pub mod streaming;
 pub mod tokens;
 pub mod users;
 

@@ -8,5 +8,6 @@ mod cameras;
 mod data_layer;
 mod rbac;
 mod service;
+mod streaming;
 mod tokens;
 mod users;

@@ -1,0 +1,219 @@
+//! `argus transcode --stream CAMERA`: started by nginx (`exec_push` in the loopback `hls`
+//! application) for each live camera. Asks the API for the camera's profile, runs FFmpeg to
+//! produce the HLS ladder, writes the master playlist, reports progress, restarts FFmpeg with
+//! backoff if it dies, and takes FFmpeg down with it when nginx ends it.
+
+use std::{
+    collections::BTreeMap,
+    path::{Path, PathBuf},
+    process::Stdio,
+    time::{Duration, Instant},
+};
+
+use serde::Deserialize;
+use tokio::{
+    io::{AsyncBufReadExt, BufReader},
+    process::{Child, Command},
+};
+
+use super::{
+    http,
+    profiles::{avc1_codec, measure_playlist, Profile, SourceInfo},
+    progress::{ProgressParser, ProgressSample},
+};
+
+#[derive(Debug, Clone)]
+pub struct TranscodeJob {
+    pub stream: String,
+    /// Base URL of the Argus API, e.g. `http://127.0.0.1:8080`.
+    pub api: String,
+    pub hook_secret: String,
+    pub rtmp_port: u16,
+    pub hls_dir: PathBuf,
+}
+
+impl TranscodeJob {
+    fn input_url(&self) -> String {
+        format!("rtmp://127.0.0.1:{}/hls/{}", self.rtmp_port, self.stream)
+    }
+    fn out_dir(&self) -> PathBuf {
+        self.hls_dir.join(&self.stream)
+    }
+}
+
+/// Only camera ids reach here, but the name still ends up in a path: allow nothing else.
+pub fn valid_stream_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+async fn fetch_profile(job: &TranscodeJob) -> anyhow::Result<Profile> {
+    let url = format!(
+        "{}/api/v1/streaming/transcode-config?secret={}&stream={}",
+        job.api, job.hook_secret, job.stream
+    );
+    let resp = http::get(&url, Duration::from_secs(5)).await?;
+    if resp.status != 200 {
+        anyhow::bail!("API answered {} for the transcode profile: {}", resp.status, resp.body);
+    }
+    Ok(serde_json::from_str(&resp.body)?)
+}
+
+#[derive(Deserialize)]
+struct ProbeStreams {
+    #[serde(default)]
+    streams: Vec<ProbeStream>,
+}
+
+#[derive(Deserialize)]
+struct ProbeStream {
+    codec_type: Option<String>,
+    codec_name: Option<String>,
+    profile: Option<String>,
+    level: Option<i64>,
+    width: Option<u32>,
+    height: Option<u32>,
+    avg_frame_rate: Option<String>,
+}
+
+fn parse_rate(r: &str) -> Option<f64> {
+    let (n, d) = r.split_once('/')?;
+    let (n, d): (f64, f64) = (n.parse().ok()?, d.parse().ok()?);
+    (d > 0.0).then(|| n / d)
+}
+
+/// What the live input carries; on failure assume audio is present (the common camera case).
+async fn probe_source(url: &str) -> SourceInfo {
+    let args = ["-v", "error", "-rw_timeout", "5000000", "-print_format", "json", "-show_streams", url];
+    let out = tokio::time::timeout(
+        Duration::from_secs(8),
+        Command::new("ffprobe").args(args).kill_on_drop(true).output(),
+    )
+    .await;
+    let Ok(Ok(out)) = out else { return SourceInfo { has_audio: true, ..Default::default() } };
+    let Ok(parsed) = serde_json::from_slice::<ProbeStreams>(&out.stdout) else {
+        return SourceInfo { has_audio: true, ..Default::default() };
+    };
+    let video = parsed.streams.iter().find(|s| s.codec_type.as_deref() == Some("video"));
+    SourceInfo {
+        width: video.and_then(|v| v.width),
+        height: video.and_then(|v| v.height),
+        video_codec: video.and_then(|v| match (v.codec_name.as_deref(), v.profile.as_deref(), v.level) {
+            (Some("h264"), Some(p), Some(l)) if l > 0 => Some(avc1_codec(p, l as u32)),
+            _ => None,
+        }),
+        has_audio: parsed.streams.iter().any(|s| s.codec_type.as_deref() == Some("audio")),
+        fps: video.and_then(|v| v.avg_frame_rate.as_deref()).and_then(parse_rate),
+    }
+}
+
+fn spawn_ffmpeg(args: &[String]) -> std::io::Result<Child> {
+    let mut cmd = Command::new("ffmpeg");
+    cmd.args(args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::inherit()).kill_on_drop(true);
+    // If this process is killed outright (nginx's default exec kill signal is KILL), the kernel
+    // takes FFmpeg down too instead of leaving an orphan writing segments forever.
+    #[cfg(target_os = "linux")]
+    unsafe {
+        cmd.pre_exec(|| {
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    cmd.spawn()
+}
+
+fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
+    let tmp = path.with_extension("m3u8.tmp");
+    std::fs::write(&tmp, text)?;
+    std::fs::rename(tmp, path)
+}
+
+async fn report(
+    job: &TranscodeJob,
+    sample: &ProgressSample,
+    previous: Option<&ProgressSample>,
+    target_fps: f64,
+) {
+    let body = serde_json::json!({
+        "stream": job.stream, "sample": sample, "previous": previous, "target_fps": target_fps,
+    })
+    .to_string();
+    let url = format!("{}/api/v1/streaming/quality?secret={}", job.api, job.hook_secret);
+    match http::request("POST", &url, Some(("application/json", body.as_bytes())), Duration::from_secs(3))
+        .await
+    {
+        Ok(r) if r.status == 204 || r.status == 200 => {}
+        Ok(r) => tracing::warn!(status = r.status, "quality report refused"),
+        Err(e) => tracing::warn!(error = %e, "quality report failed"),
+    }
+}
+
+/// Runs FFmpeg once until it exits; reports progress every `report_every`.
+async fn run_once(
+    job: &TranscodeJob,
+    profile: &Profile,
+    source: &SourceInfo,
+) -> anyhow::Result<std::process::ExitStatus> {
+    let out = job.out_dir();
+    std::fs::create_dir_all(&out)?;
+    for rung in &profile.rungs {
+        std::fs::create_dir_all(out.join(&rung.name))?;
+    }
+    let mut measured = BTreeMap::new();
+    write_atomic(&out.join("index.m3u8"), &profile.master_playlist(source, &measured))?;
+    let mut child = spawn_ffmpeg(&profile.ffmpeg_args(&job.input_url(), &out, source.has_audio))?;
+    let stdout = child.stdout.take().ok_or_else(|| anyhow::anyhow!("no ffmpeg stdout"))?;
+    let mut lines = BufReader::new(stdout).lines();
+    let mut parser = ProgressParser::default();
+    let (mut last_report, mut previous) = (Instant::now(), None::<ProgressSample>);
+    let target_fps = source.fps.unwrap_or(0.0);
+    while let Some(line) = lines.next_line().await? {
+        let Some(sample) = parser.feed(&line) else { continue };
+        if last_report.elapsed() >= Duration::from_secs(5) {
+            report(job, &sample, previous.as_ref(), target_fps).await;
+            // Refresh measured bandwidths of passthrough rungs once real segments exist.
+            for rung in profile.rungs.iter().filter(|r| r.passthrough) {
+                if let Some(bw) = measure_playlist(&out.join(&rung.name)) {
+                    measured.insert(rung.name.clone(), bw);
+                }
+            }
+            write_atomic(&out.join("index.m3u8"), &profile.master_playlist(source, &measured))?;
+            last_report = Instant::now();
+            previous = Some(sample);
+        }
+    }
+    Ok(child.wait().await?)
+}
+
+pub async fn run(job: TranscodeJob) -> anyhow::Result<()> {
+    if !valid_stream_name(&job.stream) {
+        anyhow::bail!("refusing stream name {:?}", job.stream);
+    }
+    let profile = fetch_profile(&job).await?;
+    let source = probe_source(&job.input_url()).await;
+    tracing::info!(stream = %job.stream, profile = %profile.name, ?source, "transcoding");
+    let mut backoff = Duration::from_secs(1);
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    loop {
+        let started = Instant::now();
+        tokio::select! {
+            result = run_once(&job, &profile, &source) => match result {
+                Ok(status) => tracing::warn!(%status, "ffmpeg exited"),
+                Err(e) => tracing::error!(error = %e, "ffmpeg failed"),
+            },
+            // nginx ends us when the publisher leaves; dropping the future kills FFmpeg.
+            _ = term.recv() => return Ok(()),
+        }
+        if started.elapsed() > Duration::from_secs(60) {
+            backoff = Duration::from_secs(1);
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(backoff) => {}
+            _ = term.recv() => return Ok(()),
+        }
+        backoff = (backoff * 2).min(Duration::from_secs(30));
+    }
+}

@@ -1,0 +1,63 @@
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::{schema::stream_sessions, DbConn};
+use crate::error::AppResult;
+
+#[derive(Queryable, Selectable, Insertable, Clone, Debug)]
+#[diesel(table_name = stream_sessions)]
+pub struct StreamSessionRow {
+    pub id: String,
+    pub camera_id: String,
+    pub client_id: String,
+    pub addr: Option<String>,
+    pub started_at: NaiveDateTime,
+    pub last_update_at: NaiveDateTime,
+    pub ended_at: Option<NaiveDateTime>,
+    pub end_reason: Option<String>,
+}
+
+pub fn insert(conn: &mut DbConn, row: &StreamSessionRow) -> AppResult<()> {
+    diesel::insert_into(stream_sessions::table).values(row).execute(conn)?;
+    Ok(())
+}
+
+/// The open session of an nginx client id, if any.
+pub fn find_open_by_client(conn: &mut DbConn, client_id: &str) -> AppResult<Option<StreamSessionRow>> {
+    Ok(stream_sessions::table
+        .filter(stream_sessions::client_id.eq(client_id))
+        .filter(stream_sessions::ended_at.is_null())
+        .order(stream_sessions::started_at.desc())
+        .select(StreamSessionRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn open_for_camera(conn: &mut DbConn, camera_id: &str) -> AppResult<Vec<StreamSessionRow>> {
+    Ok(stream_sessions::table
+        .filter(stream_sessions::camera_id.eq(camera_id))
+        .filter(stream_sessions::ended_at.is_null())
+        .select(StreamSessionRow::as_select())
+        .load(conn)?)
+}
+
+pub fn all_open(conn: &mut DbConn) -> AppResult<Vec<StreamSessionRow>> {
+    Ok(stream_sessions::table
+        .filter(stream_sessions::ended_at.is_null())
+        .select(StreamSessionRow::as_select())
+        .load(conn)?)
+}
+
+pub fn end(conn: &mut DbConn, id: &str, reason: &str, at: NaiveDateTime) -> AppResult<()> {
+    diesel::update(stream_sessions::table.find(id).filter(stream_sessions::ended_at.is_null()))
+        .set((stream_sessions::ended_at.eq(at), stream_sessions::end_reason.eq(reason)))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn touch(conn: &mut DbConn, id: &str, at: NaiveDateTime) -> AppResult<()> {
+    diesel::update(stream_sessions::table.find(id))
+        .set(stream_sessions::last_update_at.eq(at))
+        .execute(conn)?;
+    Ok(())
+}

@@ -1,0 +1,53 @@
+//! Scheduled work. Each job is a service call under a job lock (Redis when shared), so with
+//! several replicas only one runs it at a time.
+
+pub mod reconcile;
+
+use std::time::Duration;
+
+use clokwerk::{AsyncScheduler, TimeUnits};
+
+use crate::state::AppState;
+
+/// Runs `f` under the named lock; skipped when another replica (or a slow previous run) holds it.
+pub async fn locked<F, Fut>(state: &AppState, name: &str, ttl: Duration, f: F)
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let Some(guard) = state.locks.try_acquire(name, ttl).await else {
+        tracing::debug!(job = name, "skipped: lock held elsewhere");
+        return;
+    };
+    f().await;
+    state.locks.release(guard).await;
+}
+
+/// Starts the scheduler: reconciliation with nginx at start and then every
+/// `ARGUS_RECONCILE_SECS`… here every 10 s for stream state (stalls need it), every minute for
+/// orphaned recording files.
+pub fn start(state: AppState) {
+    let mut scheduler = AsyncScheduler::with_tz(chrono::Utc);
+    let s = state.clone();
+    scheduler.every(10.seconds()).run(move || {
+        let s = s.clone();
+        async move { locked(&s, "reconcile-streams", Duration::from_secs(30), || reconcile::streams(&s)).await }
+    });
+    let s = state.clone();
+    scheduler.every(1.minute()).run(move || {
+        let s = s.clone();
+        async move {
+            locked(&s, "ingest-orphans", Duration::from_secs(120), || reconcile::orphan_recordings(&s)).await
+        }
+    });
+    tokio::spawn(async move {
+        // At start: nothing depends on hooks that were lost while Argus was down.
+        locked(&state, "reconcile-streams", Duration::from_secs(30), || reconcile::streams(&state)).await;
+        locked(&state, "ingest-orphans", Duration::from_secs(120), || reconcile::orphan_recordings(&state))
+            .await;
+        loop {
+            scheduler.run_pending().await;
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+    });
+}

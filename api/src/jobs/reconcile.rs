@@ -1,0 +1,165 @@
+//! Reconciliation with nginx: hooks can be lost (Argus down, publisher killed), so the truth is
+//! re-read from nginx's `/stat` and from the recording directory.
+
+use std::{
+    collections::{BTreeMap, HashMap},
+    sync::Mutex,
+    time::{Duration, Instant, SystemTime},
+};
+
+use crate::{
+    dataplane::{control, http, stat},
+    db::{self, cameras::CameraChanges, stream_sessions::StreamSessionRow},
+    error::AppResult,
+    services::{cameras::StreamStatus, stream_writer},
+    state::AppState,
+};
+
+/// Last byte counter per live camera and since when it has not moved.
+static PROGRESS: Mutex<Option<HashMap<String, (u64, Instant)>>> = Mutex::new(None);
+
+pub async fn fetch_live(state: &AppState) -> Option<Vec<stat::LiveStream>> {
+    let url = format!("http://127.0.0.1:{}/stat", state.settings.media.nginx_http_port);
+    match http::get(&url, Duration::from_secs(3)).await {
+        Ok(r) if r.status == 200 => match stat::parse(&r.body) {
+            Ok(streams) => Some(streams.into_iter().filter(|s| s.app == "live").collect()),
+            Err(e) => {
+                tracing::warn!(error = %e, "unreadable nginx /stat");
+                None
+            }
+        },
+        Ok(r) => {
+            tracing::warn!(status = r.status, "nginx /stat refused");
+            None
+        }
+        // nginx not running (API-only deployment or tests): nothing to compare with.
+        Err(_) => None,
+    }
+}
+
+/// Cameras whose publishers stopped sending data for `stall_secs`.
+fn stalled(live: &[stat::LiveStream], stall_after: Duration) -> Vec<String> {
+    let mut guard = PROGRESS.lock().unwrap_or_else(|p| p.into_inner());
+    let map = guard.get_or_insert_with(HashMap::new);
+    let now = Instant::now();
+    let mut out = Vec::new();
+    let mut seen = HashMap::new();
+    for s in live {
+        let entry = match map.get(&s.name) {
+            Some((bytes, since)) if *bytes == s.bytes_in => (*bytes, *since),
+            _ => (s.bytes_in, now),
+        };
+        if now.duration_since(entry.1) >= stall_after {
+            out.push(s.name.clone());
+        }
+        seen.insert(s.name.clone(), entry);
+    }
+    *map = seen;
+    out
+}
+
+pub async fn streams(state: &AppState) {
+    if let Err(e) = reconcile_streams(state).await {
+        tracing::error!(error = %e, "stream reconciliation failed");
+    }
+}
+
+async fn reconcile_streams(state: &AppState) -> AppResult<()> {
+    let Some(live) = fetch_live(state).await else { return Ok(()) };
+    let stall_after = Duration::from_secs(state.settings.media.stall_secs);
+    let stalled = stalled(&live, stall_after);
+    for camera_id in &stalled {
+        tracing::warn!(camera_id, "publisher stalled; dropping it");
+        control::drop_publisher(state, camera_id).await;
+    }
+    let publishing: BTreeMap<String, stat::LiveStream> =
+        live.into_iter().map(|s| (s.name.clone(), s)).collect();
+    let stalled_set: std::collections::HashSet<String> = stalled.into_iter().collect();
+    let changed = state
+        .db
+        .transaction(move |c| {
+            let now = db::now();
+            let mut changed = BTreeMap::new();
+            // Sessions nginx no longer has: the publisher died without a publish_done we saw.
+            for session in db::stream_sessions::all_open(c)? {
+                if !publishing.contains_key(&session.camera_id)
+                    && stream_writer::end_session(c, &session, "reconciled")?
+                {
+                    changed.insert(session.camera_id.clone(), StreamStatus::Offline);
+                }
+            }
+            for camera in db::cameras::all_live_state(c)? {
+                let target = match publishing.get(&camera.id) {
+                    Some(_) if stalled_set.contains(&camera.id) => StreamStatus::Error,
+                    Some(_) => StreamStatus::Online,
+                    None => StreamStatus::Offline,
+                };
+                // A publish we never heard of (Argus was down): open its session now.
+                if let (StreamStatus::Online, Some(s)) = (target, publishing.get(&camera.id)) {
+                    if db::stream_sessions::open_for_camera(c, &camera.id)?.is_empty() {
+                        db::stream_sessions::insert(
+                            c,
+                            &StreamSessionRow {
+                                id: db::new_id(),
+                                camera_id: camera.id.clone(),
+                                client_id: s.publisher.clone().unwrap_or_default(),
+                                addr: s.publisher_addr.clone(),
+                                started_at: now,
+                                last_update_at: now,
+                                ended_at: None,
+                                end_reason: None,
+                            },
+                        )?;
+                    }
+                }
+                if camera.stream_status != target.as_str() {
+                    let seen = (target == StreamStatus::Online).then_some(Some(now));
+                    db::cameras::update(
+                        c,
+                        &camera.id,
+                        &CameraChanges {
+                            stream_status: Some(target.as_str().into()),
+                            last_seen_at: seen,
+                            ..Default::default()
+                        },
+                    )?;
+                    changed.insert(camera.id.clone(), target);
+                } else {
+                    changed.remove(&camera.id);
+                }
+            }
+            Ok(changed.into_iter().map(|(id, s)| (id, (s, now))).collect::<BTreeMap<_, _>>())
+        })
+        .await?;
+    if !changed.is_empty() {
+        tracing::info!(cameras = changed.len(), "reconciliation corrected stream status");
+    }
+    stream_writer::announce(state, &changed).await;
+    Ok(())
+}
+
+/// Chunks nginx finished while Argus was not listening: FLV files nobody is writing any more.
+pub async fn orphan_recordings(state: &AppState) {
+    let dir = state.settings.media.record_dir.clone();
+    let Ok(mut entries) = tokio::fs::read_dir(&dir).await else { return };
+    let quiet = Duration::from_secs(30);
+    while let Ok(Some(entry)) = entries.next_entry().await {
+        let path = entry.path();
+        if path.extension().and_then(|e| e.to_str()) != Some("flv") {
+            continue;
+        }
+        let idle = entry
+            .metadata()
+            .await
+            .ok()
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| SystemTime::now().duration_since(t).ok())
+            .is_some_and(|d| d > quiet);
+        if idle {
+            tracing::info!(path = %path.display(), "ingesting an orphaned recording");
+            if state.ingest.send(path).await.is_err() {
+                return;
+            }
+        }
+    }
+}

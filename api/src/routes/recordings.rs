@@ -1,0 +1,99 @@
+use actix_web::{delete, get, web, HttpRequest, HttpResponse};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::Paging;
+use crate::{
+    auth::{require, Authorized},
+    db::Page,
+    error::{AppError, AppResult, ErrorBody},
+    services::recordings::{self, RecordingQuery, RecordingView},
+    state::AppState,
+};
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list).service(get_one).service(download).service(stream).service(remove);
+}
+
+/// Recordings, newest first (filters: camera, date range, duration).
+#[utoipa::path(tag = "recordings", params(RecordingQuery, Paging), responses((status = 200, body = Page<RecordingView>)), security(("bearer" = []), ("api_key" = [])))]
+#[get("/recordings")]
+async fn list(
+    auth: Authorized<require::RecordingRead>,
+    state: web::Data<AppState>,
+    q: web::Query<RecordingQuery>,
+    paging: web::Query<Paging>,
+) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Ok()
+        .json(recordings::list(&state, &auth.principal, q.into_inner(), paging.request()).await?))
+}
+
+/// One recording.
+#[utoipa::path(tag = "recordings", responses((status = 200, body = RecordingView), (status = 404, body = ErrorBody)), security(("bearer" = []), ("api_key" = [])))]
+#[get("/recordings/{id}")]
+async fn get_one(
+    auth: Authorized<require::RecordingRead>,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> AppResult<web::Json<RecordingView>> {
+    Ok(web::Json(recordings::find_visible(&state, &auth.principal, &id).await?.into()))
+}
+
+async fn file_response(req: &HttpRequest, path: &str, attachment: bool) -> AppResult<HttpResponse> {
+    let file = actix_files::NamedFile::open_async(path)
+        .await
+        .map_err(|_| AppError::not_found("recording file is missing"))?;
+    let file = file.set_content_type("video/mp4".parse().map_err(|_| AppError::internal("mime"))?);
+    let file = if attachment {
+        file.set_content_disposition(actix_web::http::header::ContentDisposition::attachment(
+            std::path::Path::new(path).file_name().and_then(|n| n.to_str()).unwrap_or("recording.mp4"),
+        ))
+    } else {
+        file
+    };
+    Ok(file.into_response(req))
+}
+
+/// Download the MP4 (`?access_token=` accepted for plain links).
+#[utoipa::path(tag = "recordings", responses((status = 200, content_type = "video/mp4"), (status = 404, body = ErrorBody)), security(("bearer" = []), ("api_key" = [])))]
+#[get("/recordings/{id}/download")]
+async fn download(
+    auth: Authorized<require::RecordingRead>,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    req: HttpRequest,
+) -> AppResult<HttpResponse> {
+    let row = recordings::find_visible(&state, &auth.principal, &id).await?;
+    recordings::audit_access(&state, &auth.principal, &auth.meta, &row, "recording.downloaded").await?;
+    file_response(&req, &row.file_path, true).await
+}
+
+/// Play the MP4 in a browser: HTTP Range supported (`?access_token=` accepted for `<video src>`).
+#[utoipa::path(tag = "recordings", responses((status = 200, content_type = "video/mp4"), (status = 206, description = "partial content"), (status = 404, body = ErrorBody)), security(("bearer" = []), ("api_key" = [])))]
+#[get("/recordings/{id}/stream")]
+async fn stream(
+    auth: Authorized<require::RecordingRead>,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    req: HttpRequest,
+) -> AppResult<HttpResponse> {
+    let row = recordings::find_visible(&state, &auth.principal, &id).await?;
+    // A player issues many range requests: audit only the first.
+    if !req.headers().contains_key("range")
+        || req.headers().get("range").and_then(|v| v.to_str().ok()) == Some("bytes=0-")
+    {
+        recordings::audit_access(&state, &auth.principal, &auth.meta, &row, "recording.played").await?;
+    }
+    file_response(&req, &row.file_path, false).await
+}
+
+/// Delete a recording (file and row).
+#[utoipa::path(tag = "recordings", responses((status = 204), (status = 404, body = ErrorBody)), security(("bearer" = []), ("api_key" = [])))]
+#[delete("/recordings/{id}")]
+async fn remove(
+    auth: Authorized<require::RecordingDelete>,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    recordings::delete(&state, &auth.principal, &id, &auth.meta).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

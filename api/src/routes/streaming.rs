@@ -1,0 +1,103 @@
+//! nginx-rtmp hooks. nginx posts forms over HTTP/1.0; the shared secret is in the hook URL.
+//! Any non-2xx/3xx answer refuses or drops the stream, so only deliberate refusals are 403.
+
+use actix_web::{post, web, HttpResponse};
+use serde::Deserialize;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::{
+    error::{AppError, AppResult, ErrorBody},
+    services::{
+        recordings,
+        streaming::{self, HookForm, Verdict},
+    },
+    state::AppState,
+};
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(auth).service(update).service(publish_done).service(record_done);
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct HookAuth {
+    /// The hook secret rendered into nginx.conf.
+    pub secret: Option<String>,
+}
+
+/// Checks `?secret=` before anything else is extracted, so a caller without the secret learns
+/// nothing (not even whether its body would have parsed).
+pub struct HookGuard;
+
+impl actix_web::FromRequest for HookGuard {
+    type Error = actix_web::Error;
+    type Future = std::future::Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &actix_web::HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let secret =
+            web::Query::<HookAuth>::from_query(req.query_string()).ok().and_then(|q| q.into_inner().secret);
+        let result = match req.app_data::<web::Data<AppState>>() {
+            Some(state) => streaming::check_hook_secret(state, secret.as_deref()).map(|()| HookGuard),
+            None => Err(AppError::internal("application state missing")),
+        };
+        std::future::ready(result.map_err(actix_web::Error::from))
+    }
+}
+
+fn answer(verdict: Verdict) -> HttpResponse {
+    match verdict {
+        Verdict::Rename(name) => HttpResponse::Found().insert_header(("Location", name)).finish(),
+        Verdict::Accept => HttpResponse::Ok().finish(),
+        Verdict::Refuse(reason) => actix_web::ResponseError::error_response(&AppError::forbidden(reason)),
+    }
+}
+
+/// on_publish: an active camera's key is accepted and renamed to the camera id (302).
+#[utoipa::path(tag = "streaming", params(HookAuth), request_body(content = String, content_type = "application/x-www-form-urlencoded"),
+    responses((status = 302, description = "accepted; Location = camera id"), (status = 403, body = ErrorBody)))]
+#[post("/streaming/auth")]
+async fn auth(
+    state: web::Data<AppState>,
+    _hook: HookGuard,
+    form: web::Form<HookForm>,
+) -> AppResult<HttpResponse> {
+    Ok(answer(streaming::on_publish(&state, &form).await?))
+}
+
+/// on_update: heartbeat; 403 drops a publisher whose camera was deactivated or re-keyed.
+#[utoipa::path(tag = "streaming", params(HookAuth), request_body(content = String, content_type = "application/x-www-form-urlencoded"),
+    responses((status = 200), (status = 403, body = ErrorBody)))]
+#[post("/streaming/update")]
+async fn update(
+    state: web::Data<AppState>,
+    _hook: HookGuard,
+    form: web::Form<HookForm>,
+) -> AppResult<HttpResponse> {
+    Ok(answer(streaming::on_update(&state, &form).await?))
+}
+
+/// on_publish_done: the publisher left.
+#[utoipa::path(tag = "streaming", params(HookAuth), request_body(content = String, content_type = "application/x-www-form-urlencoded"),
+    responses((status = 200), (status = 403, body = ErrorBody)))]
+#[post("/streaming/publish-done")]
+async fn publish_done(
+    state: web::Data<AppState>,
+    _hook: HookGuard,
+    form: web::Form<HookForm>,
+) -> AppResult<HttpResponse> {
+    streaming::on_publish_done(&state, &form).await;
+    Ok(HttpResponse::Ok().finish())
+}
+
+/// on_record_done: a chunk is finished; it is filed in the background.
+#[utoipa::path(tag = "streaming", params(HookAuth), request_body(content = String, content_type = "application/x-www-form-urlencoded"),
+    responses((status = 200), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+#[post("/streaming/record-done")]
+async fn record_done(
+    state: web::Data<AppState>,
+    _hook: HookGuard,
+    form: web::Form<HookForm>,
+) -> AppResult<HttpResponse> {
+    let path = form.path.as_deref().ok_or_else(|| AppError::bad_request("path is required"))?;
+    recordings::enqueue(&state, path).await?;
+    Ok(HttpResponse::Ok().finish())
+}

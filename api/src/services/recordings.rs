@@ -1,0 +1,299 @@
+//! Recordings: filing nginx's finished FLV chunks (probe, remux to faststart MP4, checksum, row)
+//! in a background worker, and the catalogue API over them.
+
+use std::{
+    path::{Path, PathBuf},
+    time::Duration,
+};
+
+use chrono::{DateTime, Datelike, Utc};
+use serde::{Deserialize, Serialize};
+use tokio::{process::Command, sync::mpsc};
+
+use super::{
+    audit::{self, Change},
+    cameras::CACHE_NS,
+};
+use crate::{
+    auth::{Principal, RequestMeta},
+    dataplane::probe::{self, ProbeInfo},
+    db::{
+        self,
+        recordings::{RecordingFilter, RecordingRow},
+        Page, PageRequest,
+    },
+    error::{AppError, AppResult},
+    realtime::hub::Event,
+    state::AppState,
+};
+
+pub type IngestQueue = mpsc::Sender<PathBuf>;
+
+pub fn ingest_channel() -> (IngestQueue, mpsc::Receiver<PathBuf>) {
+    mpsc::channel(4096)
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, utoipa::ToSchema)]
+pub struct RecordingView {
+    pub id: String,
+    pub camera_id: String,
+    pub started_at: DateTime<Utc>,
+    pub ended_at: DateTime<Utc>,
+    pub duration_ms: i64,
+    pub size_bytes: i64,
+    /// `hot`, `warm`, `cold` or `archive`.
+    pub tier: String,
+    pub checksum_sha256: String,
+    pub video_codec: Option<String>,
+    pub audio_codec: Option<String>,
+    pub width: Option<i32>,
+    pub height: Option<i32>,
+    pub bitrate_kbps: Option<i32>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<RecordingRow> for RecordingView {
+    fn from(r: RecordingRow) -> Self {
+        RecordingView {
+            id: r.id,
+            camera_id: r.camera_id,
+            started_at: r.started_at.and_utc(),
+            ended_at: r.ended_at.and_utc(),
+            duration_ms: r.duration_ms,
+            size_bytes: r.size_bytes,
+            tier: r.tier,
+            checksum_sha256: r.checksum_sha256,
+            video_codec: r.video_codec,
+            audio_codec: r.audio_codec,
+            width: r.width,
+            height: r.height,
+            bitrate_kbps: r.bitrate_kbps,
+            created_at: r.created_at.and_utc(),
+        }
+    }
+}
+
+/// The path nginx reported must be a regular `.flv` file inside the recording directory once
+/// symlinks are resolved — a hook can never make Argus move or delete anything else.
+pub fn validate_record_path(record_dir: &Path, reported: &str) -> AppResult<PathBuf> {
+    let bad = |why: &str| AppError::bad_request(format!("record path refused: {why}"));
+    let root = record_dir.canonicalize().map_err(|_| bad("recording directory missing"))?;
+    let path = Path::new(reported).canonicalize().map_err(|_| bad("no such file"))?;
+    if !path.starts_with(&root) {
+        return Err(bad("outside the recording directory"));
+    }
+    if path.extension().and_then(|e| e.to_str()) != Some("flv") || !path.is_file() {
+        return Err(bad("not an FLV file"));
+    }
+    Ok(path)
+}
+
+/// Validates and queues a chunk; the hook answers without waiting for the work.
+pub async fn enqueue(state: &AppState, reported: &str) -> AppResult<()> {
+    let path = validate_record_path(&state.settings.media.record_dir, reported)?;
+    state.ingest.send(path).await.map_err(|_| AppError::unavailable("recording worker stopped"))
+}
+
+pub fn spawn_ingest_worker(state: AppState, mut rx: mpsc::Receiver<PathBuf>) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        while let Some(path) = rx.recv().await {
+            match ingest(&state, &path).await {
+                Ok(Some(rec)) => {
+                    tracing::info!(recording = %rec.id, camera = %rec.camera_id, "recording filed")
+                }
+                Ok(None) => {}
+                Err(e) => tracing::error!(path = %path.display(), error = %e, "recording not filed"),
+            }
+        }
+    })
+}
+
+async fn run_tool(program: &str, args: &[String], timeout: Duration) -> AppResult<String> {
+    let output = tokio::time::timeout(timeout, Command::new(program).args(args).kill_on_drop(true).output())
+        .await
+        .map_err(|_| AppError::internal(format!("{program} timed out")))?
+        .map_err(|e| AppError::internal(format!("cannot run {program}: {e}")))?;
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        return Err(AppError::internal(format!("{program} failed: {}", stderr.trim())));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+async fn probe_file(path: &Path) -> AppResult<ProbeInfo> {
+    let json =
+        run_tool("ffprobe", &probe::ffprobe_args(&path.to_string_lossy()), Duration::from_secs(60)).await?;
+    probe::parse_probe(&json).map_err(|e| AppError::internal(e.to_string()))
+}
+
+async fn sha256_file(path: PathBuf) -> AppResult<String> {
+    tokio::task::spawn_blocking(move || {
+        use sha2::{Digest, Sha256};
+        let mut file = std::fs::File::open(&path)?;
+        let mut hasher = Sha256::new();
+        std::io::copy(&mut file, &mut hasher)?;
+        Ok::<_, std::io::Error>(hex::encode(hasher.finalize()))
+    })
+    .await
+    .map_err(|e| AppError::internal(e.to_string()))?
+    .map_err(|e| AppError::internal(format!("checksum: {e}")))
+}
+
+async fn move_file(from: &Path, to: &Path) -> AppResult<()> {
+    let io = |e: std::io::Error| AppError::internal(format!("moving {}: {e}", from.display()));
+    if let Some(dir) = to.parent() {
+        tokio::fs::create_dir_all(dir).await.map_err(io)?;
+    }
+    if tokio::fs::rename(from, to).await.is_err() {
+        // Across file systems: copy, then remove.
+        tokio::fs::copy(from, to).await.map_err(io)?;
+        tokio::fs::remove_file(from).await.map_err(io)?;
+    }
+    Ok(())
+}
+
+/// Files one chunk. `Ok(None)`: nothing to do (already filed, or an empty chunk of a refused
+/// publisher).
+pub async fn ingest(state: &AppState, path: &Path) -> AppResult<Option<RecordingView>> {
+    let source = path.to_string_lossy().to_string();
+    let s = source.clone();
+    if state.db.run(move |c| db::recordings::find_by_source(c, &s)).await?.is_some() {
+        return Ok(None);
+    }
+    let (camera_id, epoch) =
+        probe::parse_record_path(path).ok_or_else(|| AppError::bad_request("not an nginx recording name"))?;
+    let size = tokio::fs::metadata(path).await.map(|m| m.len()).unwrap_or(0);
+    if size == 0 {
+        tracing::info!(path = %path.display(), "removing empty chunk");
+        let _ = tokio::fs::remove_file(path).await;
+        return Ok(None);
+    }
+    let started =
+        DateTime::<Utc>::from_timestamp(epoch, 0).ok_or_else(|| AppError::bad_request("bad epoch"))?;
+    let day_dir = state.settings.media.storage_dir.join(&camera_id).join(format!(
+        "{:04}/{:02}/{:02}",
+        started.year(),
+        started.month(),
+        started.day()
+    ));
+    let flv = day_dir.join(format!("{camera_id}-{epoch}.flv"));
+    let mp4 = day_dir.join(format!("{camera_id}-{epoch}.mp4"));
+    move_file(path, &flv).await?;
+    run_tool(
+        "ffmpeg",
+        &probe::remux_args(&flv.to_string_lossy(), &mp4.to_string_lossy()),
+        Duration::from_secs(600),
+    )
+    .await?;
+    let info = probe_file(&mp4).await?;
+    let checksum = sha256_file(mp4.clone()).await?;
+    let size_bytes = tokio::fs::metadata(&mp4).await.map(|m| m.len() as i64).unwrap_or(0);
+    let duration_ms = (info.duration_s * 1000.0).round() as i64;
+    let row = RecordingRow {
+        id: db::new_id(),
+        camera_id: camera_id.clone(),
+        started_at: started.naive_utc(),
+        ended_at: (started + chrono::Duration::milliseconds(duration_ms)).naive_utc(),
+        duration_ms,
+        size_bytes,
+        file_path: mp4.to_string_lossy().to_string(),
+        source_path: source,
+        tier: "hot".into(),
+        checksum_sha256: checksum,
+        video_codec: info.video_codec,
+        audio_codec: info.audio_codec,
+        width: info.width.map(|w| w as i32),
+        height: info.height.map(|h| h as i32),
+        bitrate_kbps: info.bitrate_kbps.map(|b| b as i32),
+        created_at: db::now(),
+    };
+    let inserted = row.clone();
+    state.db.run(move |c| db::recordings::insert(c, &inserted)).await?;
+    let _ = tokio::fs::remove_file(&flv).await;
+    let view = RecordingView::from(row);
+    state.cache.bump(CACHE_NS).await;
+    state
+        .hub
+        .publish(Event::new("recording.created", Some(&camera_id), serde_json::json!({ "recording": view })))
+        .await;
+    Ok(Some(view))
+}
+
+#[derive(Deserialize, Debug, Default, utoipa::IntoParams)]
+pub struct RecordingQuery {
+    pub camera_id: Option<String>,
+    /// Recordings that end after this instant.
+    pub from: Option<DateTime<Utc>>,
+    /// Recordings that start before this instant.
+    pub to: Option<DateTime<Utc>>,
+    pub min_duration_s: Option<i64>,
+    pub max_duration_s: Option<i64>,
+}
+
+pub async fn list(
+    state: &AppState,
+    principal: &Principal,
+    q: RecordingQuery,
+    page: PageRequest,
+) -> AppResult<Page<RecordingView>> {
+    if let Some(id) = &q.camera_id {
+        if !principal.can_see_camera(id) {
+            return Ok(Page::new(vec![], 0, page));
+        }
+    }
+    let filter = RecordingFilter {
+        camera_id: q.camera_id,
+        from: q.from.map(|t| t.naive_utc()),
+        to: q.to.map(|t| t.naive_utc()),
+        min_duration_ms: q.min_duration_s.map(|s| s * 1000),
+        max_duration_ms: q.max_duration_s.map(|s| s * 1000),
+        only_camera_ids: principal.camera_scope().map(|ids| ids.to_vec()),
+    };
+    let (rows, total) = state.db.run(move |c| db::recordings::list(c, &filter, page)).await?;
+    Ok(Page::new(rows, total, page).map(RecordingView::from))
+}
+
+/// A recording the principal may see (its camera in scope), or 404.
+pub async fn find_visible(state: &AppState, principal: &Principal, id: &str) -> AppResult<RecordingRow> {
+    let rid = id.to_string();
+    let row = state.db.run(move |c| db::recordings::find(c, &rid)).await?;
+    row.filter(|r| principal.can_see_camera(&r.camera_id))
+        .ok_or_else(|| AppError::not_found("recording not found"))
+}
+
+pub async fn delete(state: &AppState, principal: &Principal, id: &str, meta: &RequestMeta) -> AppResult<()> {
+    let row = find_visible(state, principal, id).await?;
+    match tokio::fs::remove_file(&row.file_path).await {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(AppError::internal(format!("cannot delete {}: {e}", row.file_path))),
+    }
+    let rid = id.to_string();
+    state.db.run(move |c| db::recordings::delete(c, &rid)).await?;
+    state.cache.bump(CACHE_NS).await;
+    let view = RecordingView::from(row);
+    audit::record(
+        state,
+        &principal.into(),
+        meta,
+        Change::new("recording.deleted").on("recording", id).before(&view),
+    )
+    .await
+}
+
+/// Audits that someone opened a recording (download or play).
+pub async fn audit_access(
+    state: &AppState,
+    principal: &Principal,
+    meta: &RequestMeta,
+    row: &RecordingRow,
+    action: &'static str,
+) -> AppResult<()> {
+    audit::record(
+        state,
+        &principal.into(),
+        meta,
+        Change::new(action).on("recording", &row.id).after(serde_json::json!({ "camera_id": row.camera_id })),
+    )
+    .await
+}

@@ -1,0 +1,202 @@
+//! Applies stream events from the hooks in batches: one transaction for everything that arrived
+//! together, then the WebSocket events and nginx control calls that follow from it.
+
+use std::collections::{BTreeMap, HashSet};
+
+use tokio::sync::mpsc;
+
+use super::{
+    cameras::{StreamStatus, CACHE_NS},
+    streaming::StreamEvent,
+};
+use crate::{
+    db::{self, audit::AuditRow, cameras::CameraChanges, stream_sessions::StreamSessionRow, DbConn},
+    error::AppResult,
+    realtime::hub::Event,
+    state::AppState,
+};
+
+const BATCH: usize = 512;
+
+pub fn spawn(state: AppState, mut rx: mpsc::Receiver<StreamEvent>) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut batch = Vec::with_capacity(BATCH);
+        while rx.recv_many(&mut batch, BATCH).await > 0 {
+            let events = std::mem::take(&mut batch);
+            if let Err(e) = apply(&state, events).await {
+                tracing::error!(error = %e, "stream events not applied");
+            }
+        }
+    })
+}
+
+#[derive(Default)]
+struct Outcome {
+    /// Camera id → its status after the batch, for cameras whose status changed.
+    status: BTreeMap<String, (StreamStatus, chrono::NaiveDateTime)>,
+    start_recording: Vec<String>,
+}
+
+fn audit_row(
+    action: &str,
+    camera_id: Option<&str>,
+    ip: Option<String>,
+    after: serde_json::Value,
+) -> AuditRow {
+    AuditRow {
+        id: db::new_id(),
+        actor_type: "nginx".into(),
+        actor_id: None,
+        actor_name: Some("nginx-rtmp".into()),
+        action: action.into(),
+        entity_type: camera_id.map(|_| "camera".into()),
+        entity_id: camera_id.map(str::to_string),
+        before_state: None,
+        after_state: Some(after.to_string()),
+        ip,
+        user_agent: None,
+        created_at: db::now(),
+    }
+}
+
+fn set_status(
+    c: &mut DbConn,
+    out: &mut Outcome,
+    camera_id: &str,
+    status: StreamStatus,
+    seen: bool,
+) -> AppResult<()> {
+    let Some(row) = db::cameras::find(c, camera_id)? else { return Ok(()) };
+    let now = db::now();
+    let changes = CameraChanges {
+        stream_status: Some(status.as_str().into()),
+        last_seen_at: seen.then_some(Some(now)),
+        ..Default::default()
+    };
+    db::cameras::update(c, camera_id, &changes)?;
+    let previous = out.status.get(camera_id).map(|(s, _)| s.as_str()).unwrap_or(row.stream_status.as_str());
+    if previous != status.as_str() {
+        out.status.insert(
+            camera_id.to_string(),
+            (status, if seen { now } else { row.last_seen_at.unwrap_or(now) }),
+        );
+    }
+    Ok(())
+}
+
+/// Ends a session; the camera goes offline when no other session of it remains open.
+pub fn end_session(c: &mut DbConn, session: &StreamSessionRow, reason: &str) -> AppResult<bool> {
+    db::stream_sessions::end(c, &session.id, reason, db::now())?;
+    Ok(db::stream_sessions::open_for_camera(c, &session.camera_id)?.is_empty())
+}
+
+fn apply_one(
+    c: &mut DbConn,
+    out: &mut Outcome,
+    touched: &mut HashSet<String>,
+    event: StreamEvent,
+) -> AppResult<()> {
+    let now = db::now();
+    match event {
+        StreamEvent::Published { camera_id, client_id, addr, recording } => {
+            // nginx numbers clients from 1 again after a restart: an old open session with the
+            // same id is stale.
+            if let Some(stale) = db::stream_sessions::find_open_by_client(c, &client_id)? {
+                db::stream_sessions::end(c, &stale.id, "superseded", now)?;
+            }
+            db::stream_sessions::insert(
+                c,
+                &StreamSessionRow {
+                    id: db::new_id(),
+                    camera_id: camera_id.clone(),
+                    client_id: client_id.clone(),
+                    addr: addr.clone(),
+                    started_at: now,
+                    last_update_at: now,
+                    ended_at: None,
+                    end_reason: None,
+                },
+            )?;
+            set_status(c, out, &camera_id, StreamStatus::Online, true)?;
+            db::audit::insert(
+                c,
+                &audit_row(
+                    "stream.published",
+                    Some(&camera_id),
+                    addr,
+                    serde_json::json!({ "client_id": client_id }),
+                ),
+            )?;
+            if recording {
+                out.start_recording.push(camera_id);
+            }
+        }
+        StreamEvent::Refused { stream_key_hint, addr, reason } => {
+            let after = serde_json::json!({ "reason": reason, "key_prefix": stream_key_hint });
+            db::audit::insert(c, &audit_row("stream.publish_refused", None, addr, after))?;
+        }
+        StreamEvent::Heartbeat { client_id } => {
+            if touched.insert(client_id.clone()) {
+                if let Some(session) = db::stream_sessions::find_open_by_client(c, &client_id)? {
+                    db::stream_sessions::touch(c, &session.id, now)?;
+                    set_status(c, out, &session.camera_id, StreamStatus::Online, true)?;
+                }
+            }
+        }
+        StreamEvent::Done { client_id } => {
+            if let Some(session) = db::stream_sessions::find_open_by_client(c, &client_id)? {
+                let last = end_session(c, &session, "publish_done")?;
+                if last {
+                    set_status(c, out, &session.camera_id, StreamStatus::Offline, false)?;
+                }
+                let after = serde_json::json!({ "client_id": client_id, "camera_offline": last });
+                db::audit::insert(
+                    c,
+                    &audit_row("stream.ended", Some(&session.camera_id), session.addr, after),
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn apply(state: &AppState, events: Vec<StreamEvent>) -> AppResult<()> {
+    let outcome = state
+        .db
+        .transaction(move |c| {
+            let mut out = Outcome::default();
+            let mut touched = HashSet::new();
+            for event in events {
+                apply_one(c, &mut out, &mut touched, event)?;
+            }
+            Ok(out)
+        })
+        .await?;
+    announce(state, &outcome.status).await;
+    for camera_id in outcome.start_recording {
+        crate::dataplane::control::start_recording_soon(state.clone(), camera_id);
+    }
+    Ok(())
+}
+
+/// Invalidates camera caches and sends one `camera.status` event per changed camera.
+pub async fn announce(state: &AppState, changed: &BTreeMap<String, (StreamStatus, chrono::NaiveDateTime)>) {
+    if changed.is_empty() {
+        return;
+    }
+    state.cache.bump(CACHE_NS).await;
+    for (camera_id, (status, seen)) in changed {
+        let data = serde_json::json!({ "camera_id": camera_id, "stream_status": status, "last_seen_at": seen.and_utc() });
+        state.hub.publish(Event::new("camera.status", Some(camera_id), data)).await;
+        if *status != StreamStatus::Online {
+            state.metrics.stream_quality.remove_label_values(&[camera_id]).ok();
+        }
+    }
+    match super::stats::compute(state, None).await {
+        Ok(stats) => {
+            state.metrics.cameras_online.set(stats.online);
+            state.hub.publish(Event::new("stats.updated", None, serde_json::json!({ "stats": stats }))).await;
+        }
+        Err(e) => tracing::warn!(error = %e, "could not refresh statistics"),
+    }
+}
