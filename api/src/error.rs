@@ -50,6 +50,9 @@ pub struct AppError {
     pub message: String,
     pub details: Option<Value>,
     pub rate: Option<RateInfo>,
+    /// The database aborted the transaction because of a concurrent one (MySQL deadlock or lock
+    /// wait timeout, SQLite busy): running it again is expected to succeed.
+    pub transient: bool,
 }
 
 pub type AppResult<T> = Result<T, AppError>;
@@ -70,7 +73,7 @@ pub struct ErrorPayload {
 
 impl AppError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        AppError { code, message: message.into(), details: None, rate: None }
+        AppError { code, message: message.into(), details: None, rate: None, transient: false }
     }
     pub fn with_details(mut self, details: Value) -> Self {
         self.details = Some(details);
@@ -180,9 +183,20 @@ impl From<diesel::result::Error> for AppError {
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
                 AppError::conflict(format!("already exists: {}", info.message()))
             }
+            Error::DatabaseError(kind, info) if is_transient(&kind, info.message()) => {
+                let mut e = AppError::unavailable(format!("database busy: {}", info.message()));
+                e.transient = true;
+                e
+            }
             other => AppError::internal(format!("database: {other}")),
         }
     }
+}
+
+/// Conflicts between concurrent transactions, which the database resolves by aborting one.
+fn is_transient(kind: &diesel::result::DatabaseErrorKind, message: &str) -> bool {
+    matches!(kind, diesel::result::DatabaseErrorKind::SerializationFailure)
+        || ["Deadlock found", "Lock wait timeout", "database is locked"].iter().any(|m| message.contains(m))
 }
 
 impl From<r2d2::Error> for AppError {

@@ -148,15 +148,30 @@ impl Db {
         .map_err(|e| AppError::internal(format!("database task failed: {e}")))?
     }
 
-    /// Like [`Db::run`] inside one transaction.
-    pub async fn transaction<T, F>(&self, f: F) -> AppResult<T>
+    /// Like [`Db::run`] inside one transaction. A transaction the database aborted because of
+    /// a concurrent one (deadlock, lock timeout) is run again, up to [`TRANSACTION_ATTEMPTS`]
+    /// times, so callers never see — or lose work to — an ordinary write conflict.
+    pub async fn transaction<T, F>(&self, mut f: F) -> AppResult<T>
     where
-        F: FnOnce(&mut DbConn) -> AppResult<T> + Send + 'static,
+        F: FnMut(&mut DbConn) -> AppResult<T> + Send + 'static,
         T: Send + 'static,
     {
-        self.run(|conn| match conn {
-            DbConn::Sqlite(_) => sqlite_immediate_transaction(conn, f),
-            DbConn::Mysql(_) => conn.transaction(f),
+        self.run(move |conn| {
+            let mut attempt = 1;
+            loop {
+                let result = match conn {
+                    DbConn::Sqlite(_) => sqlite_immediate_transaction(conn, &mut f),
+                    DbConn::Mysql(_) => conn.transaction(&mut f),
+                };
+                match result {
+                    Err(e) if e.transient && attempt < TRANSACTION_ATTEMPTS => {
+                        tracing::info!(attempt, error = %e, "transaction conflict; retrying");
+                        std::thread::sleep(std::time::Duration::from_millis(5 * attempt as u64));
+                        attempt += 1;
+                    }
+                    other => return other,
+                }
+            }
         })
         .await
     }
@@ -173,6 +188,9 @@ impl Db {
 /// SQLite's default deferred transaction reads under a shared lock and fails with "database is
 /// locked" (without waiting) when it later needs to write while another writer is active.
 /// `BEGIN IMMEDIATE` takes the write lock up front, so concurrent writers queue on busy_timeout.
+/// Attempts of one transaction that keeps colliding with concurrent ones.
+pub const TRANSACTION_ATTEMPTS: u32 = 4;
+
 fn sqlite_immediate_transaction<T>(
     conn: &mut DbConn,
     f: impl FnOnce(&mut DbConn) -> AppResult<T>,

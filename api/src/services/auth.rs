@@ -245,7 +245,11 @@ pub async fn change_password(
             db::users::update(
                 c,
                 &uid,
-                &UserChanges { password_hash: Some(hash), updated_at: Some(now), ..Default::default() },
+                &UserChanges {
+                    password_hash: Some(hash.clone()),
+                    updated_at: Some(now),
+                    ..Default::default()
+                },
             )?;
             db::sessions::revoke_all_for_user(c, &uid, Some(&keep), "password_changed", now)
         })
