@@ -58,6 +58,9 @@ pub enum Command {
     SeedCameras {
         #[arg(long, default_value_t = 10_000)]
         count: u32,
+        /// Also write the generated stream keys, one per line (for the hook benchmark).
+        #[arg(long)]
+        keys_out: Option<std::path::PathBuf>,
     },
 }
 
@@ -107,7 +110,8 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
         }
         Command::Nginx { action: NginxAction::Render { out } } => {
             let state = startup::build_state(settings).await?;
-            let path = crate::up::render_nginx(&state, out)?;
+            let port = state.settings.bind.port();
+            let path = crate::up::render_nginx(&state, out, &std::env::current_exe()?, port)?;
             println!("wrote {}", path.display());
             Ok(())
         }
@@ -135,17 +139,25 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Command::SeedCameras { count } => {
+        Command::SeedCameras { count, keys_out } => {
             let db = db::Db::connect(&settings.database_url, 1).map_err(|e| anyhow::anyhow!(e.message))?;
             db.migrate().await.map_err(|e| anyhow::anyhow!(e.message))?;
-            db.transaction(move |c| {
-                for i in 0..count {
-                    db::cameras::insert(c, &seed_camera(i))?;
-                }
-                Ok(())
-            })
-            .await
-            .map_err(|e| anyhow::anyhow!(e.message))?;
+            let keys = db
+                .transaction(move |c| {
+                    let mut keys = Vec::with_capacity(count as usize);
+                    for i in 0..count {
+                        let camera = seed_camera(i);
+                        db::cameras::insert(c, &camera)?;
+                        keys.push(camera.stream_key);
+                    }
+                    Ok(keys)
+                })
+                .await
+                .map_err(|e| anyhow::anyhow!(e.message))?;
+            if let Some(path) = keys_out {
+                std::fs::write(&path, keys.join("\n") + "\n")
+                    .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+            }
             println!("inserted {count} cameras");
             Ok(())
         }

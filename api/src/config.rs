@@ -52,6 +52,8 @@ pub struct MediaSettings {
     /// Signs HLS URLs (nginx `secure_link_md5`); `None` = generate and keep in the data dir.
     pub playback_secret: Option<String>,
     pub rtmp_port: u16,
+    /// Loopback-only RTMP port of nginx's transcoding (`hls`) server.
+    pub rtmp_internal_port: u16,
     /// nginx's HTTP port: signed HLS, `/stat` and `/control` (the latter two loopback-only).
     pub nginx_http_port: u16,
     /// Base of playback URLs handed to browsers, e.g. `http://cams.example.com:8088`.
@@ -223,6 +225,7 @@ fn media_settings(src: &Source) -> Result<MediaSettings, ConfigError> {
         hook_secret: secret("ARGUS_HOOK_SECRET")?,
         playback_secret: secret("ARGUS_PLAYBACK_SECRET")?,
         rtmp_port: src.parse("ARGUS_RTMP_PORT", 1935)?,
+        rtmp_internal_port: src.parse("ARGUS_RTMP_INTERNAL_PORT", 1936)?,
         nginx_http_port,
         public_hls_url: public_hls_url.trim_end_matches('/').to_string(),
         record_dir: dir("ARGUS_RECORD_DIR", "record"),
@@ -263,6 +266,7 @@ const KNOWN_VARS: &[&str] = &[
     "ARGUS_HOOK_SECRET",
     "ARGUS_PLAYBACK_SECRET",
     "ARGUS_RTMP_PORT",
+    "ARGUS_RTMP_INTERNAL_PORT",
     "ARGUS_NGINX_HTTP_PORT",
     "ARGUS_PUBLIC_HLS_URL",
     "ARGUS_RECORD_DIR",

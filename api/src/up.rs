@@ -73,8 +73,13 @@ fn run_dir(settings: &Settings) -> PathBuf {
     settings.data_dir.join("run")
 }
 
-/// Renders nginx.conf for this Argus (its own binary runs the transcoders) and writes it.
-pub fn render_nginx(state: &AppState, out: Option<PathBuf>) -> anyhow::Result<PathBuf> {
+/// Renders nginx.conf (nginx runs `argus_bin transcode …` per camera) and writes it.
+pub fn render_nginx(
+    state: &AppState,
+    out: Option<PathBuf>,
+    argus_bin: &Path,
+    api_port: u16,
+) -> anyhow::Result<PathBuf> {
     let settings = &state.settings;
     let run = run_dir(settings);
     for dir in [&run, &settings.media.record_dir, &settings.media.hls_dir, &settings.media.storage_dir] {
@@ -83,19 +88,77 @@ pub fn render_nginx(state: &AppState, out: Option<PathBuf>) -> anyhow::Result<Pa
     let module = find_rtmp_module().ok_or_else(|| {
         anyhow::anyhow!("the nginx RTMP module is missing: apt-get install libnginx-mod-rtmp")
     })?;
-    let argus_bin = std::env::current_exe()?;
+    let m = &settings.media;
     let params = NginxParams {
-        settings,
-        hook_secret: &state.media.hook_secret,
-        playback_secret: &state.media.playback_secret,
-        run_dir: &run,
-        argus_bin: &argus_bin,
-        rtmp_module: &module,
+        run_dir: run.clone(),
+        rtmp_module: module,
         run_as_root: unsafe { libc::geteuid() } == 0,
+        rtmp_port: m.rtmp_port,
+        rtmp_internal_port: m.rtmp_internal_port,
+        http_port: m.nginx_http_port,
+        api: format!("127.0.0.1:{api_port}"),
+        hook_secret: state.media.hook_secret.clone(),
+        playback_secret: state.media.playback_secret.clone(),
+        record_dir: m.record_dir.clone(),
+        hls_dir: m.hls_dir.clone(),
+        update_interval_secs: m.update_interval_secs,
+        argus_bin: argus_bin.to_path_buf(),
     };
     let path = out.unwrap_or_else(|| run.join("nginx.conf"));
     std::fs::write(&path, params.render()?)?;
     Ok(path)
+}
+
+/// Renders the config, checks it with `nginx -t` and starts nginx in the foreground as a child.
+/// Stop it with [`stop_nginx`]: SIGKILL (also what dropping the handle sends) ends only the
+/// master and orphans a worker that keeps serving. If Argus dies, nginx is told to quit.
+pub async fn start_nginx(
+    state: &AppState,
+    argus_bin: &Path,
+    api_port: u16,
+) -> anyhow::Result<tokio::process::Child> {
+    let conf = render_nginx(state, None, argus_bin, api_port)?;
+    let run = run_dir(&state.settings);
+    let nginx = nginx_binary().ok_or_else(|| anyhow::anyhow!("nginx not found: apt-get install nginx"))?;
+    let check = tokio::process::Command::new(&nginx)
+        .arg("-t")
+        .arg("-p")
+        .arg(&run)
+        .arg("-c")
+        .arg(&conf)
+        .output()
+        .await?;
+    if !check.status.success() {
+        anyhow::bail!("nginx rejected {}:\n{}", conf.display(), String::from_utf8_lossy(&check.stderr));
+    }
+    let mut cmd = tokio::process::Command::new(&nginx);
+    cmd.arg("-p").arg(&run).arg("-c").arg(&conf).args(["-g", "daemon off;"]).stdin(Stdio::null());
+    // SAFETY: prctl is async-signal-safe; nothing else runs between fork and exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGQUIT) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    Ok(cmd.spawn()?)
+}
+
+/// Graceful stop (SIGQUIT): nginx ends the transcoders and closes open recordings, then exits.
+pub fn stop_nginx(child: &mut tokio::process::Child, timeout: std::time::Duration) {
+    let Some(pid) = child.id() else { return };
+    // SAFETY: signalling our own child by pid.
+    unsafe { libc::kill(pid as i32, libc::SIGQUIT) };
+    let deadline = std::time::Instant::now() + timeout;
+    while std::time::Instant::now() < deadline {
+        if matches!(child.try_wait(), Ok(Some(_))) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    tracing::warn!(pid, "nginx did not quit in time; killing it");
+    let _ = child.start_kill();
 }
 
 pub async fn up(mut settings: Settings) -> anyhow::Result<()> {
@@ -112,29 +175,8 @@ pub async fn up(mut settings: Settings) -> anyhow::Result<()> {
     }
     let app = Application::build(settings).await?;
     let state = app.state().clone();
-    let conf = render_nginx(&state, None)?;
+    let mut nginx_child = start_nginx(&state, &std::env::current_exe()?, app.port()).await?;
     let run = run_dir(&state.settings);
-    let nginx = nginx_binary().ok_or_else(|| anyhow::anyhow!("nginx not found"))?;
-    let check = tokio::process::Command::new(&nginx)
-        .arg("-t")
-        .arg("-p")
-        .arg(&run)
-        .arg("-c")
-        .arg(&conf)
-        .output()
-        .await?;
-    if !check.status.success() {
-        anyhow::bail!("nginx rejected {}:\n{}", conf.display(), String::from_utf8_lossy(&check.stderr));
-    }
-    let mut nginx_child = tokio::process::Command::new(&nginx)
-        .arg("-p")
-        .arg(&run)
-        .arg("-c")
-        .arg(&conf)
-        .args(["-g", "daemon off;"])
-        .stdin(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()?;
     crate::jobs::start(state.clone());
     let s = &state.settings;
     let host = s.bind.ip();
@@ -157,10 +199,7 @@ pub async fn up(mut settings: Settings) -> anyhow::Result<()> {
         r = app.run_until_stopped() => r.map_err(anyhow::Error::from),
         status = nginx_child.wait() => Err(anyhow::anyhow!("nginx exited ({:?}); see {}", status.ok(), run.join("error.log").display())),
     };
-    if let Some(pid) = nginx_child.id() {
-        // SIGQUIT: graceful stop; nginx then ends the transcoders and finishes recordings.
-        unsafe { libc::kill(pid as i32, libc::SIGQUIT) };
-        let _ = tokio::time::timeout(std::time::Duration::from_secs(10), nginx_child.wait()).await;
-    }
+    // Blocking is fine here: the API has stopped; nothing else runs on this thread.
+    stop_nginx(&mut nginx_child, std::time::Duration::from_secs(10));
     result
 }

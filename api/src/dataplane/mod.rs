@@ -1,5 +1,13 @@
-//! The data plane around nginx-rtmp and FFmpeg: talking to nginx (`http`, `control`), and
-//! probing/remuxing recorded chunks (`probe`).
+//! The data plane around nginx-rtmp and FFmpeg (behaviour checked on the real binaries:
+//! nginx/README.md).
+//!
+//! - `nginx_conf`: renders `nginx/nginx.conf.tmpl`, signs HLS playback paths.
+//! - `stat`: parses nginx-rtmp's `/stat` XML (live streams, publishers, codecs).
+//! - `profiles`: `ffmpeg-profiles/*.toml` ladders and the FFmpeg HLS command for one stream.
+//! - `progress`: FFmpeg `-progress` samples and the 0–100 transcode quality score.
+//! - `probe`: ffprobe/remux arguments, recorded chunk names, HLS codec strings.
+//! - `recorders`: recording per camera and hourly chunk rotation over nginx's control module.
+//! - `control`, `http`, `transcode`: Argus-side drivers using the above.
 
 pub mod control;
 pub mod http;
@@ -7,6 +15,6 @@ pub mod nginx_conf;
 pub mod probe;
 pub mod profiles;
 pub mod progress;
-pub mod signing;
+pub mod recorders;
 pub mod stat;
 pub mod transcode;

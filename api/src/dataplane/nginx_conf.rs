@@ -1,12 +1,14 @@
-//! Renders `nginx/nginx.conf.tmpl`: `{{name}}` placeholders, every one of which must be filled
-//! (an unknown or missing one is an error, never an empty string in a live config).
+//! Renders `nginx/nginx.conf.tmpl` (`{{name}}` placeholders; an unknown or empty one is an
+//! error, never a blank in a live config) and signs HLS playback URLs the way the template's
+//! `secure_link_md5` checks them. Self-contained: std, `thiserror`, `md-5`, `base64`.
 
 use std::{
-    collections::BTreeMap,
+    collections::{BTreeMap, BTreeSet},
     path::{Path, PathBuf},
 };
 
-use crate::config::Settings;
+use base64::Engine;
+use md5::{Digest, Md5};
 
 pub const TEMPLATE: &str = include_str!("../../../nginx/nginx.conf.tmpl");
 
@@ -14,15 +16,120 @@ pub const TEMPLATE: &str = include_str!("../../../nginx/nginx.conf.tmpl");
 pub const RTMP_MODULE_CANDIDATES: &[&str] =
     &["/usr/lib/nginx/modules/ngx_rtmp_module.so", "/usr/share/nginx/modules/ngx_rtmp_module.so"];
 
+/// The manual recorders of the `live` application (`/control/record/start?...&rec=<id>`).
+/// Argus alternates between them to cut chunks without a gap (see nginx/README.md).
+pub const RECORDERS: [&str; 2] = ["main", "alt"];
+
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum RenderError {
     #[error("template uses {{{{{0}}}}} but no value was given")]
-    Missing(String),
+    Unknown(String),
+    #[error("no value for {{{{{0}}}}} (empty)")]
+    Unfilled(String),
     #[error("unterminated placeholder near byte {0}")]
     Unterminated(usize),
+    #[error("{name}: {reason}")]
+    Invalid { name: &'static str, reason: String },
 }
 
-pub fn render(template: &str, values: &BTreeMap<&str, String>) -> Result<String, RenderError> {
+/// Everything the template needs. Paths are made absolute when rendering.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NginxParams {
+    /// nginx prefix (`-p`): pid, error log and temp folders live here.
+    pub run_dir: PathBuf,
+    pub rtmp_module: PathBuf,
+    /// Adds `user root;` (needed when started as root, or recording fails with EACCES).
+    pub run_as_root: bool,
+    /// Public RTMP port cameras publish to.
+    pub rtmp_port: u16,
+    /// Loopback-only RTMP port of the transcoding (`hls`) server.
+    pub rtmp_internal_port: u16,
+    /// nginx HTTP port: signed HLS, `/stat`, `/control`, and a proxy to the API.
+    pub http_port: u16,
+    /// `host:port` of the Argus API as nginx reaches it, e.g. `127.0.0.1:8080`.
+    pub api: String,
+    pub hook_secret: String,
+    pub playback_secret: String,
+    pub record_dir: PathBuf,
+    pub hls_dir: PathBuf,
+    /// `notify_update_timeout`: seconds between on_update heartbeats.
+    pub update_interval_secs: u64,
+    /// The `argus` binary nginx runs as `argus transcode …` per live camera.
+    pub argus_bin: PathBuf,
+}
+
+/// Characters that would end or alter an nginx directive (or a shell word in exec_push).
+fn unsafe_char(c: char) -> bool {
+    c.is_whitespace() || c.is_control() || matches!(c, ';' | '{' | '}' | '"' | '\'' | '$' | '#' | '\\')
+}
+
+fn secret(name: &'static str, value: &str) -> Result<String, RenderError> {
+    let ok = value.len() >= 16
+        && value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '~'));
+    if !ok {
+        let reason = "must be at least 16 characters of [A-Za-z0-9._~-]".to_string();
+        return Err(RenderError::Invalid { name, reason });
+    }
+    Ok(value.to_string())
+}
+
+fn path(name: &'static str, p: &Path) -> Result<String, RenderError> {
+    let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let text = abs.to_str().ok_or_else(|| RenderError::Invalid { name, reason: "not UTF-8".into() })?;
+    if text.chars().any(unsafe_char) {
+        let reason = format!("{text:?} contains whitespace or one of ;{{}}\"'$#\\");
+        return Err(RenderError::Invalid { name, reason });
+    }
+    Ok(text.to_string())
+}
+
+impl NginxParams {
+    /// The placeholder values, checked.
+    pub fn values(&self) -> Result<BTreeMap<&'static str, String>, RenderError> {
+        let ports = [self.rtmp_port, self.rtmp_internal_port, self.http_port];
+        if ports.contains(&0) || ports.iter().collect::<BTreeSet<_>>().len() != 3 {
+            let reason =
+                format!("rtmp, internal rtmp and http ports must be distinct and non-zero: {ports:?}");
+            return Err(RenderError::Invalid { name: "ports", reason });
+        }
+        if self.update_interval_secs == 0 {
+            return Err(RenderError::Invalid { name: "update_interval", reason: "must be positive".into() });
+        }
+        if self.api.is_empty() || self.api.chars().any(unsafe_char) || self.api.contains('/') {
+            let reason = format!("{:?} must be host:port", self.api);
+            return Err(RenderError::Invalid { name: "api", reason });
+        }
+        let user =
+            if self.run_as_root { "user root;" } else { "# not started as root: nginx's default user" };
+        Ok(BTreeMap::from([
+            ("user_directive", user.to_string()),
+            ("run_dir", path("run_dir", &self.run_dir)?),
+            ("rtmp_module", path("rtmp_module", &self.rtmp_module)?),
+            ("rtmp_port", self.rtmp_port.to_string()),
+            ("rtmp_internal_port", self.rtmp_internal_port.to_string()),
+            ("http_port", self.http_port.to_string()),
+            ("api", self.api.clone()),
+            ("hook_secret", secret("hook_secret", &self.hook_secret)?),
+            ("playback_secret", secret("playback_secret", &self.playback_secret)?),
+            ("record_dir", path("record_dir", &self.record_dir)?),
+            ("hls_dir", path("hls_dir", &self.hls_dir)?),
+            ("update_interval", self.update_interval_secs.to_string()),
+            ("argus_bin", path("argus_bin", &self.argus_bin)?),
+        ]))
+    }
+
+    /// The shipped template, rendered.
+    pub fn render(&self) -> Result<String, RenderError> {
+        render(TEMPLATE, self)
+    }
+}
+
+pub fn render(template: &str, params: &NginxParams) -> Result<String, RenderError> {
+    render_values(template, &params.values()?)
+}
+
+/// The substitution itself: `{{ name }}` → value; unknown or empty values are errors.
+pub fn render_values(template: &str, values: &BTreeMap<&str, String>) -> Result<String, RenderError> {
     let mut out = String::with_capacity(template.len() + 512);
     let mut rest = template;
     while let Some(start) = rest.find("{{") {
@@ -30,7 +137,10 @@ pub fn render(template: &str, values: &BTreeMap<&str, String>) -> Result<String,
         let after = &rest[start + 2..];
         let end = after.find("}}").ok_or(RenderError::Unterminated(template.len() - rest.len() + start))?;
         let name = after[..end].trim();
-        let value = values.get(name).ok_or_else(|| RenderError::Missing(name.to_string()))?;
+        let value = values.get(name).ok_or_else(|| RenderError::Unknown(name.to_string()))?;
+        if value.trim().is_empty() {
+            return Err(RenderError::Unfilled(name.to_string()));
+        }
         out.push_str(value);
         rest = &after[end + 2..];
     }
@@ -38,83 +148,155 @@ pub fn render(template: &str, values: &BTreeMap<&str, String>) -> Result<String,
     Ok(out)
 }
 
+/// The placeholder names a template uses.
+pub fn placeholders(template: &str) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    let mut rest = template;
+    while let Some(start) = rest.find("{{") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("}}") else { break };
+        names.insert(after[..end].trim().to_string());
+        rest = &after[end + 2..];
+    }
+    names
+}
+
 pub fn find_rtmp_module() -> Option<PathBuf> {
     RTMP_MODULE_CANDIDATES.iter().map(PathBuf::from).find(|p| p.exists())
 }
 
-/// Everything the template needs, from the settings and the secrets.
-pub struct NginxParams<'a> {
-    pub settings: &'a Settings,
-    pub hook_secret: &'a str,
-    pub playback_secret: &'a str,
-    pub run_dir: &'a Path,
-    pub argus_bin: &'a Path,
-    pub rtmp_module: &'a Path,
-    pub run_as_root: bool,
+/// The token nginx computes for `secure_link_md5 "$secure_link_expires$hls_stream <secret>"`:
+/// MD5 of `"<expires><stream> <secret>"`, base64url without padding (22 characters).
+pub fn hls_token(secret: &str, stream: &str, expires_epoch: i64) -> String {
+    let digest = Md5::digest(format!("{expires_epoch}{stream} {secret}").as_bytes());
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest)
 }
 
-fn absolute(p: &Path) -> String {
-    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()).display().to_string()
+/// `/hls/<token>/<expires>/<stream>/`: the signed folder; files below it inherit the token.
+pub fn sign_hls_path(secret: &str, stream: &str, expires_epoch: i64) -> String {
+    format!("/hls/{}/{expires_epoch}/{stream}/", hls_token(secret, stream, expires_epoch))
 }
 
-impl NginxParams<'_> {
-    pub fn values(&self) -> BTreeMap<&'static str, String> {
-        let m = &self.settings.media;
-        // nginx workers run as `nobody` unless told otherwise; as root they would then fail to
-        // write recordings (EACCES) while still accepting the publisher.
-        let user = if self.run_as_root { "user root;" } else { "" };
-        BTreeMap::from([
-            ("user_directive", user.to_string()),
-            ("run_dir", absolute(self.run_dir)),
-            ("rtmp_module", absolute(self.rtmp_module)),
-            ("rtmp_port", m.rtmp_port.to_string()),
-            ("http_port", m.nginx_http_port.to_string()),
-            ("api", format!("127.0.0.1:{}", self.settings.bind.port())),
-            ("hook_secret", self.hook_secret.to_string()),
-            ("playback_secret", self.playback_secret.to_string()),
-            ("record_dir", absolute(&m.record_dir)),
-            ("hls_dir", absolute(&m.hls_dir)),
-            ("record_interval", m.record_interval_secs.to_string()),
-            ("update_interval", m.update_interval_secs.to_string()),
-            ("argus_bin", absolute(self.argus_bin)),
-        ])
-    }
-
-    pub fn render(&self) -> Result<String, RenderError> {
-        render(TEMPLATE, &self.values())
-    }
+/// `{base}/hls/<token>/<expires>/<stream>/<file>`, e.g. `file` = `index.m3u8`.
+pub fn hls_url(base: &str, secret: &str, stream: &str, file: &str, expires_epoch: i64) -> String {
+    let base = base.trim_end_matches('/');
+    format!("{base}{}{}", sign_hls_path(secret, stream, expires_epoch), file.trim_start_matches('/'))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn fills_every_placeholder_and_rejects_unknown_ones() {
-        let values = BTreeMap::from([("a", "1".to_string()), ("b", "two".to_string())]);
-        assert_eq!(render("x {{a}} y {{ b }}", &values).unwrap(), "x 1 y two");
-        assert_eq!(render("{{c}}", &values), Err(RenderError::Missing("c".into())));
-        assert!(matches!(render("{{a", &values), Err(RenderError::Unterminated(_))));
+    fn params(dir: &Path) -> NginxParams {
+        NginxParams {
+            run_dir: dir.join("run"),
+            rtmp_module: PathBuf::from(RTMP_MODULE_CANDIDATES[0]),
+            run_as_root: true,
+            rtmp_port: 1935,
+            rtmp_internal_port: 1936,
+            http_port: 8088,
+            api: "127.0.0.1:8080".into(),
+            hook_secret: "hooksecret0123456789".into(),
+            playback_secret: "playsecret0123456789".into(),
+            record_dir: dir.join("rec"),
+            hls_dir: dir.join("hls"),
+            update_interval_secs: 30,
+            argus_bin: PathBuf::from("/usr/bin/argus"),
+        }
     }
 
     #[test]
-    fn shipped_template_renders_with_settings() {
-        let settings = Settings::from_map(&Default::default()).expect("defaults");
-        let params = NginxParams {
-            settings: &settings,
-            hook_secret: "hooksecret0123456789",
-            playback_secret: "playsecret0123456789",
-            run_dir: Path::new("/tmp/run"),
-            argus_bin: Path::new("/usr/bin/argus"),
-            rtmp_module: Path::new("/usr/lib/nginx/modules/ngx_rtmp_module.so"),
-            run_as_root: true,
-        };
-        let conf = params.render().expect("renders");
-        assert!(conf.contains("user root;"));
+    fn substitutes_and_rejects_unknown_empty_and_unterminated() {
+        let values = BTreeMap::from([("a", "1".to_string()), ("b", "two".to_string()), ("e", " ".into())]);
+        assert_eq!(render_values("x {{a}} y {{ b }}", &values).unwrap(), "x 1 y two");
+        assert_eq!(render_values("{{c}}", &values), Err(RenderError::Unknown("c".into())));
+        assert_eq!(render_values("{{e}}", &values), Err(RenderError::Unfilled("e".into())));
+        assert!(matches!(render_values("{{a", &values), Err(RenderError::Unterminated(_))));
+        assert_eq!(render_values("no placeholders { }", &values).unwrap(), "no placeholders { }");
+    }
+
+    #[test]
+    fn shipped_template_uses_exactly_the_params() {
+        let p = params(Path::new("/srv/argus"));
+        let used = placeholders(TEMPLATE);
+        let given: BTreeSet<String> = p.values().unwrap().keys().map(|k| k.to_string()).collect();
+        assert_eq!(used, given);
+        let conf = p.render().unwrap();
+        assert!(!conf.contains("{{") && conf.contains("user root;"));
         assert!(conf
             .contains("on_publish http://127.0.0.1:8080/api/v1/streaming/auth?secret=hooksecret0123456789;"));
-        assert!(conf.contains("listen 1935;") && conf.contains("listen 8088;"));
+        assert!(conf.contains("listen 1935;") && conf.contains("listen 127.0.0.1:1936;"));
+        assert!(conf.contains("push rtmp://127.0.0.1:1936/hls;") && conf.contains("listen 8088;"));
         assert!(conf.contains("secure_link_md5 \"$secure_link_expires$hls_stream playsecret0123456789\";"));
-        assert!(!conf.contains("{{"));
+        assert!(conf.contains("record_path /srv/argus/rec;") && conf.contains("alias /srv/argus/hls/"));
+        for rec in RECORDERS {
+            assert!(conf.contains(&format!("recorder {rec} {{")), "{rec}");
+        }
+        let not_root = NginxParams { run_as_root: false, ..p };
+        assert!(!not_root.render().unwrap().contains("user root;"));
+    }
+
+    #[test]
+    fn rejects_values_that_would_break_the_config() {
+        let base = params(Path::new("/srv"));
+        let bad = [
+            NginxParams { playback_secret: "short".into(), ..base.clone() },
+            NginxParams { hook_secret: "has space in it 0123".into(), ..base.clone() },
+            NginxParams { playback_secret: "dollar$sign0123456789".into(), ..base.clone() },
+            NginxParams { hls_dir: "/srv/my hls".into(), ..base.clone() },
+            NginxParams { record_dir: "/srv/x;y".into(), ..base.clone() },
+            NginxParams { http_port: 1935, ..base.clone() },
+            NginxParams { rtmp_internal_port: 0, ..base.clone() },
+            NginxParams { update_interval_secs: 0, ..base.clone() },
+            NginxParams { api: "http://127.0.0.1:8080".into(), ..base.clone() },
+        ];
+        for p in bad {
+            assert!(matches!(p.render(), Err(RenderError::Invalid { .. })), "{p:?}");
+        }
+        assert!(base.render().is_ok());
+    }
+
+    #[test]
+    fn token_matches_nginx_secure_link_md5() {
+        // echo -n '1700000000cam-1 s3cret' | openssl md5 -binary | base64 | tr '+/' '-_' | tr -d '='
+        assert_eq!(hls_token("s3cret", "cam-1", 1_700_000_000), "KZuPAUPLMn0e-6i057-lHg");
+        assert_ne!(hls_token("s3cret", "cam-2", 1_700_000_000), hls_token("s3cret", "cam-1", 1_700_000_000));
+        assert_eq!(
+            sign_hls_path("s3cret", "cam-1", 1_700_000_000),
+            "/hls/KZuPAUPLMn0e-6i057-lHg/1700000000/cam-1/"
+        );
+        assert_eq!(
+            hls_url("http://h:8088/", "s3cret", "cam-1", "360p/index.m3u8", 1_700_000_000),
+            "http://h:8088/hls/KZuPAUPLMn0e-6i057-lHg/1700000000/cam-1/360p/index.m3u8"
+        );
+    }
+
+    /// `ARGUS_NGINX_TESTS=1`: the rendered config passes `nginx -t` (needs nginx and the module).
+    #[test]
+    fn nginx_accepts_the_rendered_config() {
+        if std::env::var("ARGUS_NGINX_TESTS").as_deref() != Ok("1") {
+            eprintln!("skipped: set ARGUS_NGINX_TESTS=1");
+            return;
+        }
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut p = params(dir.path());
+        p.rtmp_module = find_rtmp_module().expect("libnginx-mod-rtmp installed");
+        for d in [&p.run_dir, &p.record_dir, &p.hls_dir] {
+            std::fs::create_dir_all(d).expect("mkdir");
+        }
+        let conf = p.run_dir.join("nginx.conf");
+        std::fs::write(&conf, p.render().expect("renders")).expect("write");
+        let nginx =
+            ["/usr/sbin/nginx", "nginx"].into_iter().find(|n| Path::new(n).exists()).unwrap_or("nginx");
+        let out = std::process::Command::new(nginx)
+            .arg("-t")
+            .arg("-p")
+            .arg(&p.run_dir)
+            .arg("-c")
+            .arg(&conf)
+            .output()
+            .expect("nginx runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success() && stderr.contains("test is successful"), "{stderr}");
     }
 }

@@ -1,4 +1,8 @@
-//! ffprobe / ffmpeg helpers for recorded chunks: file-name parsing, probing and remuxing.
+//! ffprobe / ffmpeg helpers for recorded chunks: nginx's chunk names, probing, and the remux of
+//! a finished FLV chunk into a faststart MP4, codec strings for HLS master playlists and the
+//! measured bitrate of HLS segments. Self-contained: std, `serde`, `serde_json`.
+
+use std::path::Path;
 
 use serde::Deserialize;
 
@@ -43,6 +47,7 @@ pub enum ProbeError {
     NoDuration,
 }
 
+/// `ffprobe -v error -print_format json -show_format -show_streams <path>`.
 pub fn ffprobe_args(path: &str) -> Vec<String> {
     ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", path].map(String::from).to_vec()
 }
@@ -68,6 +73,7 @@ pub fn remux_args(input: &str, output: &str) -> Vec<String> {
     .to_vec()
 }
 
+/// ffprobe's JSON → [`ProbeInfo`]; a file without a positive duration is an error.
 pub fn parse_probe(json: &str) -> Result<ProbeInfo, ProbeError> {
     let out: Output = serde_json::from_str(json).map_err(|e| ProbeError::Json(e.to_string()))?;
     let format = out.format.ok_or(ProbeError::NoDuration)?;
@@ -89,13 +95,91 @@ pub fn parse_probe(json: &str) -> Result<ProbeInfo, ProbeError> {
     })
 }
 
-/// nginx names chunks `NAME-EPOCH.flv` (`record_unique on`); NAME is the camera id, which
-/// itself contains dashes, so split at the last one.
-pub fn parse_record_path(path: &std::path::Path) -> Option<(String, i64)> {
+/// `avc1.PPCCLL` from ffprobe's H.264 profile name and level (e.g. `High`, 31).
+pub fn avc1_codec(profile: &str, level: u32) -> String {
+    let (idc, constraints) = match profile {
+        "Constrained Baseline" => (0x42, 0xe0),
+        "Baseline" => (0x42, 0x00),
+        "Main" => (0x4d, 0x40),
+        _ => (0x64, 0x00),
+    };
+    format!("avc1.{idc:02x}{constraints:02x}{level:02x}")
+}
+
+/// The H.264 level libx264 signals for this picture size and frame rate (30 when unknown):
+/// the lowest level whose frame size and macroblock rate limits fit. Checked against FFmpeg
+/// 5.1's own CODECS for 1280x720, 854x480, 640x360 and 426x240 at 25 fps.
+pub fn h264_level(width: u32, height: u32, fps: Option<f64>) -> u32 {
+    const LEVELS: [(u32, u64, u64); 15] = [
+        (10, 99, 1_485),
+        (11, 396, 3_000),
+        (12, 396, 6_000),
+        (13, 396, 11_880),
+        (21, 792, 19_800),
+        (22, 1_620, 20_250),
+        (30, 1_620, 40_500),
+        (31, 3_600, 108_000),
+        (32, 5_120, 216_000),
+        (40, 8_192, 245_760),
+        (42, 8_704, 522_240),
+        (50, 22_080, 589_824),
+        (51, 36_864, 983_040),
+        (52, 36_864, 2_073_600),
+        (60, 139_264, 4_177_920),
+    ];
+    let mbs = u64::from(width.div_ceil(16)) * u64::from(height.div_ceil(16));
+    let rate = (mbs as f64 * fps.filter(|f| *f > 0.0).unwrap_or(30.0)).ceil() as u64;
+    LEVELS.iter().find(|(_, fs, mbps)| mbs <= *fs && rate <= *mbps).map_or(62, |l| l.0)
+}
+
+/// Peak bits per second of the segments a media playlist lists (size on disk ÷ EXTINF).
+pub fn measure_playlist(dir: &Path) -> Option<u64> {
+    let text = std::fs::read_to_string(dir.join("index.m3u8")).ok()?;
+    let mut peak = 0u64;
+    let mut duration = None;
+    for line in text.lines() {
+        if let Some(d) = line.strip_prefix("#EXTINF:") {
+            duration = d.split(',').next().and_then(|v| v.trim().parse::<f64>().ok());
+        } else if !line.starts_with('#') && !line.is_empty() {
+            if let (Some(d), Ok(meta)) = (duration.take(), std::fs::metadata(dir.join(line))) {
+                if d > 0.0 {
+                    peak = peak.max((meta.len() as f64 * 8.0 / d) as u64);
+                }
+            }
+        }
+    }
+    (peak > 0).then_some(peak)
+}
+
+/// 2000-01-01: anything earlier is not a chunk start time.
+const MIN_EPOCH: i64 = 946_684_800;
+
+/// A recorded chunk's file name, as nginx makes it: `NAME-EPOCH[.RECORDER].flv`
+/// (`record_unique on`; EPOCH = unix seconds when the recorder started; the template gives each
+/// recorder its own `record_suffix`, so the name also says which recorder writes it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChunkName {
+    /// The camera stream name (after the on_publish rename, the camera id).
+    pub camera_id: String,
+    pub epoch: i64,
+    pub recorder: Option<String>,
+}
+
+/// Parses a chunk path. NAME may itself contain dashes, so it is split at the last one; nginx
+/// %-escapes other characters, which camera stream names never need.
+pub fn parse_record_path(path: &std::path::Path) -> Option<ChunkName> {
     let stem = path.file_name()?.to_str()?.strip_suffix(".flv")?;
+    let (stem, recorder) = match stem.rsplit_once('.') {
+        Some((rest, rec)) if !rec.is_empty() && rec.chars().all(|c| c.is_ascii_alphanumeric()) => {
+            (rest, Some(rec.to_string()))
+        }
+        Some(_) => return None,
+        None => (stem, None),
+    };
     let (name, epoch) = stem.rsplit_once('-')?;
     let epoch: i64 = epoch.parse().ok()?;
-    (!name.is_empty() && epoch > 0).then(|| (name.to_string(), epoch))
+    let name_ok = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    (name_ok && epoch >= MIN_EPOCH).then(|| ChunkName { camera_id: name.to_string(), epoch, recorder })
 }
 
 #[cfg(test)]
@@ -124,11 +208,94 @@ mod tests {
     #[test]
     fn record_path_carries_camera_and_epoch() {
         let p = std::path::Path::new("/d/rec/0b6f6a7e-1c2d-4e5f-8a9b-0c1d2e3f4a5b-1764000000.flv");
-        assert_eq!(
-            parse_record_path(p),
-            Some(("0b6f6a7e-1c2d-4e5f-8a9b-0c1d2e3f4a5b".into(), 1_764_000_000))
-        );
+        let chunk = |c: &str, epoch, rec: Option<&str>| {
+            Some(ChunkName { camera_id: c.into(), epoch, recorder: rec.map(str::to_string) })
+        };
+        assert_eq!(parse_record_path(p), chunk("0b6f6a7e-1c2d-4e5f-8a9b-0c1d2e3f4a5b", 1_764_000_000, None));
+        let alt = std::path::Path::new("/d/rec/cam-7-1764000000.alt.flv");
+        assert_eq!(parse_record_path(alt), chunk("cam-7", 1_764_000_000, Some("alt")));
         assert_eq!(parse_record_path(std::path::Path::new("/d/x.flv")), None);
         assert_eq!(parse_record_path(std::path::Path::new("/d/cam-12.mp4")), None);
+        // The path on_record_done sent in the real run (nginx/README.md).
+        let real = std::path::Path::new("/tmp/argus-e2e/rec/cam-abc123-1795503632.flv");
+        assert_eq!(parse_record_path(real), chunk("cam-abc123", 1_795_503_632, None));
+        for bad in [
+            "/d/-1764000000.flv",
+            "/d/cam-0.flv",
+            "/d/cam-abc.flv",
+            "/d/cam--5.flv",
+            "/d/",
+            "/d/c%20x-1764000000.flv",
+            "/d/cam-1764000000..flv",
+            "/d/cam-1764000000.a-b.flv",
+        ] {
+            assert_eq!(parse_record_path(std::path::Path::new(bad)), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn parses_ffprobe_of_a_real_nginx_chunk() {
+        let p = parse_probe(include_str!("fixtures/ffprobe_nginx_flv.json")).unwrap();
+        assert_eq!((p.duration_s, p.size_bytes, p.bitrate_kbps), (10.72, 3_434_839, Some(2563)));
+        assert_eq!((p.video_codec.as_deref(), p.audio_codec.as_deref()), (Some("h264"), Some("aac")));
+        assert_eq!((p.width, p.height), (Some(1280), Some(720)));
+    }
+
+    /// `ARGUS_MEDIA_TESTS=1`: a real 3 s FLV from ffmpeg's lavfi, probed and remuxed.
+    #[test]
+    fn probes_and_remuxes_a_real_clip() {
+        if std::env::var("ARGUS_MEDIA_TESTS").as_deref() != Ok("1") {
+            eprintln!("skipped: set ARGUS_MEDIA_TESTS=1");
+            return;
+        }
+        let dir = tempfile::tempdir().expect("tempdir");
+        let flv = dir.path().join("cam-1-1764000000.flv");
+        let mp4 = dir.path().join("cam-1-1764000000.mp4");
+        let run = |tool: &str, args: &[String]| {
+            let out = std::process::Command::new(tool).args(args).output().expect("tool runs");
+            assert!(out.status.success(), "{tool}: {}", String::from_utf8_lossy(&out.stderr));
+            String::from_utf8_lossy(&out.stdout).to_string()
+        };
+        let gen = "-nostdin -v error -f lavfi -i testsrc2=size=640x360:rate=25 -f lavfi -i sine -t 3 \
+            -c:v libx264 -preset veryfast -g 25 -c:a aac -f flv";
+        let mut args: Vec<String> = gen.split_whitespace().map(String::from).collect();
+        args.push(flv.display().to_string());
+        run("ffmpeg", &args);
+        assert_eq!(
+            parse_record_path(&flv).map(|c| (c.camera_id, c.epoch)),
+            Some(("cam-1".into(), 1_764_000_000))
+        );
+        let info = parse_probe(&run("ffprobe", &ffprobe_args(&flv.display().to_string()))).expect("probe");
+        assert!((info.duration_s - 3.0).abs() < 0.2, "{info:?}");
+        assert_eq!((info.video_codec.as_deref(), info.audio_codec.as_deref()), (Some("h264"), Some("aac")));
+        assert_eq!((info.width, info.height), (Some(640), Some(360)));
+        assert!(info.size_bytes > 0 && info.bitrate_kbps.is_some_and(|b| b > 0));
+        run("ffmpeg", &remux_args(&flv.display().to_string(), &mp4.display().to_string()));
+        let out = parse_probe(&run("ffprobe", &ffprobe_args(&mp4.display().to_string()))).expect("probe mp4");
+        assert!((out.duration_s - info.duration_s).abs() < 0.2, "{out:?}");
+        assert_eq!((out.video_codec, out.width), (info.video_codec, info.width));
+        // faststart: the moov box comes before mdat.
+        let bytes = std::fs::read(&mp4).expect("mp4");
+        let find = |tag: &[u8]| bytes.windows(4).position(|w| w == tag);
+        assert!(find(b"moov").zip(find(b"mdat")).is_some_and(|(m, d)| m < d));
+    }
+    #[test]
+    fn levels_match_what_libx264_signals() {
+        let at25 = |w, h| h264_level(w, h, Some(25.0));
+        assert_eq!([at25(1280, 720), at25(854, 480), at25(640, 360), at25(426, 240)], [31, 30, 30, 21]);
+        assert_eq!((h264_level(854, 480, None), h264_level(1920, 1080, Some(30.0))), (31, 40));
+        assert_eq!(avc1_codec("Main", 21), "avc1.4d4015");
+    }
+
+    #[test]
+    fn measures_peak_bitrate_of_listed_segments() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let playlist = "#EXTM3U\n#EXTINF:2.000000,\nseg_1.ts\n#EXTINF:1.000000,\nseg_2.ts\n";
+        std::fs::write(dir.path().join("index.m3u8"), playlist).expect("write");
+        for seg in ["seg_1.ts", "seg_2.ts"] {
+            std::fs::write(dir.path().join(seg), vec![0u8; 1000]).expect("write");
+        }
+        assert_eq!(measure_playlist(dir.path()), Some(8000));
+        assert_eq!(measure_playlist(&dir.path().join("missing")), None);
     }
 }

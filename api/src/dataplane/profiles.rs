@@ -1,23 +1,37 @@
 //! Transcoding profiles (`ffmpeg-profiles/*.toml`): a ladder of rungs, each either the camera's
-//! own stream (passthrough) or an H.264/AAC rendition, and the FFmpeg command that turns one live
-//! stream into a multi-rendition HLS set with a master playlist.
+//! own stream (passthrough) or an H.264/AAC rendition, and the one FFmpeg command that turns a
+//! live stream into a multi-rendition HLS set: `<out>/index.m3u8` (master) and
+//! `<out>/<rung>/index.m3u8` + `<out>/<rung>/seg_<n>.ts`. Self-contained: std, `serde`, `toml`,
+//! `thiserror`, `utoipa` (profiles are API bodies).
 
 use std::{collections::BTreeMap, path::Path};
 
 use serde::{Deserialize, Serialize};
 
+// Codec strings and playlist measurement live with the other media inspection helpers.
+pub use super::probe::{avc1_codec, h264_level, measure_playlist};
+
+const PRESETS: &[&str] =
+    &["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow"];
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Rung {
+    /// Folder and variant name: `[A-Za-z0-9_-]+`.
     pub name: String,
+    /// Copy the camera's video and audio as they are (no other field applies).
     #[serde(default)]
     pub passthrough: bool,
+    /// Box the picture is fitted into, keeping its aspect ratio and never upscaling.
     pub width: Option<u32>,
     pub height: Option<u32>,
     pub video_bitrate_kbps: Option<u32>,
     pub max_bitrate_kbps: Option<u32>,
     pub audio_bitrate_kbps: Option<u32>,
+    /// x264 preset (default `veryfast`).
     pub preset: Option<String>,
+    /// Keyframe interval; must divide `segment_seconds` (default: `segment_seconds`). Used only
+    /// in profiles without a passthrough rung (else keyframes follow the camera's).
     pub gop_seconds: Option<u32>,
 }
 
@@ -26,7 +40,9 @@ pub struct Rung {
 pub struct Profile {
     pub name: String,
     pub description: String,
+    /// HLS segment length (`-hls_time`), 1..=10.
     pub segment_seconds: u32,
+    /// Segments listed per media playlist (`-hls_list_size`), 3..=30.
     pub playlist_size: u32,
     pub rungs: Vec<Rung>,
 }
@@ -37,27 +53,55 @@ pub enum ProfileError {
     Invalid { file: String, message: String },
 }
 
+/// What is known about the live input (from ffprobe or nginx's /stat); all optional.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SourceInfo {
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    /// RFC 6381 codec string of the source video, e.g. `avc1.64001f`.
+    pub video_codec: Option<String>,
+    pub has_audio: bool,
+    pub fps: Option<f64>,
+}
+
+fn valid_name(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 32 && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+fn even(v: f64) -> u32 {
+    ((v / 2.0).round() as u32 * 2).max(2)
+}
+
 impl Rung {
-    fn check(&self) -> Result<(), String> {
-        if self.name.is_empty()
-            || !self.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-        {
-            return Err(format!("rung name {:?} must be [A-Za-z0-9_-]+", self.name));
-        }
-        if self.passthrough {
-            return Ok(());
-        }
-        let needed =
+    fn check(&self, segment_seconds: u32) -> Result<(), String> {
+        let n = &self.name;
+        let sizes = [self.width, self.height, self.video_bitrate_kbps, self.max_bitrate_kbps];
+        let required =
             [("width", self.width), ("height", self.height), ("video_bitrate_kbps", self.video_bitrate_kbps)];
-        for (field, value) in needed {
-            if value.is_none_or(|v| v == 0) {
-                return Err(format!("rung {}: {field} is required for a transcoded rung", self.name));
+        let missing = required.into_iter().find(|(_, v)| v.is_none_or(|v| v == 0)).map(|(f, _)| f);
+        let (w, h) = (self.width.unwrap_or(2), self.height.unwrap_or(2));
+        let problem = if !valid_name(n) {
+            format!("rung name {n:?} must be 1-32 of [A-Za-z0-9_-]")
+        } else if self.passthrough {
+            if sizes.iter().all(Option::is_none) && self.audio_bitrate_kbps.is_none() && self.preset.is_none()
+            {
+                return Ok(());
             }
-        }
-        if self.width.is_some_and(|w| w % 2 == 1) || self.height.is_some_and(|h| h % 2 == 1) {
-            return Err(format!("rung {}: width and height must be even", self.name));
-        }
-        Ok(())
+            format!("rung {n}: a passthrough rung copies the source; remove its other fields")
+        } else if let Some(field) = missing {
+            format!("rung {n}: {field} is required for a transcoded rung")
+        } else if w % 2 == 1 || h % 2 == 1 || w > 7680 || h > 4320 {
+            format!("rung {n}: width and height must be even and at most 7680x4320")
+        } else if self.max_bitrate_kbps.zip(self.video_bitrate_kbps).is_some_and(|(max, avg)| max < avg) {
+            format!("rung {n}: max_bitrate_kbps is below video_bitrate_kbps")
+        } else if let Some(p) = self.preset.as_deref().filter(|p| !PRESETS.contains(p)) {
+            format!("rung {n}: unknown x264 preset {p:?}")
+        } else if self.gop_seconds.is_some_and(|g| g == 0 || segment_seconds % g != 0) {
+            format!("rung {n}: gop_seconds must divide segment_seconds ({segment_seconds})")
+        } else {
+            return Ok(());
+        };
+        Err(problem)
     }
 
     /// Peak bits per second for the master playlist's BANDWIDTH (passthrough: unknown here).
@@ -69,20 +113,43 @@ impl Rung {
     pub fn resolution(&self) -> Option<String> {
         Some(format!("{}x{}", self.width?, self.height?))
     }
+
+    /// The picture size this rung produces: the source fitted into `width`×`height` keeping its
+    /// aspect ratio, never larger than the source, even. Passthrough: the source size.
+    pub fn output_size(&self, source: &SourceInfo) -> Option<(u32, u32)> {
+        let src = source.width.zip(source.height).filter(|(w, h)| *w > 0 && *h > 0);
+        if self.passthrough {
+            return src;
+        }
+        let (bw, bh) = (self.width?, self.height?);
+        let Some((sw, sh)) = src else { return Some((bw, bh)) };
+        let scale = (f64::from(bw) / f64::from(sw)).min(f64::from(bh) / f64::from(sh)).min(1.0);
+        Some((even(f64::from(sw) * scale), even(f64::from(sh) * scale)))
+    }
+
+    fn keyframe_seconds(&self, segment_seconds: u32) -> u32 {
+        self.gop_seconds.filter(|g| *g > 0 && segment_seconds % g == 0).unwrap_or(segment_seconds)
+    }
 }
 
 impl Profile {
     pub fn parse(file: &str, text: &str) -> Result<Profile, ProfileError> {
         let err = |message: String| ProfileError::Invalid { file: file.to_string(), message };
-        let p: Profile = toml::from_str(text).map_err(|e| err(e.to_string()))?;
+        let p: Profile = toml::from_str(text).map_err(|e| err(e.to_string().trim().to_string()))?;
+        if !valid_name(&p.name) {
+            return Err(err(format!("profile name {:?} must be 1-32 of [A-Za-z0-9_-]", p.name)));
+        }
         if p.rungs.is_empty() {
             return Err(err("a profile needs at least one rung".into()));
         }
-        if p.segment_seconds == 0 || p.playlist_size == 0 {
-            return Err(err("segment_seconds and playlist_size must be positive".into()));
+        if !(1..=10).contains(&p.segment_seconds) || !(3..=30).contains(&p.playlist_size) {
+            return Err(err("segment_seconds must be 1..=10 and playlist_size 3..=30".into()));
         }
         for rung in &p.rungs {
-            rung.check().map_err(err)?;
+            rung.check(p.segment_seconds).map_err(err)?;
+        }
+        if p.rungs.iter().filter(|r| r.passthrough).count() > 1 {
+            return Err(err("at most one passthrough rung".into()));
         }
         let mut names: Vec<&str> = p.rungs.iter().map(|r| r.name.as_str()).collect();
         names.sort_unstable();
@@ -93,147 +160,32 @@ impl Profile {
         Ok(p)
     }
 
-    /// The ffmpeg arguments for one live input. `has_audio`: whether the input carries audio.
+    /// [`ffmpeg_args`] when only the presence of audio is known.
     pub fn ffmpeg_args(&self, input_url: &str, out_dir: &Path, has_audio: bool) -> Vec<String> {
-        let mut args: Vec<String> =
-            ["-nostdin", "-hide_banner", "-loglevel", "warning", "-progress", "pipe:1", "-nostats"]
-                .map(String::from)
-                .to_vec();
-        args.extend(["-rw_timeout".into(), "10000000".into(), "-i".into(), input_url.into()]);
-        let scaled: Vec<&Rung> = self.rungs.iter().filter(|r| !r.passthrough).collect();
-        if !scaled.is_empty() {
-            let outs: String = (0..scaled.len()).map(|i| format!("[s{i}]")).collect();
-            let mut graph = format!("[0:v]split={}{outs}", scaled.len());
-            for (i, r) in scaled.iter().enumerate() {
-                let (w, h) = (r.width.unwrap_or(0), r.height.unwrap_or(0));
-                // Fit inside w×h keeping the aspect ratio; never upscale.
-                graph.push_str(&format!(
-                    ";[s{i}]scale=w='min({w},iw)':h='min({h},ih)':force_original_aspect_ratio=decrease:force_divisible_by=2[v{i}]"
-                ));
-            }
-            args.extend(["-filter_complex".into(), graph]);
-        }
-        let mut scaled_index = 0;
-        let mut stream_map = Vec::new();
-        for (i, rung) in self.rungs.iter().enumerate() {
-            if rung.passthrough {
-                args.extend(["-map".into(), "0:v:0".into(), format!("-c:v:{i}"), "copy".into()]);
-            } else {
-                let gop = self.segment_seconds.max(rung.gop_seconds.unwrap_or(self.segment_seconds));
-                let kbps = rung.video_bitrate_kbps.unwrap_or(1000);
-                let max = rung.max_bitrate_kbps.unwrap_or(kbps);
-                args.extend([
-                    "-map".into(),
-                    format!("[v{scaled_index}]"),
-                    format!("-c:v:{i}"),
-                    "libx264".into(),
-                    format!("-preset:v:{i}"),
-                    rung.preset.clone().unwrap_or_else(|| "veryfast".into()),
-                    format!("-profile:v:{i}"),
-                    "main".into(),
-                    format!("-b:v:{i}"),
-                    format!("{kbps}k"),
-                    format!("-maxrate:v:{i}"),
-                    format!("{max}k"),
-                    format!("-bufsize:v:{i}"),
-                    format!("{}k", max * 2),
-                    // Keyframes on segment boundaries so every rung switches cleanly.
-                    format!("-force_key_frames:v:{i}"),
-                    format!("expr:gte(t,n_forced*{gop})"),
-                    format!("-sc_threshold:v:{i}"),
-                    "0".into(),
-                ]);
-                scaled_index += 1;
-            }
-            let mut entry = format!("v:{i}");
-            if has_audio {
-                args.extend(["-map".into(), "0:a:0".into()]);
-                match (rung.passthrough, rung.audio_bitrate_kbps) {
-                    (true, _) => args.extend([format!("-c:a:{i}"), "copy".into()]),
-                    (false, kbps) => args.extend([
-                        format!("-c:a:{i}"),
-                        "aac".into(),
-                        format!("-b:a:{i}"),
-                        format!("{}k", kbps.unwrap_or(96)),
-                    ]),
-                }
-                entry.push_str(&format!(",a:{i}"));
-            }
-            entry.push_str(&format!(",name:{}", rung.name));
-            stream_map.push(entry);
-        }
-        let out = out_dir.to_string_lossy();
-        args.extend([
-            "-f".into(),
-            "hls".into(),
-            "-hls_time".into(),
-            self.segment_seconds.to_string(),
-            "-hls_list_size".into(),
-            self.playlist_size.to_string(),
-            "-hls_flags".into(),
-            "delete_segments+independent_segments+temp_file+omit_endlist".into(),
-            "-var_stream_map".into(),
-            stream_map.join(" "),
-            "-hls_segment_filename".into(),
-            format!("{out}/%v/seg_%05d.ts"),
-            format!("{out}/%v/index.m3u8"),
-        ]);
-        args
+        ffmpeg_args(self, input_url, out_dir, &SourceInfo { has_audio, ..Default::default() })
     }
-}
 
-/// What ffprobe says about the live input (for passthrough rungs and audio mapping).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct SourceInfo {
-    pub width: Option<u32>,
-    pub height: Option<u32>,
-    /// RFC 6381 codec string of the source video, e.g. `avc1.64001f`.
-    pub video_codec: Option<String>,
-    pub has_audio: bool,
-    pub fps: Option<f64>,
-}
-
-/// `avc1.PPCCLL` from ffprobe's H.264 profile name and level.
-pub fn avc1_codec(profile: &str, level: u32) -> String {
-    let (idc, constraints) = match profile {
-        "Constrained Baseline" => (0x42, 0xe0),
-        "Baseline" => (0x42, 0x00),
-        "Main" => (0x4d, 0x40),
-        "High" => (0x64, 0x00),
-        _ => (0x64, 0x00),
-    };
-    format!("avc1.{idc:02x}{constraints:02x}{level:02x}")
-}
-
-/// H.264 level for a transcoded rung (what libx264 picks for these sizes at ≤ 30 fps).
-fn rung_level(height: u32) -> u32 {
-    match height {
-        0..=360 => 30,
-        361..=720 => 31,
-        _ => 40,
-    }
-}
-
-impl Profile {
-    /// The master playlist, written by Argus (FFmpeg's own lacks CODECS for copied streams and
-    /// guesses BANDWIDTH before it has seen any data). `measured`: peak bits/s per rung name.
+    /// The master playlist as Argus writes it over FFmpeg's: FFmpeg's own has no CODECS and a
+    /// meaningless BANDWIDTH for copied (passthrough) streams (checked on FFmpeg 5.1).
+    /// `measured`: peak bits/s per rung name, e.g. from [`measure_playlist`].
     pub fn master_playlist(&self, source: &SourceInfo, measured: &BTreeMap<String, u64>) -> String {
         let mut out = String::from("#EXTM3U\n#EXT-X-VERSION:6\n#EXT-X-INDEPENDENT-SEGMENTS\n");
         for rung in &self.rungs {
-            let audio = source.has_audio.then_some("mp4a.40.2");
-            let (bandwidth, resolution, video) = if rung.passthrough {
-                let res = source.width.zip(source.height).map(|(w, h)| format!("{w}x{h}"));
-                (measured.get(&rung.name).copied().unwrap_or(5_000_000), res, source.video_codec.clone())
+            let size = rung.output_size(source);
+            let (bandwidth, video) = if rung.passthrough {
+                (measured.get(&rung.name).copied().unwrap_or(5_000_000), source.video_codec.clone())
             } else {
-                let level = rung_level(rung.height.unwrap_or(720));
+                let (w, h) = size.unwrap_or((1280, 720));
+                let level = h264_level(w, h, source.fps);
                 let bw = measured.get(&rung.name).copied().or(rung.bandwidth()).unwrap_or(1_000_000);
-                (bw, rung.resolution(), Some(avc1_codec("Main", level)))
+                (bw, Some(avc1_codec("Main", level)))
             };
             let mut attrs = vec![format!("BANDWIDTH={bandwidth}")];
-            if let Some(r) = resolution {
-                attrs.push(format!("RESOLUTION={r}"));
+            if let Some((w, h)) = size {
+                attrs.push(format!("RESOLUTION={w}x{h}"));
             }
-            let codecs: Vec<String> = video.into_iter().chain(audio.map(str::to_string)).collect();
+            let audio = source.has_audio.then(|| "mp4a.40.2".to_string());
+            let codecs: Vec<String> = video.into_iter().chain(audio).collect();
             if !codecs.is_empty() {
                 attrs.push(format!("CODECS=\"{}\"", codecs.join(",")));
             }
@@ -246,36 +198,104 @@ impl Profile {
     }
 }
 
-/// Peak bits per second of the segments a media playlist lists (size on disk ÷ EXTINF).
-pub fn measure_playlist(dir: &Path) -> Option<u64> {
-    let text = std::fs::read_to_string(dir.join("index.m3u8")).ok()?;
-    let mut peak = 0u64;
-    let mut duration = None;
-    for line in text.lines() {
-        if let Some(d) = line.strip_prefix("#EXTINF:") {
-            duration = d.trim_end_matches(',').split(',').next().and_then(|v| v.parse::<f64>().ok());
-        } else if !line.starts_with('#') && !line.is_empty() {
-            if let (Some(d), Ok(meta)) = (duration.take(), std::fs::metadata(dir.join(line))) {
-                if d > 0.0 {
-                    peak = peak.max((meta.len() as f64 * 8.0 / d) as u64);
+/// The whole FFmpeg command line (without the program name) for one live input.
+///
+/// Every rung must be cut at the same instants for players to switch cleanly. A passthrough
+/// rung can only be cut at the camera's keyframes, so when there is one the transcoded rungs
+/// put their keyframes exactly there (`-force_key_frames source`; segments are then as long as
+/// the camera's GOP, at least `segment_seconds`). Without one, keyframes are forced every
+/// `gop_seconds`, a divisor of the segment length. All rungs keep the source timestamps
+/// (`-fps_mode passthrough`): checked on FFmpeg 5.1, constant-rate output instead back-filled
+/// the encoded rungs by 1.5 s of duplicated frames and shifted them against the copied rung.
+/// Segment numbers start at the current unix time (`-hls_start_number_source
+/// epoch`), so a restarted transcoder never reuses a name a player or cache has seen.
+pub fn ffmpeg_args(profile: &Profile, input_url: &str, out_dir: &Path, source: &SourceInfo) -> Vec<String> {
+    let head = "-nostdin -hide_banner -loglevel warning -progress pipe:1 -nostats -rw_timeout 10000000 -i";
+    let mut args: Vec<String> = head.split_whitespace().map(String::from).collect();
+    args.push(input_url.into());
+    let scaled: Vec<&Rung> = profile.rungs.iter().filter(|r| !r.passthrough).collect();
+    if !scaled.is_empty() {
+        let outs: String = (0..scaled.len()).map(|i| format!("[s{i}]")).collect();
+        let mut graph = format!("[0:v]split={}{outs}", scaled.len());
+        for (i, r) in scaled.iter().enumerate() {
+            let known = source.width.is_some() && source.height.is_some();
+            match r.output_size(source) {
+                Some((w, h)) if known => graph.push_str(&format!(";[s{i}]scale={w}:{h}[v{i}]")),
+                _ => {
+                    let (w, h) = (r.width.unwrap_or(2), r.height.unwrap_or(2));
+                    graph.push_str(&format!(
+                        ";[s{i}]scale=w='min({w},iw)':h='min({h},ih)':force_original_aspect_ratio=decrease:force_divisible_by=2[v{i}]"
+                    ));
                 }
             }
         }
+        args.extend(["-filter_complex".into(), graph]);
     }
-    (peak > 0).then_some(peak)
+    let has_copy = profile.rungs.iter().any(|r| r.passthrough);
+    let mut scaled_index = 0;
+    let mut stream_map = Vec::new();
+    for (i, rung) in profile.rungs.iter().enumerate() {
+        if rung.passthrough {
+            args.extend(["-map".into(), "0:v:0".into(), format!("-c:v:{i}"), "copy".into()]);
+        } else {
+            let kbps = rung.video_bitrate_kbps.unwrap_or(1000);
+            let max = rung.max_bitrate_kbps.unwrap_or(kbps);
+            // With a copied rung, follow the camera's keyframes (x264 adds none of its own up
+            // to 1000 frames) so every rung is cut at the same instants; else a fixed cadence.
+            let keyframes = if has_copy {
+                "source".to_string()
+            } else {
+                format!("expr:gte(t,n_forced*{})", rung.keyframe_seconds(profile.segment_seconds))
+            };
+            let preset = rung.preset.as_deref().unwrap_or("veryfast");
+            let (gop, buf) = (if has_copy { 1000 } else { 600 }, max * 2);
+            // No option value here contains whitespace (presets and names are validated).
+            let opts = format!(
+                "-map [v{scaled_index}] -c:v:{i} libx264 -preset:v:{i} {preset} -profile:v:{i} main \
+                 -pix_fmt:v:{i} yuv420p -b:v:{i} {kbps}k -maxrate:v:{i} {max}k -bufsize:v:{i} {buf}k \
+                 -force_key_frames:v:{i} {keyframes} -g:v:{i} {gop} -sc_threshold:v:{i} 0 \
+                 -fps_mode:v:{i} passthrough"
+            );
+            // -fps_mode passthrough: source timestamps, no duplicated or dropped frames.
+            args.extend(opts.split_whitespace().map(String::from));
+            scaled_index += 1;
+        }
+        let mut entry = format!("v:{i}");
+        if source.has_audio {
+            args.extend(["-map".into(), "0:a:0".into(), format!("-c:a:{i}")]);
+            if rung.passthrough {
+                args.push("copy".into());
+            } else {
+                let kbps = rung.audio_bitrate_kbps.unwrap_or(96);
+                args.extend(["aac".into(), format!("-b:a:{i}"), format!("{kbps}k")]);
+            }
+            entry.push_str(&format!(",a:{i}"));
+        }
+        entry.push_str(&format!(",name:{}", rung.name));
+        stream_map.push(entry);
+    }
+    let out = out_dir.to_string_lossy().trim_end_matches('/').to_string();
+    let hls = format!(
+        "-f hls -hls_time {} -hls_list_size {} \
+         -hls_flags delete_segments+independent_segments+temp_file+omit_endlist \
+         -hls_start_number_source epoch -master_pl_name index.m3u8",
+        profile.segment_seconds, profile.playlist_size
+    );
+    args.extend(hls.split_whitespace().map(String::from));
+    args.extend(["-var_stream_map".into(), stream_map.join(" "), "-hls_segment_filename".into()]);
+    args.extend([format!("{out}/%v/seg_%05d.ts"), format!("{out}/%v/index.m3u8")]);
+    args
 }
 
-/// Every `*.toml` in `dir`, by name. A broken file is an error naming the file.
+/// Every `*.toml` in `dir`, by profile name. A broken file is an error naming the file.
 pub fn load_dir(dir: &Path) -> Result<BTreeMap<String, Profile>, ProfileError> {
     let invalid = |file: &str, message: String| ProfileError::Invalid { file: file.into(), message };
     let dir_name = dir.display().to_string();
     let entries = std::fs::read_dir(dir).map_err(|e| invalid(&dir_name, e.to_string()))?;
+    let mut paths: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+    paths.sort();
     let mut out = BTreeMap::new();
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.extension().and_then(|e| e.to_str()) != Some("toml") {
-            continue;
-        }
+    for path in paths.into_iter().filter(|p| p.extension().and_then(|e| e.to_str()) == Some("toml")) {
         let file = path.display().to_string();
         let text = std::fs::read_to_string(&path).map_err(|e| invalid(&file, e.to_string()))?;
         let profile = Profile::parse(&file, &text)?;
@@ -293,107 +313,144 @@ pub fn load_dir(dir: &Path) -> Result<BTreeMap<String, Profile>, ProfileError> {
 mod tests {
     use super::*;
 
-    fn shipped() -> BTreeMap<String, Profile> {
-        load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../ffmpeg-profiles"))
-            .expect("shipped profiles load")
+    fn shipped(name: &str) -> Profile {
+        let text = match name {
+            "default" => include_str!("../../../ffmpeg-profiles/default.toml"),
+            "low" => include_str!("../../../ffmpeg-profiles/low.toml"),
+            _ => include_str!("../../../ffmpeg-profiles/passthrough.toml"),
+        };
+        Profile::parse(name, text).expect("shipped profile is valid")
+    }
+
+    fn after<'a>(args: &'a [String], flag: &str) -> &'a str {
+        args.iter().position(|a| a == flag).map_or("", |i| args[i + 1].as_str())
+    }
+
+    const SRC: SourceInfo =
+        SourceInfo { width: Some(1280), height: Some(720), video_codec: None, has_audio: true, fps: None };
+
+    #[test]
+    fn shipped_profiles_load_from_a_folder() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for name in ["default", "low", "passthrough"] {
+            let text = toml::to_string(&shipped(name)).expect("serializes");
+            std::fs::write(dir.path().join(format!("{name}.toml")), text).expect("write");
+        }
+        std::fs::write(dir.path().join("README.md"), "not a profile").expect("write");
+        let all = load_dir(dir.path()).expect("loads");
+        assert_eq!(all.keys().collect::<Vec<_>>(), ["default", "low", "passthrough"]);
+        assert_eq!(all["default"], shipped("default"));
+        assert!(all["default"].rungs[0].passthrough && all["passthrough"].rungs.len() == 1);
+        assert_eq!(all["low"].rungs.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), ["480p", "240p"]);
     }
 
     #[test]
-    fn shipped_profiles_are_valid() {
-        let all = shipped();
-        assert!(all.contains_key("default") && all.contains_key("passthrough") && all.contains_key("low"));
-        assert!(all["default"].rungs[0].passthrough);
-    }
-
-    #[test]
-    fn ladder_becomes_one_ffmpeg_command_with_a_master_playlist() {
-        let p = &shipped()["default"];
-        let args = p.ffmpeg_args("rtmp://127.0.0.1:1935/hls/cam", Path::new("/hls/cam"), true);
+    fn ladder_becomes_one_ffmpeg_command() {
+        let args =
+            ffmpeg_args(&shipped("default"), "rtmp://127.0.0.1:1936/hls/cam", Path::new("/hls/cam/"), &SRC);
         let joined = args.join(" ");
-        assert!(joined.contains("-i rtmp://127.0.0.1:1935/hls/cam"));
-        assert!(joined.contains("[0:v]split=2[s0][s1]"), "{joined}");
-        assert!(
-            joined.contains("-c:v:0 copy")
-                && joined.contains("-c:v:1 libx264")
-                && joined.contains("-c:v:2 libx264")
+        assert!(joined.starts_with("-nostdin -hide_banner -loglevel warning -progress pipe:1 -nostats"));
+        assert_eq!(args.iter().filter(|a| *a == "-i").count(), 1);
+        assert_eq!(
+            after(&args, "-filter_complex"),
+            "[0:v]split=2[s0][s1];[s0]scale=1280:720[v0];[s1]scale=640:360[v1]"
         );
-        assert!(joined.contains("-b:v:1 2500k") && joined.contains("-maxrate:v:2 900k"));
-        let map_pos = args.iter().position(|a| a == "-var_stream_map").unwrap();
-        assert_eq!(args[map_pos + 1], "v:0,a:0,name:source v:1,a:1,name:720p v:2,a:2,name:360p");
-        assert_eq!(args.last().unwrap(), "/hls/cam/%v/index.m3u8");
-        assert!(joined.contains("-progress pipe:1"));
+        assert!(joined.contains("-map 0:v:0 -c:v:0 copy -map 0:a:0 -c:a:0 copy"), "{joined}");
+        assert!(joined.contains("-map [v0] -c:v:1 libx264 -preset:v:1 veryfast"));
+        assert!(joined.contains("-b:v:2 800k -maxrate:v:2 900k -bufsize:v:2 1800k"));
+        assert!(joined.contains(
+            "-force_key_frames:v:1 source -g:v:1 1000 -sc_threshold:v:1 0 -fps_mode:v:1 passthrough"
+        ));
+        assert!(joined.contains(
+            "-c:a:2 aac -b:a:2 96k -f hls -hls_time 2 -hls_list_size 6 -hls_flags \
+            delete_segments+independent_segments+temp_file+omit_endlist -hls_start_number_source epoch \
+            -master_pl_name index.m3u8 -var_stream_map"
+        ));
+        let map = "v:0,a:0,name:source v:1,a:1,name:720p v:2,a:2,name:360p";
+        assert_eq!(after(&args, "-var_stream_map"), map);
+        assert_eq!(after(&args, "-hls_segment_filename"), "/hls/cam/%v/seg_%05d.ts");
+        assert_eq!(args.last().map(String::as_str), Some("/hls/cam/%v/index.m3u8"));
     }
 
     #[test]
-    fn input_without_audio_maps_video_only() {
-        let p = &shipped()["passthrough"];
-        let args = p.ffmpeg_args("rtmp://x/hls/c", Path::new("/o"), false);
-        assert!(!args.iter().any(|a| a == "0:a:0"));
-        let map_pos = args.iter().position(|a| a == "-var_stream_map").unwrap();
-        assert_eq!(args[map_pos + 1], "v:0,name:source");
-        assert!(!args.iter().any(|a| a == "-filter_complex"));
+    fn without_a_copied_rung_keyframes_follow_gop_seconds_and_no_audio_maps_no_audio() {
+        let args = ffmpeg_args(&shipped("low"), "rtmp://x/hls/c", Path::new("/o"), &SRC);
+        let joined = args.join(" ");
+        assert!(joined.contains("-force_key_frames:v:0 expr:gte(t,n_forced*2) -g:v:0 600"), "{joined}");
+        assert!(joined.contains("-force_key_frames:v:1 expr:gte(t,n_forced*2)") && !joined.contains(" copy"));
+        assert_eq!(
+            after(&args, "-filter_complex"),
+            "[0:v]split=2[s0][s1];[s0]scale=854:480[v0];[s1]scale=426:240[v1]"
+        );
+        // An input without audio maps video only.
+        let args = shipped("passthrough").ffmpeg_args("rtmp://x/hls/c", Path::new("/o"), false);
+        assert!(!args.iter().any(|a| a == "0:a:0" || a == "-filter_complex"));
+        assert_eq!(after(&args, "-var_stream_map"), "v:0,name:source");
+    }
+
+    #[test]
+    fn never_upscales_and_keeps_the_aspect_ratio() {
+        let p = shipped("default");
+        let small = SourceInfo { width: Some(640), height: Some(480), ..SRC };
+        assert_eq!(p.rungs[1].output_size(&small), Some((640, 480)));
+        assert_eq!(p.rungs[2].output_size(&small), Some((480, 360)));
+        let portrait = SourceInfo { width: Some(1080), height: Some(1920), ..SRC };
+        assert_eq!(p.rungs[1].output_size(&portrait), Some((406, 720)));
+        assert_eq!(p.rungs[0].output_size(&small), Some((640, 480)));
+        assert_eq!(p.rungs[2].output_size(&SourceInfo::default()), Some((640, 360)));
+        // Unknown source: FFmpeg clamps by itself.
+        let args = p.ffmpeg_args("rtmp://x/hls/c", Path::new("/o"), true);
+        assert!(after(&args, "-filter_complex")
+            .contains("[s1]scale=w='min(640,iw)':h='min(360,ih)':force_original_aspect_ratio=decrease"));
     }
 
     #[test]
     fn invalid_profiles_name_the_file() {
-        let err = Profile::parse("bad.toml", "name='x'\ndescription='d'\nsegment_seconds=2\nplaylist_size=6\n[[rungs]]\nname='720p'\nwidth=1280\n").unwrap_err();
-        assert!(err.to_string().starts_with("bad.toml: rung 720p: height"), "{err}");
-        let err = Profile::parse("odd.toml", "name='x'\ndescription='d'\nsegment_seconds=2\nplaylist_size=6\n[[rungs]]\nname='a'\nwidth=641\nheight=360\nvideo_bitrate_kbps=1\n").unwrap_err();
-        assert!(err.to_string().contains("even"));
-        assert!(Profile::parse(
-            "e.toml",
-            "name='x'\ndescription='d'\nsegment_seconds=2\nplaylist_size=6\nrungs=[]\n"
-        )
-        .is_err());
-        assert!(Profile::parse("u.toml", "nam='x'").is_err());
+        let head = "name='x'\ndescription='d'\nsegment_seconds=2\nplaylist_size=6\n";
+        let cases = [
+            ("[[rungs]]\nname='720p'\nwidth=1280\n", "rung 720p: height is required"),
+            ("[[rungs]]\nname='a'\nwidth=641\nheight=360\nvideo_bitrate_kbps=1\n", "even"),
+            (
+                "[[rungs]]\nname='a'\nwidth=640\nheight=360\nvideo_bitrate_kbps=900\nmax_bitrate_kbps=800\n",
+                "below",
+            ),
+            ("[[rungs]]\nname='a'\nwidth=640\nheight=360\nvideo_bitrate_kbps=9\ngop_seconds=3\n", "divide"),
+            ("[[rungs]]\nname='a'\nwidth=640\nheight=360\nvideo_bitrate_kbps=9\npreset='warp'\n", "preset"),
+            ("[[rungs]]\nname='a'\npassthrough=true\nwidth=640\n", "passthrough"),
+            ("[[rungs]]\nname='a b'\npassthrough=true\n", "rung name"),
+            ("[[rungs]]\nname='a'\npassthrough=true\n[[rungs]]\nname='a'\npassthrough=true\n", "at most one"),
+            ("rungs=[]\n", "at least one rung"),
+            ("[[rungs]]\nname='a'\npassthrough=true\nbogus=1\n", "unknown field"),
+        ];
+        for (body, needle) in cases {
+            let err = Profile::parse("bad.toml", &format!("{head}{body}")).unwrap_err().to_string();
+            assert!(err.starts_with("bad.toml: ") && err.contains(needle), "{err} / {needle}");
+        }
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("broken.toml"), "name = ").expect("write");
+        let err = load_dir(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("broken.toml"), "{err}");
+        assert!(load_dir(&dir.path().join("missing")).is_err());
     }
 
     #[test]
     fn master_playlist_has_bandwidth_resolution_and_codecs_for_every_rung() {
-        let p = &shipped()["default"];
-        let source = SourceInfo {
-            width: Some(1280),
-            height: Some(720),
-            video_codec: Some(avc1_codec("High", 31)),
-            has_audio: true,
-            fps: Some(25.0),
-        };
+        let source = SourceInfo { video_codec: Some(avc1_codec("High", 31)), fps: Some(25.0), ..SRC };
         let measured = BTreeMap::from([("source".to_string(), 3_100_000u64)]);
-        let m = p.master_playlist(&source, &measured);
+        let m = shipped("default").master_playlist(&source, &measured);
         let infs: Vec<&str> = m.lines().filter(|l| l.starts_with("#EXT-X-STREAM-INF")).collect();
         assert_eq!(infs.len(), 3);
+        assert!(infs
+            .iter()
+            .all(|l| l.contains("BANDWIDTH=") && l.contains("RESOLUTION=") && l.contains("CODECS=")));
         assert!(
-            infs.iter()
-                .all(|l| l.contains("BANDWIDTH=") && l.contains("RESOLUTION=") && l.contains("CODECS=")),
+            infs[0].contains("BANDWIDTH=3100000,RESOLUTION=1280x720,CODECS=\"avc1.64001f,mp4a.40.2\""),
             "{m}"
         );
         assert!(
-            infs[0].contains("BANDWIDTH=3100000") && infs[0].contains(r#"CODECS="avc1.64001f,mp4a.40.2""#),
+            infs[2].contains("BANDWIDTH=996000,RESOLUTION=640x360,CODECS=\"avc1.4d401e,mp4a.40.2\""),
             "{m}"
         );
-        assert!(infs[2].contains("RESOLUTION=640x360") && infs[2].contains("avc1.4d401e"));
         assert!(m.contains("\n720p/index.m3u8\n"));
-    }
-
-    #[test]
-    fn measures_peak_bitrate_of_listed_segments() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join("index.m3u8"),
-            "#EXTM3U\n#EXTINF:2.000000,\nseg_1.ts\n#EXTINF:1.000000,\nseg_2.ts\n",
-        )
-        .unwrap();
-        std::fs::write(dir.path().join("seg_1.ts"), vec![0u8; 1000]).unwrap();
-        std::fs::write(dir.path().join("seg_2.ts"), vec![0u8; 1000]).unwrap();
-        assert_eq!(measure_playlist(dir.path()), Some(8000));
-        assert_eq!(measure_playlist(&dir.path().join("missing")), None);
-    }
-
-    #[test]
-    fn bandwidth_and_resolution_for_the_master_playlist() {
-        let p = &shipped()["default"];
-        assert_eq!(p.rungs[1].bandwidth(), Some(2_928_000));
-        assert_eq!(p.rungs[1].resolution().as_deref(), Some("1280x720"));
-        assert_eq!(p.rungs[0].bandwidth(), None);
     }
 }

@@ -171,15 +171,19 @@ async fn run_once(
     let (mut last_report, mut previous) = (Instant::now(), None::<ProgressSample>);
     let target_fps = source.fps.unwrap_or(0.0);
     while let Some(line) = lines.next_line().await? {
-        let Some(sample) = parser.feed(&line) else { continue };
+        let Some(mut sample) = parser.feed(&line) else { continue };
         if last_report.elapsed() >= Duration::from_secs(5) {
-            report(job, &sample, previous.as_ref(), target_fps).await;
-            // Refresh measured bandwidths of passthrough rungs once real segments exist.
-            for rung in profile.rungs.iter().filter(|r| r.passthrough) {
+            // Measure every rung from its segments once they exist: the master playlist's
+            // BANDWIDTH, and the output bitrate FFmpeg's HLS muxer never reports (`N/A`).
+            for rung in &profile.rungs {
                 if let Some(bw) = measure_playlist(&out.join(&rung.name)) {
                     measured.insert(rung.name.clone(), bw);
                 }
             }
+            if sample.bitrate_kbps == 0.0 {
+                sample.bitrate_kbps = measured.values().sum::<u64>() as f64 / 1000.0;
+            }
+            report(job, &sample, previous.as_ref(), target_fps).await;
             write_atomic(&out.join("index.m3u8"), &profile.master_playlist(source, &measured))?;
             last_report = Instant::now();
             previous = Some(sample);

@@ -34,6 +34,16 @@ pub fn start(state: AppState) {
         async move { locked(&s, "reconcile-streams", Duration::from_secs(30), || reconcile::streams(&s)).await }
     });
     let s = state.clone();
+    scheduler.every(10.seconds()).run(move || {
+        let s = s.clone();
+        async move {
+            locked(&s, "rotate-chunks", Duration::from_secs(30), || {
+                crate::dataplane::recorders::rotate_due(&s)
+            })
+            .await
+        }
+    });
+    let s = state.clone();
     scheduler.every(1.minute()).run(move || {
         let s = s.clone();
         async move {

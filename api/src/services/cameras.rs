@@ -13,7 +13,7 @@ use super::{
 };
 use crate::{
     auth::{random_secret, Permission, Principal, RequestMeta},
-    dataplane::control,
+    dataplane::{control, recorders},
     db::{
         self,
         cameras::{CameraChanges, CameraFilter, CameraRow},
@@ -75,6 +75,10 @@ pub struct CameraView {
     /// `ARGUS_PUBLIC_RTMP_URL/{stream_key}`; only with `camera.key.read`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rtmp_url: Option<String>,
+    /// The transcoder's latest report while live (single-camera reads only; lists stay
+    /// cacheable and follow `stream.quality` events instead).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quality: Option<super::live::StreamQuality>,
 }
 
 impl CameraView {
@@ -103,6 +107,7 @@ impl CameraView {
             updated_at: row.updated_at.and_utc(),
             stream_key,
             rtmp_url,
+            quality: None,
         }
     }
 }
@@ -274,7 +279,11 @@ pub async fn find_visible(state: &AppState, principal: &Principal, id: &str) -> 
 }
 
 pub async fn get(state: &AppState, principal: &Principal, id: &str) -> AppResult<CameraView> {
-    Ok(view_for(state, principal, find_visible(state, principal, id).await?))
+    let mut view = view_for(state, principal, find_visible(state, principal, id).await?);
+    if view.stream_status == StreamStatus::Online {
+        view.quality = super::live::quality(state, id).await;
+    }
+    Ok(view)
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::IntoParams)]
@@ -388,7 +397,7 @@ async fn after_config_change(state: &AppState, before: &CameraRow, after: Option
     match after {
         Some(a) if a.is_active && a.stream_key == before.stream_key => {
             if a.recording_enabled != before.recording_enabled {
-                control::set_recording(state, &a.id, a.recording_enabled).await;
+                recorders::set(state, &a.id, a.recording_enabled).await;
             }
         }
         _ => control::drop_publisher(state, &before.id).await,

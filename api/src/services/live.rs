@@ -11,9 +11,9 @@ use super::{
 use crate::{
     auth::{Principal, RequestMeta},
     dataplane::{
+        nginx_conf,
         profiles::Profile,
         progress::{quality_score, ProgressSample},
-        signing,
     },
     db,
     error::{AppError, AppResult},
@@ -131,7 +131,7 @@ pub async fn playback(
     let expires_at = Utc::now() + chrono::Duration::seconds(media.playback_ttl_secs);
     let expires = expires_at.timestamp();
     let secret = &state.media.playback_secret;
-    let url = |file: &str| signing::hls_url(&media.public_hls_url, secret, &camera.id, file, expires);
+    let url = |file: &str| nginx_conf::hls_url(&media.public_hls_url, secret, &camera.id, file, expires);
     let renditions = profile
         .rungs
         .iter()

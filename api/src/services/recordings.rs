@@ -160,7 +160,7 @@ pub async fn ingest(state: &AppState, path: &Path) -> AppResult<Option<Recording
     if state.db.run(move |c| db::recordings::find_by_source(c, &s)).await?.is_some() {
         return Ok(None);
     }
-    let (camera_id, epoch) =
+    let probe::ChunkName { camera_id, epoch, .. } =
         probe::parse_record_path(path).ok_or_else(|| AppError::bad_request("not an nginx recording name"))?;
     let size = tokio::fs::metadata(path).await.map(|m| m.len()).unwrap_or(0);
     if size == 0 {

@@ -34,7 +34,6 @@ pub fn spawn(state: AppState, mut rx: mpsc::Receiver<StreamEvent>) -> tokio::tas
 struct Outcome {
     /// Camera id → its status after the batch, for cameras whose status changed.
     status: BTreeMap<String, (StreamStatus, chrono::NaiveDateTime)>,
-    start_recording: Vec<String>,
 }
 
 fn audit_row(
@@ -98,7 +97,7 @@ fn apply_one(
 ) -> AppResult<()> {
     let now = db::now();
     match event {
-        StreamEvent::Published { camera_id, client_id, addr, recording } => {
+        StreamEvent::Published { camera_id, client_id, addr } => {
             // nginx numbers clients from 1 again after a restart: an old open session with the
             // same id is stale.
             if let Some(stale) = db::stream_sessions::find_open_by_client(c, &client_id)? {
@@ -127,9 +126,6 @@ fn apply_one(
                     serde_json::json!({ "client_id": client_id }),
                 ),
             )?;
-            if recording {
-                out.start_recording.push(camera_id);
-            }
         }
         StreamEvent::Refused { stream_key_hint, addr, reason } => {
             let after = serde_json::json!({ "reason": reason, "key_prefix": stream_key_hint });
@@ -166,16 +162,13 @@ async fn apply(state: &AppState, events: Vec<StreamEvent>) -> AppResult<()> {
         .transaction(move |c| {
             let mut out = Outcome::default();
             let mut touched = HashSet::new();
-            for event in events {
+            for event in events.iter().cloned() {
                 apply_one(c, &mut out, &mut touched, event)?;
             }
             Ok(out)
         })
         .await?;
     announce(state, &outcome.status).await;
-    for camera_id in outcome.start_recording {
-        crate::dataplane::control::start_recording_soon(state.clone(), camera_id);
-    }
     Ok(())
 }
 

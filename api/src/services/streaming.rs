@@ -9,6 +9,7 @@ use tokio::sync::mpsc;
 
 use crate::{
     auth::{secure_eq, RequestMeta},
+    dataplane::recorders,
     db,
     error::{AppError, AppResult},
     state::AppState,
@@ -87,7 +88,7 @@ pub fn check_hook_secret(state: &AppState, presented: Option<&str>) -> AppResult
 /// Stream events applied by the writer, in order.
 #[derive(Debug, Clone)]
 pub enum StreamEvent {
-    Published { camera_id: String, client_id: String, addr: Option<String>, recording: bool },
+    Published { camera_id: String, client_id: String, addr: Option<String> },
     Refused { stream_key_hint: String, addr: Option<String>, reason: &'static str },
     Heartbeat { client_id: String },
     Done { client_id: String },
@@ -130,17 +131,13 @@ pub async fn on_publish(state: &AppState, form: &HookForm) -> AppResult<Verdict>
     match (&verdict, info) {
         (Verdict::Rename(_), Some(info)) => {
             state.metrics.hook_calls.with_label_values(&["publish", "accepted"]).inc();
+            // Straight away, not after the event is written: footage before the recorder starts
+            // is lost (it begins at the next keyframe).
+            if info.recording_enabled {
+                recorders::start_soon(state.clone(), info.camera_id.clone());
+            }
             let client_id = form.clientid.clone().unwrap_or_default();
-            emit(
-                state,
-                StreamEvent::Published {
-                    camera_id: info.camera_id,
-                    client_id,
-                    addr,
-                    recording: info.recording_enabled,
-                },
-            )
-            .await;
+            emit(state, StreamEvent::Published { camera_id: info.camera_id, client_id, addr }).await;
         }
         (Verdict::Refuse(reason), _) => {
             state.metrics.hook_calls.with_label_values(&["publish", "refused"]).inc();

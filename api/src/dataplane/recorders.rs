@@ -1,0 +1,189 @@
+//! Recording of live cameras through nginx's two manual recorders (`main`, `alt` in
+//! nginx/nginx.conf.tmpl). Manual recorders write only for cameras with recording enabled, but
+//! nginx never rotates them (`record_interval` does nothing for `manual`), so Argus cuts the
+//! hourly chunks itself: start the idle recorder, wait until its file has data (it begins at
+//! the next keyframe), stop the busy one. Which recorder is busy is read from the chunk files
+//! themselves (`NAME-EPOCH.RECORDER.flv`, still being written), so no state is kept here and
+//! any replica can do it.
+
+use std::{
+    path::{Path, PathBuf},
+    time::{Duration, SystemTime},
+};
+
+use super::{control, nginx_conf::RECORDERS, probe};
+use crate::state::AppState;
+
+/// A chunk written to within this long is open (nginx writes every frame as it arrives).
+const OPEN_WITHIN: Duration = Duration::from_secs(5);
+/// How long a new chunk may take to get its first keyframe before the old one is stopped anyway.
+const FIRST_KEYFRAME_WAIT: Duration = Duration::from_secs(10);
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenChunk {
+    pub path: PathBuf,
+    pub name: probe::ChunkName,
+    pub size: u64,
+}
+
+impl OpenChunk {
+    fn recorder(&self) -> &str {
+        self.name.recorder.as_deref().unwrap_or(RECORDERS[0])
+    }
+}
+
+/// Chunks nginx is writing now, oldest first.
+pub fn open_chunks(record_dir: &Path, now: SystemTime) -> Vec<OpenChunk> {
+    let mut chunks: Vec<OpenChunk> = std::fs::read_dir(record_dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| {
+            let meta = entry.metadata().ok()?;
+            let age = now.duration_since(meta.modified().ok()?).unwrap_or_default();
+            let name = probe::parse_record_path(&entry.path())?;
+            (age <= OPEN_WITHIN).then(|| OpenChunk { path: entry.path(), name, size: meta.len() })
+        })
+        .collect();
+    chunks.sort_by_key(|c| c.name.epoch);
+    chunks
+}
+
+/// Open chunks due for rotation: the newest open chunk of each camera once it is
+/// `interval_secs` old. A camera with two open chunks is mid-rotation: the older one is due
+/// at once.
+pub fn due_for_rotation(open: &[OpenChunk], now_epoch: i64, interval_secs: u64) -> Vec<OpenChunk> {
+    let mut due = Vec::new();
+    let mut cameras: Vec<&str> = open.iter().map(|c| c.name.camera_id.as_str()).collect();
+    cameras.dedup();
+    for camera in cameras {
+        let mine: Vec<&OpenChunk> = open.iter().filter(|c| c.name.camera_id == camera).collect();
+        let newest = mine[mine.len() - 1];
+        if mine.len() > 1 {
+            due.extend(mine[..mine.len() - 1].iter().map(|c| (*c).clone()));
+        } else if now_epoch - newest.name.epoch >= interval_secs as i64 {
+            due.push(newest.clone());
+        }
+    }
+    due
+}
+
+/// Starts recording a camera that has just been published (or had recording switched on while
+/// live). nginx learns the stream a moment after the publish hook answers, so this retries
+/// briefly while nginx does not know it yet.
+pub fn start_soon(state: AppState, camera_id: String) {
+    tokio::spawn(async move {
+        let mut delay = Duration::from_millis(20);
+        for _ in 0..12 {
+            match control::record(&state, true, &camera_id, RECORDERS[0]).await {
+                Ok(Some(path)) => return tracing::info!(camera_id, path, "recording started"),
+                // 204: nginx does not know the stream yet (or this recorder already runs).
+                Ok(None) => {}
+                Err(e) => tracing::debug!(error = %e, camera_id, "record/start not yet possible"),
+            }
+            tokio::time::sleep(delay).await;
+            delay = (delay * 2).min(Duration::from_secs(1));
+        }
+        tracing::error!(camera_id, "could not start recording: nginx does not know the stream");
+    });
+}
+
+/// Stops every recorder of a camera; nginx closes the chunk and reports it (`record_done`).
+pub async fn stop(state: &AppState, camera_id: &str) {
+    for recorder in RECORDERS {
+        if let Err(e) = control::record(state, false, camera_id, recorder).await {
+            tracing::warn!(error = %e, camera_id, recorder, "nginx control unreachable: recording not stopped");
+        }
+    }
+}
+
+/// Applies a changed recording flag to a live camera at once.
+pub async fn set(state: &AppState, camera_id: &str, enabled: bool) {
+    if enabled {
+        start_soon(state.clone(), camera_id.to_string());
+    } else {
+        stop(state, camera_id).await;
+    }
+}
+
+/// Cuts every chunk that has reached the recording interval.
+pub async fn rotate_due(state: &AppState) {
+    let media = &state.settings.media;
+    let now = SystemTime::now();
+    let now_epoch = chrono::Utc::now().timestamp();
+    let open = open_chunks(&media.record_dir, now);
+    for chunk in due_for_rotation(&open, now_epoch, media.record_interval_secs) {
+        rotate(state, &chunk).await;
+    }
+}
+
+/// Hands a camera's recording from the chunk's recorder to the other one without a gap.
+async fn rotate(state: &AppState, chunk: &OpenChunk) {
+    let camera_id = chunk.name.camera_id.as_str();
+    let busy = chunk.recorder();
+    let Some(idle) = RECORDERS.into_iter().find(|r| *r != busy) else { return };
+    match control::record(state, true, camera_id, idle).await {
+        Ok(Some(new_path)) => wait_for_data(Path::new(new_path.trim())).await,
+        // Already running (a rotation interrupted half-way): just finish it.
+        Ok(None) => {}
+        Err(e) => return tracing::warn!(error = %e, camera_id, "cannot rotate the recording chunk"),
+    }
+    match control::record(state, false, camera_id, busy).await {
+        Ok(_) => tracing::info!(camera_id, from = busy, to = idle, "recording chunk rotated"),
+        Err(e) => tracing::warn!(error = %e, camera_id, "rotated, but the old recorder did not stop"),
+    }
+}
+
+/// A new chunk holds nothing until the next keyframe arrives; until then the old one keeps
+/// recording.
+async fn wait_for_data(path: &Path) {
+    let initial = tokio::fs::metadata(path).await.map(|m| m.len()).unwrap_or(0);
+    let started = tokio::time::Instant::now();
+    while started.elapsed() < FIRST_KEYFRAME_WAIT {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        if tokio::fs::metadata(path).await.is_ok_and(|m| m.len() > initial) {
+            return;
+        }
+    }
+    tracing::warn!(path = %path.display(), "new chunk got no data; stopping the old one anyway");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chunk(camera: &str, epoch: i64, recorder: &str) -> OpenChunk {
+        let name = probe::ChunkName { camera_id: camera.into(), epoch, recorder: Some(recorder.to_string()) };
+        OpenChunk { path: PathBuf::from(format!("/r/{camera}-{epoch}.{recorder}.flv")), name, size: 1 }
+    }
+
+    #[test]
+    fn rotates_chunks_that_reached_the_interval_and_finishes_half_done_rotations() {
+        let open = vec![
+            chunk("a", 1_000, "main"),
+            chunk("b", 1_000, "main"),
+            chunk("b", 4_590, "alt"),
+            chunk("c", 4_000, "alt"),
+        ];
+        let due = due_for_rotation(&open, 4_600, 3_600);
+        let names: Vec<(&str, i64)> = due.iter().map(|c| (c.name.camera_id.as_str(), c.name.epoch)).collect();
+        // a: 3600 s old; b: two open chunks, the older is stopped; c: only 600 s old.
+        assert_eq!(names, vec![("a", 1_000), ("b", 1_000)]);
+        assert_eq!(due[0].recorder(), "main");
+        assert!(due_for_rotation(&open[3..], 4_600, 3_600).is_empty());
+    }
+
+    #[test]
+    fn only_recently_written_chunks_are_open() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for name in ["cam-1-1764000000.main.flv", "cam-2-1764000100.alt.flv", "notes.txt", "x.flv"] {
+            std::fs::write(dir.path().join(name), b"flv").expect("write");
+        }
+        let now = SystemTime::now();
+        let open = open_chunks(dir.path(), now);
+        let cams: Vec<&str> = open.iter().map(|c| c.name.camera_id.as_str()).collect();
+        assert_eq!(cams, vec!["cam-1", "cam-2"]);
+        assert_eq!(open[1].recorder(), "alt");
+        assert!(open_chunks(dir.path(), now + Duration::from_secs(60)).is_empty());
+    }
+}
