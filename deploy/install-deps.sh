@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Argus needs to build, run and test.
-# Usage: deploy/install-deps.sh [build] [runtime] [test]   (no argument = all three)
+# Usage: deploy/install-deps.sh [build] [runtime] [frontend] [test]   (no argument = all)
 # Idempotent: packages already present are skipped, so a warm machine pays nothing.
 set -euo pipefail
 
 groups=("$@")
-[ ${#groups[@]} -eq 0 ] && groups=(build runtime test)
+[ ${#groups[@]} -eq 0 ] && groups=(build runtime frontend test)
 
 want=()
 for group in "${groups[@]}"; do
   case "$group" in
     build)   want+=(libmariadb-dev-compat libmariadb-dev pkg-config) ;;
     runtime) want+=(nginx libnginx-mod-rtmp ffmpeg libmariadb3) ;;
-    test)    want+=(wrk chromium curl)
-             command -v npm >/dev/null || want+=(nodejs npm) ;;
+    # A Node.js that is already installed (nvm, NodeSource) is used as it is.
+    frontend) command -v npm >/dev/null || want+=(nodejs npm) ;;
+    test)    want+=(wrk chromium curl python3) ;;
     *) echo "unknown package group: $group" >&2; exit 2 ;;
   esac
 done

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test of the project: formatting and lints, Rust unit tests, the black-box API tests
-# on SQLite, MariaDB and MariaDB + Redis, the data-plane end-to-end tests on real nginx-rtmp and
-# FFmpeg, and the dashboard's unit and browser tests.
+# Runs every test of the project: formatting and lints, Rust unit tests (including the ones that
+# run the real nginx, ffmpeg and ffprobe), the black-box API tests on SQLite, MariaDB and
+# MariaDB + Redis, the data-plane end-to-end tests on real nginx-rtmp and FFmpeg, and the
+# dashboard's unit tests and browser end-to-end test (Chromium) against the real stack.
 # Needs MariaDB on 127.0.0.1:3306 (root, no password) and Redis on 127.0.0.1:6379.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,7 +10,7 @@ cd "$(dirname "$0")/.."
 step() { printf '\n==> %s\n' "$*"; }
 
 step "system packages"
-bash deploy/install-deps.sh build runtime test
+bash deploy/install-deps.sh build runtime frontend test
 
 step "services"
 mariadb -uroot -h127.0.0.1 -e 'SELECT 1' >/dev/null || { echo "MariaDB is not reachable on 127.0.0.1:3306" >&2; exit 1; }
@@ -29,10 +30,14 @@ if [ -f frontend/package.json ]; then
   (cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm run typecheck && npm test && npm run build)
 fi
 
-step "Rust tests (unit + API on SQLite, MariaDB, MariaDB+Redis)"
-cargo test --all-targets
+step "Rust unit tests (with real nginx -t, ffmpeg, ffprobe) and API tests (SQLite, MariaDB, MariaDB+Redis)"
+ARGUS_NGINX_TESTS=1 ARGUS_MEDIA_TESTS=1 cargo test --lib --bins --test api
 
-if [ -x scripts/e2e.sh ]; then
-  step "end to end: nginx-rtmp + FFmpeg + Chromium"
-  bash scripts/e2e.sh
+step "end to end: Argus + nginx-rtmp + FFmpeg"
+# One at a time: each test runs its own nginx and live transcoders on a 2-core machine.
+cargo test --test e2e -- --test-threads=1
+
+if [ -f frontend/package.json ]; then
+  step "end to end: dashboard in Chromium against argus up"
+  (cd frontend && ARGUS_BIN="$PWD/../target/debug/argus" npm run e2e)
 fi

@@ -2,7 +2,7 @@
 //! SQLite file, or a `t_<uuid>` database on the MariaDB at 127.0.0.1:3306 dropped afterwards),
 //! optionally with Redis (127.0.0.1:6379, a key prefix per test).
 
-use std::collections::HashMap;
+use std::{collections::HashMap, time::Duration};
 
 use argus::{
     auth::{RequestMeta, Role},
@@ -12,8 +12,10 @@ use argus::{
     state::AppState,
 };
 use diesel::{connection::SimpleConnection, Connection, MysqlConnection};
+use futures_util::StreamExt;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
+use tokio_tungstenite::tungstenite::Message;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -185,6 +187,44 @@ impl Drop for TestApp {
                 let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS `{name}`"));
             }
         }
+    }
+}
+
+pub type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+pub async fn connect_ws(app: &TestApp, token: &str) -> Ws {
+    let url = format!("{}/api/v1/ws?access_token={token}", app.address.replace("http://", "ws://"));
+    let (mut ws, _) = tokio_tungstenite::connect_async(url).await.expect("ws connect");
+    let hello = next_event(&mut ws, |_| true).await;
+    assert_eq!(hello["type"], "hello");
+    ws
+}
+
+/// The next event matching `pred` (fails after 10 s).
+pub async fn next_event(ws: &mut Ws, pred: impl Fn(&Value) -> bool) -> Value {
+    tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            match ws.next().await {
+                Some(Ok(Message::Text(text))) => {
+                    let v: Value = serde_json::from_str(&text).expect("event json");
+                    if pred(&v) {
+                        return v;
+                    }
+                }
+                Some(Ok(_)) => {}
+                other => panic!("websocket ended: {other:?}"),
+            }
+        }
+    })
+    .await
+    .expect("event within 10 s")
+}
+
+pub fn status_event<'a>(camera_id: &'a str, status: &'static str) -> impl Fn(&Value) -> bool + 'a {
+    move |v| {
+        v["type"] == "camera.status"
+            && v["data"]["camera_id"] == camera_id
+            && v["data"]["stream_status"] == status
     }
 }
 

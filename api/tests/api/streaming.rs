@@ -4,11 +4,12 @@
 use std::time::Duration;
 
 use argus::{auth::Role, db, db::recordings::RecordingRow};
-use futures_util::{SinkExt, StreamExt};
+use futures_util::SinkExt;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
+use tokio_tungstenite::tungstenite::Message;
 
-use crate::helpers::{Backend, TestApp};
+use crate::helpers::{connect_ws, next_event, status_event, Backend, TestApp};
 
 crate::matrix!(
     publish_renames_to_camera_id_and_goes_online_live,
@@ -33,45 +34,6 @@ fn publish_form<'a>(key: &'a str, client: &'a str) -> Vec<(&'a str, &'a str)> {
         ("name", key),
         ("type", "live"),
     ]
-}
-
-pub type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-use tokio_tungstenite::tungstenite::Message;
-
-pub async fn connect_ws(app: &TestApp, token: &str) -> Ws {
-    let url = format!("{}/api/v1/ws?access_token={token}", app.address.replace("http://", "ws://"));
-    let (mut ws, _) = tokio_tungstenite::connect_async(url).await.expect("ws connect");
-    let hello = next_event(&mut ws, |_| true).await;
-    assert_eq!(hello["type"], "hello");
-    ws
-}
-
-/// The next event matching `pred` (fails after 10 s).
-pub async fn next_event(ws: &mut Ws, pred: impl Fn(&Value) -> bool) -> Value {
-    tokio::time::timeout(Duration::from_secs(10), async {
-        loop {
-            match ws.next().await {
-                Some(Ok(Message::Text(text))) => {
-                    let v: Value = serde_json::from_str(&text).expect("event json");
-                    if pred(&v) {
-                        return v;
-                    }
-                }
-                Some(Ok(_)) => {}
-                other => panic!("websocket ended: {other:?}"),
-            }
-        }
-    })
-    .await
-    .expect("event within 10 s")
-}
-
-pub fn status_event<'a>(camera_id: &'a str, status: &'static str) -> impl Fn(&Value) -> bool + 'a {
-    move |v| {
-        v["type"] == "camera.status"
-            && v["data"]["camera_id"] == camera_id
-            && v["data"]["stream_status"] == status
-    }
 }
 
 async fn publish_renames_to_camera_id_and_goes_online_live(app: TestApp) {
@@ -348,7 +310,7 @@ async fn playback_urls_are_signed_per_camera_and_audited() {
     let master = pb["master_url"].as_str().unwrap();
     let expires =
         chrono::DateTime::parse_from_rfc3339(pb["expires_at"].as_str().unwrap()).unwrap().timestamp();
-    let token = argus::dataplane::signing::token(&app.state.media.playback_secret, id, expires);
+    let token = argus::dataplane::nginx_conf::hls_token(&app.state.media.playback_secret, id, expires);
     assert_eq!(master, format!("http://127.0.0.1:9/hls/{token}/{expires}/{id}/index.m3u8"));
     let names: Vec<&str> =
         pb["renditions"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();

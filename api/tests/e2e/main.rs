@@ -1,0 +1,275 @@
+//! End to end on the real data plane: Argus + nginx-rtmp (libnginx-mod-rtmp) + FFmpeg.
+//! Needs `nginx`, the RTMP module and `ffmpeg` (deploy/install-deps.sh installs them).
+
+#[allow(dead_code)]
+#[path = "../api/helpers.rs"]
+mod helpers;
+
+mod stack;
+
+use std::time::{Duration, Instant};
+
+use reqwest::StatusCode;
+use serde_json::json;
+
+use helpers::{next_event, status_event};
+use stack::{Publisher, Stack};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn camera_goes_live_plays_every_rendition_and_records() {
+    let stack = Stack::start().await;
+    let app = &stack.app;
+    let admin = app.admin().await;
+    let cam = app.create_camera(&admin, "E2E-1").await;
+    let (id, key) =
+        (cam["id"].as_str().unwrap().to_string(), cam["stream_key"].as_str().unwrap().to_string());
+    let rtmp_url = cam["rtmp_url"].as_str().unwrap().to_string();
+    let mut ws = helpers::connect_ws(app, &admin).await;
+
+    // Publish → online on the WebSocket → a master playlist with every rung, whose segments decode.
+    let published = Instant::now();
+    let mut publisher = Publisher::start(&rtmp_url);
+    next_event(&mut ws, status_event(&id, "online")).await;
+    let online_after = published.elapsed();
+    let (_, pb) = app.get(&format!("/api/v1/cameras/{id}/playback"), &admin).await;
+    let master_url = pb["master_url"].as_str().unwrap().to_string();
+    let master = stack.wait_for_playlist(&master_url, 3).await;
+    let first_playlist_after = published.elapsed();
+    println!("online after {online_after:?}, all renditions playable after {first_playlist_after:?}");
+    let profile = &app.state.profiles["default"];
+    let stream_infs: Vec<&str> = master.lines().filter(|l| l.starts_with("#EXT-X-STREAM-INF")).collect();
+    assert_eq!(stream_infs.len(), profile.rungs.len(), "{master}");
+    for inf in &stream_infs {
+        assert!(
+            inf.contains("BANDWIDTH=") && inf.contains("RESOLUTION=") && inf.contains("CODECS="),
+            "{inf}"
+        );
+    }
+    for rung in &profile.rungs {
+        let media_url = master_url.replace("index.m3u8", &format!("{}/index.m3u8", rung.name));
+        let media = stack.wait_for_playlist(&media_url, 1).await;
+        let segment = media.lines().find(|l| l.ends_with(".ts")).expect("a segment");
+        let seg_url = media_url.replace("index.m3u8", segment);
+        let probe = stack.probe_url(&seg_url).await;
+        let video = probe["streams"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["codec_type"] == "video")
+            .expect("video stream");
+        if let (Some(w), Some(h)) = (rung.width, rung.height) {
+            assert!(
+                video["width"].as_u64().unwrap() <= w as u64 && video["height"].as_u64().unwrap() <= h as u64
+            );
+        }
+        assert_eq!(video["codec_name"], "h264");
+        stack.decode_ok(&seg_url).await;
+    }
+
+    // Signed URLs: tampered, expired, or another camera's token → 403 from nginx itself.
+    let secret = &app.state.media.playback_secret;
+    let base = &app.state.settings.media.public_hls_url;
+    let past = chrono::Utc::now().timestamp() - 10;
+    let expired = argus::dataplane::nginx_conf::hls_url(base, secret, &id, "index.m3u8", past);
+    let other_cam = app.create_camera(&admin, "E2E-OTHER").await;
+    let future = chrono::Utc::now().timestamp() + 600;
+    let other_token =
+        argus::dataplane::nginx_conf::hls_token(secret, other_cam["id"].as_str().unwrap(), future);
+    let borrowed = format!("{base}/hls/{other_token}/{future}/{id}/index.m3u8");
+    let tampered = master_url.replacen("/hls/", "/hls/x", 1);
+    for (what, url) in [
+        ("expired", expired),
+        ("other camera's token", borrowed),
+        ("tampered", tampered),
+        ("unsigned", format!("{base}/hls/{id}/index.m3u8")),
+    ] {
+        assert_eq!(
+            stack.http.get(&url).send().await.unwrap().status(),
+            StatusCode::FORBIDDEN,
+            "{what}: {url}"
+        );
+    }
+    assert_eq!(stack.http.get(&master_url).send().await.unwrap().status(), StatusCode::OK);
+
+    // A wrong key is refused: FFmpeg gives up at once.
+    let wrong = rtmp_url.replace(&key, "definitely-not-a-key");
+    let mut refused = Publisher::start(&wrong);
+    let code = refused.wait_exit(Duration::from_secs(10)).await.expect("refused publisher exits");
+    assert!(!code.success());
+
+    // Deactivating the live camera drops the publisher.
+    app.post(&format!("/api/v1/cameras/{id}/deactivate"), &admin, json!({})).await;
+    publisher.wait_exit(Duration::from_secs(10)).await.expect("dropped after deactivation");
+    next_event(&mut ws, status_event(&id, "offline")).await;
+    app.post(&format!("/api/v1/cameras/{id}/activate"), &admin, json!({})).await;
+
+    // Publish again, stop cleanly → offline → the recording, with the right duration, plays.
+    let mut publisher = Publisher::start(&rtmp_url);
+    next_event(&mut ws, status_event(&id, "online")).await;
+    let online_at = Instant::now();
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    publisher.stop().await;
+    let truth = online_at.elapsed().as_secs_f64();
+    next_event(&mut ws, status_event(&id, "offline")).await;
+    let event = next_event(&mut ws, |v| {
+        v["type"] == "recording.created"
+            && v["data"]["recording"]["camera_id"] == id.as_str()
+            && v["data"]["recording"]["duration_ms"].as_i64().unwrap_or(0) > 3000
+    })
+    .await;
+    let rec = &event["data"]["recording"];
+    let duration = rec["duration_ms"].as_f64().unwrap() / 1000.0;
+    println!("recording {duration:.2} s for {truth:.2} s online");
+    assert!((duration - truth).abs() <= 1.0, "recorded {duration} s, streamed {truth} s");
+    let file = stack.download(&admin, rec["id"].as_str().unwrap()).await;
+    let probe = stack.probe_path(&file).await;
+    let probed: f64 = probe["format"]["duration"].as_str().unwrap().parse().unwrap();
+    assert!((probed - duration).abs() < 0.1);
+
+    // The stream key appears in no HLS path, file name or log line.
+    stack.assert_key_nowhere(&key);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn recording_follows_the_camera_setting_while_live() {
+    let stack = Stack::start().await;
+    let app = &stack.app;
+    let admin = app.admin().await;
+    let (_, cam) = app
+        .post(
+            "/api/v1/cameras",
+            &admin,
+            json!({"name": "no rec", "serial_number": "E2E-REC", "recording_enabled": false}),
+        )
+        .await;
+    let id = cam["id"].as_str().unwrap().to_string();
+    let mut ws = helpers::connect_ws(app, &admin).await;
+    let mut publisher = Publisher::start(cam["rtmp_url"].as_str().unwrap());
+    next_event(&mut ws, status_event(&id, "online")).await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert!(stack.record_files().is_empty(), "recording disabled: nothing is written");
+    let (status, _) = app
+        .call(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/cameras/{id}"),
+            Some(&admin),
+            Some(json!({"recording_enabled": true})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let started = Instant::now();
+    while stack.record_files().is_empty() {
+        assert!(started.elapsed() < Duration::from_secs(5), "recording did not start within 5 s");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    println!("recording started {:?} after enabling it", started.elapsed());
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    // Switching it off while live finishes the chunk, which is filed at once.
+    app.call(
+        reqwest::Method::PATCH,
+        &format!("/api/v1/cameras/{id}"),
+        Some(&admin),
+        Some(json!({"recording_enabled": false})),
+    )
+    .await;
+    let event = next_event(&mut ws, |v| v["type"] == "recording.created").await;
+    assert_eq!(event["data"]["recording"]["camera_id"], id.as_str());
+    publisher.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn long_recordings_are_cut_into_contiguous_chunks() {
+    // A 6 s recording interval stands in for the hourly one.
+    let stack = Stack::start_with(vec![("ARGUS_RECORD_INTERVAL_SECS", "6".into())]).await;
+    let app = &stack.app;
+    let admin = app.admin().await;
+    let cam = app.create_camera(&admin, "E2E-CHUNKS").await;
+    let id = cam["id"].as_str().unwrap().to_string();
+    let mut ws = helpers::connect_ws(app, &admin).await;
+    let mut publisher = Publisher::start(cam["rtmp_url"].as_str().unwrap());
+    next_event(&mut ws, status_event(&id, "online")).await;
+    let online_at = Instant::now();
+    // What the scheduler does every 10 s, a little more often here.
+    while online_at.elapsed() < Duration::from_secs(16) {
+        argus::dataplane::recorders::rotate_due(&app.state).await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    publisher.stop().await;
+    let truth = online_at.elapsed().as_secs_f64();
+    next_event(&mut ws, status_event(&id, "offline")).await;
+    let mut chunks = Vec::new();
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(20) {
+        let (_, page) = app.get(&format!("/api/v1/recordings?camera_id={id}&limit=100"), &admin).await;
+        chunks = page["items"].as_array().cloned().unwrap_or_default();
+        if chunks.len() >= 3 && stack.record_files().is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    assert!(chunks.len() >= 3, "16 s at a 6 s interval gives at least 3 chunks: {chunks:?}");
+    chunks.sort_by_key(|c| c["started_at"].as_str().unwrap().to_string());
+    let seconds = |c: &serde_json::Value, field: &str| {
+        chrono::DateTime::parse_from_rfc3339(c[field].as_str().unwrap()).unwrap().timestamp_millis() as f64
+            / 1000.0
+    };
+    for pair in chunks.windows(2) {
+        // Chunk start times have one-second resolution (the epoch in nginx's file name).
+        let gap = seconds(&pair[1], "started_at") - seconds(&pair[0], "ended_at");
+        assert!(gap <= 1.0, "a gap of {gap:.2} s between chunks: {pair:?}");
+    }
+    let total: f64 = chunks.iter().map(|c| c["duration_ms"].as_f64().unwrap() / 1000.0).sum();
+    println!("{} chunks, {total:.2} s recorded (with overlaps) for {truth:.2} s online", chunks.len());
+    assert!(total >= truth - 1.0, "recorded {total} s of {truth} s");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killed_publisher_and_lost_hooks_are_reconciled_from_nginx_stat() {
+    let stack = Stack::start().await;
+    let app = &stack.app;
+    let admin = app.admin().await;
+    let cam = app.create_camera(&admin, "E2E-KILL").await;
+    let id = cam["id"].as_str().unwrap().to_string();
+    let mut ws = helpers::connect_ws(app, &admin).await;
+    let mut publisher = Publisher::start(cam["rtmp_url"].as_str().unwrap());
+    next_event(&mut ws, status_event(&id, "online")).await;
+    publisher.kill();
+
+    // A camera the database believes is live but nginx does not have (its publish_done was
+    // lost while Argus was down): reconciliation corrects it.
+    let ghost = app.create_camera(&admin, "E2E-GHOST").await;
+    let ghost_id = ghost["id"].as_str().unwrap().to_string();
+    argus::services::cameras::set_status(
+        &app.state,
+        &ghost_id,
+        argus::services::cameras::StreamStatus::Online,
+        true,
+    )
+    .await
+    .unwrap();
+    next_event(&mut ws, status_event(&ghost_id, "online")).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    argus::jobs::reconcile::streams(&app.state).await;
+    for camera in [&id, &ghost_id] {
+        let (_, now) = app.get(&format!("/api/v1/cameras/{camera}"), &admin).await;
+        assert_eq!(now["stream_status"], "offline", "{camera}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_api_restart_does_not_drop_live_cameras() {
+    let stack = Stack::start().await;
+    let app = &stack.app;
+    let admin = app.admin().await;
+    let cam = app.create_camera(&admin, "E2E-RESTART").await;
+    let id = cam["id"].as_str().unwrap().to_string();
+    let mut ws = helpers::connect_ws(app, &admin).await;
+    let mut publisher = Publisher::start(cam["rtmp_url"].as_str().unwrap());
+    next_event(&mut ws, status_event(&id, "online")).await;
+    // Point nginx's update relay at a dead port: what an Argus restart looks like to nginx.
+    stack.break_api_for_updates().await;
+    // Several update intervals (3 s) pass with Argus unreachable.
+    tokio::time::sleep(Duration::from_secs(8)).await;
+    assert!(publisher.is_running(), "nginx must not drop the camera while Argus is away");
+    publisher.stop().await;
+}
