@@ -1,0 +1,69 @@
+// Typed wrappers for every route the dashboard uses (one line per route of the contract).
+
+import { ApiClient, type Query } from './client';
+import type {
+  ApiToken, AuditLog, AuditQuery, Camera, CameraQuery, CameraUpdate, CreatedToken, DashboardStats,
+  Me, NewApiToken, NewCamera, NewUser, Page, PermissionCatalog, Playback, Profile, Recording,
+  RecordingQuery, TokenPair, User, UserQuery, UserUpdate,
+} from './types';
+
+const enc = encodeURIComponent;
+const q = (o: object): Query => o as Query;
+
+export function endpoints(c: ApiClient) {
+  return {
+    auth: {
+      login: (username: string, password: string) =>
+        c.request<TokenPair>('POST', '/auth/login', { body: { username, password }, auth: false }),
+      logout: (refresh_token?: string) => c.post<void>('/auth/logout', { refresh_token }),
+      me: () => c.get<Me>('/auth/me'),
+      changePassword: (current_password: string, new_password: string) =>
+        c.post<void>('/auth/change-password', { current_password, new_password }),
+      permissions: () => c.get<PermissionCatalog>('/permissions'),
+    },
+    cameras: {
+      list: (query: CameraQuery) => c.get<Page<Camera>>('/cameras', q(query)),
+      get: (id: string) => c.get<Camera>(`/cameras/${enc(id)}`),
+      create: (body: NewCamera) => c.post<Camera>('/cameras', body),
+      update: (id: string, body: CameraUpdate) => c.patch<Camera>(`/cameras/${enc(id)}`, body),
+      remove: (id: string) => c.delete(`/cameras/${enc(id)}`),
+      activate: (id: string) => c.post<Camera>(`/cameras/${enc(id)}/activate`),
+      deactivate: (id: string) => c.post<Camera>(`/cameras/${enc(id)}/deactivate`),
+      rotateKey: (id: string) => c.post<Camera>(`/cameras/${enc(id)}/rotate-key`),
+      playback: (id: string) => c.get<Playback>(`/cameras/${enc(id)}/playback`),
+    },
+    profiles: () => c.get<Profile[]>('/profiles'),
+    stats: () => c.get<DashboardStats>('/dashboard/stats'),
+    recordings: {
+      list: (query: RecordingQuery) => c.get<Page<Recording>>('/recordings', q(query)),
+      get: (id: string) => c.get<Recording>(`/recordings/${enc(id)}`),
+      remove: (id: string) => c.delete(`/recordings/${enc(id)}`),
+      /** URLs a `<video>`/`<a>` can open without headers (`?access_token=` is accepted there). */
+      mediaUrls: async (id: string) => {
+        const token = (await c.accessToken()) ?? '';
+        return {
+          stream: c.url(`/recordings/${enc(id)}/stream`, { access_token: token }),
+          download: c.url(`/recordings/${enc(id)}/download`, { access_token: token }),
+        };
+      },
+    },
+    users: {
+      list: (query: UserQuery) => c.get<Page<User>>('/users', q(query)),
+      create: (body: NewUser) => c.post<User>('/users', body),
+      update: (id: string, body: UserUpdate) => c.patch<User>(`/users/${enc(id)}`, body),
+      deactivate: (id: string) => c.post<User>(`/users/${enc(id)}/deactivate`),
+    },
+    tokens: {
+      list: (page = 1, limit = 50) => c.get<Page<ApiToken>>('/api-tokens', { page, limit }),
+      create: (body: NewApiToken) => c.post<CreatedToken>('/api-tokens', body),
+      revoke: (id: string) => c.delete(`/api-tokens/${enc(id)}`),
+    },
+    audit: {
+      list: (query: AuditQuery) => c.get<Page<AuditLog>>('/audit-logs', q(query)),
+      export: (query: AuditQuery, format: 'csv' | 'json') =>
+        c.raw('/audit-logs/export', q({ ...query, format, page: undefined, limit: undefined })),
+    },
+  };
+}
+
+export type Endpoints = ReturnType<typeof endpoints>;

@@ -1,0 +1,59 @@
+// TanStack Query hooks shared by several pages.
+
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api } from '.';
+import { keys } from './keys';
+import type { Camera, CameraQuery, StreamQuality } from './types';
+
+export function useStats() {
+  return useQuery({ queryKey: keys.stats, queryFn: api.stats, refetchInterval: 60_000 });
+}
+
+export function useCameraPage(query: CameraQuery) {
+  return useQuery({ queryKey: keys.cameraList(query), queryFn: () => api.cameras.list(query), placeholderData: keepPreviousData });
+}
+
+/** Every camera the user may see (all pages), for pickers and the live wall. */
+export function useAllCameras() {
+  return useQuery({
+    queryKey: keys.cameraAll,
+    queryFn: async () => {
+      const all: Camera[] = [];
+      for (let page = 1; ; page += 1) {
+        const p = await api.cameras.list({ page, limit: 100, sort: 'name' });
+        all.push(...p.items);
+        if (page >= p.total_pages || p.items.length === 0) return all;
+      }
+    },
+    staleTime: 30_000,
+  });
+}
+
+export function useProfiles() {
+  return useQuery({ queryKey: keys.profiles, queryFn: api.profiles, staleTime: 5 * 60_000 });
+}
+
+/** The latest quality of a live camera: the `stream.quality` event, else the camera's field. */
+export function useQuality(camera: Pick<Camera, 'id' | 'stream_status' | 'quality'>): StreamQuality | null {
+  const live = useQuery<StreamQuality | null>({
+    queryKey: keys.quality(camera.id),
+    queryFn: () => null,
+    enabled: false,
+    staleTime: Infinity,
+  });
+  if (camera.stream_status !== 'online') return null;
+  return live.data ?? camera.quality ?? null;
+}
+
+/** A camera mutation whose answer (the updated camera) refreshes every camera cache. */
+export function useCameraMutation<V>(fn: (v: V) => Promise<Camera | void>) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: fn,
+    onSuccess: (cam) => {
+      if (cam) qc.setQueryData(keys.camera(cam.id), cam);
+      void qc.invalidateQueries({ queryKey: keys.cameras });
+      void qc.invalidateQueries({ queryKey: keys.stats });
+    },
+  });
+}

@@ -1,0 +1,21 @@
+// TanStack Query keys, in one place so WebSocket events can update the right caches.
+import type { AuditQuery, CameraQuery, RecordingQuery, UserQuery } from './types';
+
+export const keys = {
+  me: ['me'] as const,
+  stats: ['stats'] as const,
+  profiles: ['profiles'] as const,
+  cameras: ['cameras'] as const,
+  cameraList: (q: CameraQuery) => ['cameras', 'list', q] as const,
+  cameraAll: ['cameras', 'all'] as const,
+  camera: (id: string) => ['cameras', 'detail', id] as const,
+  quality: (id: string) => ['quality', id] as const,
+  playback: (id: string) => ['playback', id] as const,
+  recordings: ['recordings'] as const,
+  recordingList: (q: RecordingQuery) => ['recordings', q] as const,
+  users: ['users'] as const,
+  userList: (q: UserQuery) => ['users', q] as const,
+  tokens: ['tokens'] as const,
+  audit: (q: AuditQuery) => ['audit', q] as const,
+  permissions: ['permissions'] as const,
+};

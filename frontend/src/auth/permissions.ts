@@ -1,0 +1,26 @@
+import type { Me, Permission } from '../api/types';
+
+/** What the signed-in user may do; the UI hides controls the API would refuse. */
+export function can(me: Pick<Me, 'permissions'> | null | undefined, p: Permission): boolean {
+  return !!me?.permissions.includes(p);
+}
+
+export interface NavItem {
+  to: string;
+  label: string;
+  needs: Permission;
+}
+
+export const NAV: NavItem[] = [
+  { to: '/', label: 'Dashboard', needs: 'stats.read' },
+  { to: '/cameras', label: 'Cameras', needs: 'camera.read' },
+  { to: '/live', label: 'Live view', needs: 'camera.watch' },
+  { to: '/recordings', label: 'Recordings', needs: 'recording.read' },
+  { to: '/admin/users', label: 'Users', needs: 'user.manage' },
+  { to: '/admin/tokens', label: 'API tokens', needs: 'token.manage' },
+  { to: '/admin/audit', label: 'Audit log', needs: 'audit.read' },
+];
+
+export function visibleNav(me: Pick<Me, 'permissions'> | null | undefined): NavItem[] {
+  return NAV.filter((n) => can(me, n.needs));
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { formatBitrate, formatBytes, formatDuration, formatRelative, formatRetryAfter, localInputToIso, qualityLevel } from './format';
+
+describe('format helpers', () => {
+  it('formats bytes with binary units', () => {
+    expect(formatBytes(0)).toBe('0 B');
+    expect(formatBytes(1536)).toBe('1.5 KB');
+    expect(formatBytes(7_130_000)).toBe('6.8 MB');
+    expect(formatBytes(5 * 1024 ** 4)).toBe('5.0 TB');
+    expect(formatBytes(-1)).toBe('—');
+    expect(formatBytes(null)).toBe('—');
+  });
+
+  it('formats durations as m:ss or h:mm:ss', () => {
+    expect(formatDuration(9_400)).toBe('0:09');
+    expect(formatDuration(61_000)).toBe('1:01');
+    expect(formatDuration(3_726_000)).toBe('1:02:06');
+    expect(formatDuration(undefined)).toBe('—');
+  });
+
+  it('formats relative times', () => {
+    const now = Date.parse('2026-01-01T12:00:00Z');
+    expect(formatRelative(null, now)).toBe('never');
+    expect(formatRelative('2026-01-01T11:59:55Z', now)).toBe('just now');
+    expect(formatRelative('2026-01-01T11:58:00Z', now)).toBe('2 min ago');
+    expect(formatRelative('2026-01-01T09:00:00Z', now)).toBe('3 h ago');
+    expect(formatRelative('2025-12-30T12:00:00Z', now)).toBe('2 d ago');
+  });
+
+  it('formats bitrates and quality levels', () => {
+    expect(formatBitrate(850)).toBe('850 kbit/s');
+    expect(formatBitrate(2500)).toBe('2.5 Mbit/s');
+    expect(qualityLevel(95)).toBe('good');
+    expect(qualityLevel(60)).toBe('fair');
+    expect(qualityLevel(10)).toBe('poor');
+  });
+
+  it('formats Retry-After and converts datetime-local input to UTC', () => {
+    expect(formatRetryAfter(1)).toBe('1 second');
+    expect(formatRetryAfter(42)).toBe('42 seconds');
+    expect(formatRetryAfter(90)).toBe('2 minutes');
+    expect(localInputToIso('')).toBeUndefined();
+    const iso = localInputToIso('2026-03-04T05:06');
+    expect(iso).toBe(new Date(2026, 2, 4, 5, 6).toISOString());
+  });
+});

@@ -1,0 +1,71 @@
+import { Link } from 'react-router-dom';
+import { useCameraPage, useQuality, useStats } from '../api/hooks';
+import type { Camera, DashboardStats } from '../api/types';
+import { PageHeader } from '../components/Layout';
+import { EmptyState, QueryState } from '../components/States';
+import { QualityBadge, StatusBadge } from '../components/StatusBadge';
+import { formatBytes } from '../lib/format';
+
+const CARDS: { key: keyof DashboardStats; label: string; tone?: string; format?: (n: number) => string }[] = [
+  { key: 'total', label: 'Cameras' },
+  { key: 'online', label: 'Online', tone: 'online' },
+  { key: 'offline', label: 'Offline', tone: 'offline' },
+  { key: 'error', label: 'Error', tone: 'error' },
+  { key: 'active_streams', label: 'Active streams', tone: 'online' },
+  { key: 'api_created', label: 'Created via API' },
+  { key: 'recording_enabled', label: 'Recording enabled' },
+  { key: 'storage_used_bytes', label: 'Storage used', format: formatBytes },
+];
+
+function OnlineRow({ camera }: { camera: Camera }) {
+  const quality = useQuality(camera);
+  return (
+    <li className="online-list__row">
+      <StatusBadge cameraId={camera.id} status={camera.stream_status} />
+      <span className="online-list__name">{camera.name}</span>
+      <span className="muted">{camera.place ?? camera.location ?? ''}</span>
+      <QualityBadge cameraId={camera.id} quality={quality} />
+    </li>
+  );
+}
+
+export default function DashboardPage() {
+  const stats = useStats();
+  const online = useCameraPage({ stream_status: 'online', limit: 12, sort: 'name' });
+  return (
+    <>
+      <PageHeader title="Dashboard" />
+      <QueryState query={stats}>
+        {(s) => (
+          <section className="stat-grid" aria-label="Statistics">
+            {CARDS.map((c) => (
+              <div key={c.key} className={`stat${c.tone && !(c.tone === 'error' && s.error === 0) ? ` stat--${c.tone}` : ''}`} data-testid={`stat-${c.key}`}>
+                <span className="stat__label">{c.label}</span>
+                <span className="stat__value">{(c.format ?? String)(s[c.key])}</span>
+              </div>
+            ))}
+          </section>
+        )}
+      </QueryState>
+      <section className="panel">
+        <div className="panel__head">
+          <h2>Live now</h2>
+          <Link to="/live">Open live view ›</Link>
+        </div>
+        <QueryState
+          query={online}
+          isEmpty={(p) => p.items.length === 0}
+          empty={<EmptyState title="No camera is streaming">Cameras appear here as soon as they publish.</EmptyState>}
+        >
+          {(p) => (
+            <ul className="online-list">
+              {p.items.map((c) => (
+                <OnlineRow key={c.id} camera={c} />
+              ))}
+            </ul>
+          )}
+        </QueryState>
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,178 @@
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useMemo, useState } from 'react';
+import { api } from '../api';
+import { describeError } from '../api/errors';
+import { useAllCameras } from '../api/hooks';
+import { keys } from '../api/keys';
+import type { Recording, RecordingQuery } from '../api/types';
+import { Can } from '../auth/AuthProvider';
+import { PageHeader } from '../components/Layout';
+import { ConfirmDialog, Modal } from '../components/Modal';
+import { Pager } from '../components/Pager';
+import { EmptyState, QueryState } from '../components/States';
+import { formatBytes, formatDateTime, formatDuration, localInputToIso } from '../lib/format';
+
+interface Filters {
+  camera_id: string;
+  from: string;
+  to: string;
+  min: string;
+  max: string;
+}
+const NONE: Filters = { camera_id: '', from: '', to: '', min: '', max: '' };
+
+export function toRecordingQuery(f: Filters, page: number): RecordingQuery {
+  const num = (v: string) => (v.trim() === '' || Number.isNaN(Number(v)) ? undefined : Number(v));
+  return {
+    camera_id: f.camera_id || undefined,
+    from: localInputToIso(f.from),
+    to: localInputToIso(f.to),
+    min_duration_s: num(f.min),
+    max_duration_s: num(f.max),
+    page,
+    limit: 25,
+  };
+}
+
+/** Opens a URL carrying the short-lived access token as a download. */
+async function download(id: string) {
+  const { download: href } = await api.recordings.mediaUrls(id);
+  const a = document.createElement('a');
+  a.href = href;
+  a.download = '';
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+}
+
+function PlayerModal({ recording, title, onClose }: { recording: Recording; title: string; onClose: () => void }) {
+  const [src, setSrc] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    api.recordings.mediaUrls(recording.id).then((u) => setSrc(u.stream), (e) => setError(describeError(e)));
+  }, [recording.id]);
+  return (
+    <Modal title={title} onClose={onClose} wide>
+      <div className="modal__body">
+        {error && <div className="alert alert--error" role="alert">{error}</div>}
+        {src && (
+          <video
+            className="recording-video"
+            data-testid="recording-video"
+            src={src}
+            controls
+            autoPlay
+            muted
+            playsInline
+            onError={() => setError('This recording cannot be played in the browser; download it instead.')}
+          />
+        )}
+        <p className="muted small">
+          {formatDateTime(recording.started_at)} · {formatDuration(recording.duration_ms)} · {formatBytes(recording.size_bytes)}
+          {recording.width && recording.height ? ` · ${recording.width}×${recording.height}` : ''}
+          {recording.video_codec ? ` · ${recording.video_codec}/${recording.audio_codec ?? '—'}` : ''}
+        </p>
+      </div>
+    </Modal>
+  );
+}
+
+export default function RecordingsPage() {
+  const qc = useQueryClient();
+  const cameras = useAllCameras();
+  const names = useMemo(() => new Map((cameras.data ?? []).map((c) => [c.id, c.name])), [cameras.data]);
+  const [filters, setFilters] = useState<Filters>(NONE);
+  const [page, setPage] = useState(1);
+  const q = toRecordingQuery(filters, page);
+  const list = useQuery({ queryKey: keys.recordingList(q), queryFn: () => api.recordings.list(q), placeholderData: keepPreviousData });
+  const [playing, setPlaying] = useState<Recording | null>(null);
+  const [deleting, setDeleting] = useState<Recording | null>(null);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const remove = useMutation({
+    mutationFn: (id: string) => api.recordings.remove(id),
+    onSuccess: () => {
+      setDeleting(null);
+      void qc.invalidateQueries({ queryKey: keys.recordings });
+      void qc.invalidateQueries({ queryKey: keys.stats });
+    },
+  });
+  const set = (k: keyof Filters) => (e: { target: { value: string } }) => {
+    setFilters((f) => ({ ...f, [k]: e.target.value }));
+    setPage(1);
+  };
+  const cameraName = (id: string) => names.get(id) ?? id.slice(0, 8);
+
+  return (
+    <>
+      <PageHeader title="Recordings" />
+      <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Recording filters">
+        <label>
+          <span className="sr-only">Camera</span>
+          <select value={filters.camera_id} onChange={set('camera_id')} data-testid="rec-filter-camera">
+            <option value="">All cameras</option>
+            {cameras.data?.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
+          </select>
+        </label>
+        <label className="labelled">From <input type="datetime-local" value={filters.from} onChange={set('from')} /></label>
+        <label className="labelled">To <input type="datetime-local" value={filters.to} onChange={set('to')} /></label>
+        <label className="labelled">Min s <input type="number" min={0} inputMode="numeric" className="input--short" value={filters.min} onChange={set('min')} /></label>
+        <label className="labelled">Max s <input type="number" min={0} inputMode="numeric" className="input--short" value={filters.max} onChange={set('max')} /></label>
+        {JSON.stringify(filters) !== JSON.stringify(NONE) && (
+          <button type="button" className="btn btn--ghost" onClick={() => setFilters(NONE)}>Clear</button>
+        )}
+      </form>
+      {actionError && <div className="alert alert--error" role="alert">{actionError}</div>}
+      <QueryState query={list} isEmpty={(p) => p.items.length === 0} empty={<EmptyState title="No recordings">Recordings appear when a recording-enabled camera stops streaming or a chunk completes.</EmptyState>}>
+        {(p) => (
+          <>
+            <div className="table-wrap">
+              <table className="table table--cards" data-testid="recordings-table">
+                <thead>
+                  <tr>
+                    <th scope="col">Camera</th>
+                    <th scope="col">Started</th>
+                    <th scope="col">Duration</th>
+                    <th scope="col">Size</th>
+                    <th scope="col">Tier</th>
+                    <th scope="col"><span className="sr-only">Actions</span></th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {p.items.map((r) => (
+                    <tr key={r.id} data-testid={`recording-row-${r.id}`} data-camera={r.camera_id}>
+                      <td data-label="Camera">{cameraName(r.camera_id)}</td>
+                      <td data-label="Started">{formatDateTime(r.started_at)}</td>
+                      <td data-label="Duration">{formatDuration(r.duration_ms)}</td>
+                      <td data-label="Size">{formatBytes(r.size_bytes)}</td>
+                      <td data-label="Tier"><span className={`tag tag--${r.tier}`}>{r.tier}</span></td>
+                      <td className="row-actions">
+                        <button type="button" className="btn btn--small" onClick={() => setPlaying(r)} data-testid={`recording-play-${r.id}`}>Play</button>
+                        <button type="button" className="btn btn--small" onClick={() => download(r.id).catch((e) => setActionError(describeError(e)))}>Download</button>
+                        <Can needs="recording.delete">
+                          <button type="button" className="btn btn--small btn--danger" onClick={() => setDeleting(r)}>Delete</button>
+                        </Can>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            <Pager page={p.page} totalPages={p.total_pages} total={p.total} onPage={setPage} />
+          </>
+        )}
+      </QueryState>
+      {playing && <PlayerModal recording={playing} title={`${cameraName(playing.camera_id)} — ${formatDateTime(playing.started_at)}`} onClose={() => setPlaying(null)} />}
+      {deleting && (
+        <ConfirmDialog
+          title="Delete recording?"
+          message={<>The {formatDuration(deleting.duration_ms)} recording of {cameraName(deleting.camera_id)} from {formatDateTime(deleting.started_at)} is deleted for good.{remove.error ? <div className="alert alert--error">{describeError(remove.error)}</div> : null}</>}
+          confirmLabel="Delete"
+          danger
+          busy={remove.isPending}
+          onCancel={() => setDeleting(null)}
+          onConfirm={() => remove.mutate(deleting.id)}
+        />
+      )}
+    </>
+  );
+}

@@ -1,0 +1,106 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { api } from '../../api';
+import { useAllCameras } from '../../api/hooks';
+import { keys } from '../../api/keys';
+import type { CreatedToken, NewApiToken, Permission } from '../../api/types';
+import { CopyButton } from '../../components/CopyButton';
+import { CheckField, FormError, TextField } from '../../components/Field';
+import { Modal } from '../../components/Modal';
+import { localInputToIso } from '../../lib/format';
+import { mapFormError, NO_ERRORS } from '../../lib/formErrors';
+
+/** Permissions a token may hold (people and tokens are managed by users only). */
+const NOT_GRANTABLE: Permission[] = ['user.manage', 'token.manage'];
+
+export function parseAllowlist(text: string): string[] {
+  return text.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean);
+}
+
+function SecretShown({ created, onClose }: { created: CreatedToken; onClose: () => void }) {
+  return (
+    <Modal title="Token created" onClose={onClose} closeOnBackdrop={false}>
+      <div className="modal__body">
+        <div className="alert alert--warn" role="status">Copy this secret now. It is shown only once and cannot be recovered.</div>
+        <div className="publish__url">
+          <code data-testid="token-secret">{created.secret}</code>
+          <CopyButton text={created.secret} testId="copy-secret" />
+        </div>
+        <p className="muted small">Use it as <code>Authorization: Bearer …</code> or <code>X-API-Key: …</code>.</p>
+      </div>
+      <footer className="modal__foot"><button type="button" className="btn btn--primary" onClick={onClose}>Done</button></footer>
+    </Modal>
+  );
+}
+
+export function TokenCreate({ onClose }: { onClose: () => void }) {
+  const qc = useQueryClient();
+  const catalog = useQuery({ queryKey: keys.permissions, queryFn: api.auth.permissions, staleTime: Infinity });
+  const cameras = useAllCameras();
+  const [remark, setRemark] = useState('');
+  const [perms, setPerms] = useState<Permission[]>(['camera.read']);
+  const [allCameras, setAllCameras] = useState(true);
+  const [cameraIds, setCameraIds] = useState<string[]>([]);
+  const [expires, setExpires] = useState('');
+  const [allow, setAllow] = useState('');
+  const [rate, setRate] = useState('');
+  const [errors, setErrors] = useState(NO_ERRORS);
+  const [created, setCreated] = useState<CreatedToken | null>(null);
+  const create = useMutation({
+    mutationFn: (body: NewApiToken) => api.tokens.create(body),
+    onSuccess: (c) => {
+      void qc.invalidateQueries({ queryKey: keys.tokens });
+      setCreated(c);
+    },
+    onError: (e) => setErrors(mapFormError(e, ['remark', 'permissions', 'camera_ids', 'ip_allowlist', 'expires_at', 'rate_limit_per_hour'])),
+  });
+  if (created) return <SecretShown created={created} onClose={onClose} />;
+
+  const toggle = <T,>(list: T[], v: T) => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v]);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setErrors(NO_ERRORS);
+    create.mutate({
+      remark: remark.trim(),
+      permissions: perms,
+      camera_ids: allCameras ? null : cameraIds,
+      ip_allowlist: parseAllowlist(allow),
+      expires_at: localInputToIso(expires) ?? null,
+      ...(rate ? { rate_limit_per_hour: Number(rate) } : {}),
+    });
+  };
+  const grantable = (catalog.data?.permissions ?? []).filter((p) => !NOT_GRANTABLE.includes(p));
+
+  return (
+    <Modal title="New API token" onClose={onClose} wide>
+      <form className="modal__body form-grid" onSubmit={submit} noValidate>
+        <FormError message={errors.form} />
+        <TextField label="Remark" name="remark" placeholder="e.g. ACME integration" value={remark} error={errors.fields.remark} onChange={(e) => setRemark(e.target.value)} />
+        <fieldset className="fieldset">
+          <legend>Permissions</legend>
+          <div className="check-grid">
+            {grantable.map((p) => <CheckField key={p} label={p} checked={perms.includes(p)} onChange={() => setPerms((l) => toggle(l, p))} />)}
+          </div>
+          {errors.fields.permissions && <small className="field__error" role="alert">{errors.fields.permissions}</small>}
+        </fieldset>
+        <fieldset className="fieldset">
+          <legend>Camera scope</legend>
+          <CheckField label="Every camera (including future ones)" checked={allCameras} onChange={(e) => setAllCameras(e.target.checked)} />
+          {!allCameras && (
+            <div className="check-grid check-grid--scroll">
+              {cameras.data?.map((c) => <CheckField key={c.id} label={c.name} checked={cameraIds.includes(c.id)} onChange={() => setCameraIds((l) => toggle(l, c.id))} />)}
+            </div>
+          )}
+          {errors.fields.camera_ids && <small className="field__error" role="alert">{errors.fields.camera_ids}</small>}
+        </fieldset>
+        <TextField label="Expires (optional)" name="expires_at" type="datetime-local" value={expires} error={errors.fields.expires_at} onChange={(e) => setExpires(e.target.value)} />
+        <TextField label="IP allowlist (optional)" name="ip_allowlist" placeholder="203.0.113.7, 10.0.0.0/8" hint="Addresses or CIDR ranges, separated by commas or spaces. Empty = any." value={allow} error={errors.fields.ip_allowlist} onChange={(e) => setAllow(e.target.value)} />
+        <TextField label="Requests per hour (optional)" name="rate_limit_per_hour" type="number" min={1} value={rate} error={errors.fields.rate_limit_per_hour} onChange={(e) => setRate(e.target.value)} />
+        <footer className="modal__foot">
+          <button type="button" className="btn" onClick={onClose}>Cancel</button>
+          <button type="submit" className="btn btn--primary" disabled={create.isPending} data-testid="token-save">{create.isPending ? 'Creating…' : 'Create token'}</button>
+        </footer>
+      </form>
+    </Modal>
+  );
+}

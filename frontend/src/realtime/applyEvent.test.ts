@@ -1,0 +1,44 @@
+import { QueryClient } from '@tanstack/react-query';
+import { describe, expect, it } from 'vitest';
+import { keys } from '../api/keys';
+import type { Camera, DashboardStats, Page } from '../api/types';
+import { camera } from '../test/fixtures';
+import { applyEvent } from './applyEvent';
+
+const page = (items: Camera[]): Page<Camera> => ({ items, total: items.length, page: 1, limit: 25, total_pages: 1 });
+const at = '2026-01-01T00:00:00Z';
+
+describe('applyEvent', () => {
+  it('camera.status updates the camera in lists, the all-cameras array and its detail', () => {
+    const qc = new QueryClient();
+    qc.setQueryData(keys.cameraList({ page: 1 }), page([camera('a'), camera('b')]));
+    qc.setQueryData(keys.cameraAll, [camera('a')]);
+    qc.setQueryData(keys.camera('a'), camera('a'));
+    applyEvent(qc, { type: 'camera.status', data: { camera_id: 'a', stream_status: 'online', last_seen_at: '2026-01-02T00:00:00Z' }, at });
+
+    const list = qc.getQueryData<Page<Camera>>(keys.cameraList({ page: 1 }))!;
+    expect(list.items.map((c) => c.stream_status)).toEqual(['online', 'offline']);
+    expect(qc.getQueryData<Camera[]>(keys.cameraAll)![0].stream_status).toBe('online');
+    expect(qc.getQueryData<Camera>(keys.camera('a'))!.last_seen_at).toBe('2026-01-02T00:00:00Z');
+  });
+
+  it('going offline drops the stream quality', () => {
+    const qc = new QueryClient();
+    const quality = { fps: 25, speed: 1, bitrate_kbps: 2000, dropped_frames: 0, score: 97, updated_at: at };
+    applyEvent(qc, { type: 'stream.quality', data: { camera_id: 'a', quality }, at });
+    expect(qc.getQueryData(keys.quality('a'))).toEqual(quality);
+    applyEvent(qc, { type: 'camera.status', data: { camera_id: 'a', stream_status: 'offline', last_seen_at: null }, at });
+    expect(qc.getQueryData(keys.quality('a'))).toBeUndefined();
+  });
+
+  it('stats.updated replaces the stats; camera.created marks camera lists stale', () => {
+    const qc = new QueryClient();
+    const stats: DashboardStats = { total: 3, online: 1, offline: 2, error: 0, api_created: 1, recording_enabled: 3, active_streams: 1, storage_used_bytes: 10 };
+    applyEvent(qc, { type: 'stats.updated', data: { stats }, at });
+    expect(qc.getQueryData(keys.stats)).toEqual(stats);
+
+    qc.setQueryData(keys.cameraList({ page: 1 }), page([]));
+    applyEvent(qc, { type: 'camera.created', data: { camera: camera('c') }, at });
+    expect(qc.getQueryState(keys.cameraList({ page: 1 }))!.isInvalidated).toBe(true);
+  });
+});

@@ -1,0 +1,66 @@
+// How each WebSocket event changes the TanStack Query cache.
+
+import type { QueryClient } from '@tanstack/react-query';
+import { keys } from '../api/keys';
+import type { Camera, CameraQuery, Page, WsEvent } from '../api/types';
+
+type CameraCache = Page<Camera> | Camera | Camera[] | undefined;
+
+/** Apply `patch` to the camera `id` wherever it sits in a cached page, list or detail. */
+export function patchCameraCache(data: CameraCache, id: string, patch: (c: Camera) => Camera): CameraCache {
+  if (!data) return data;
+  if (Array.isArray(data)) return data.some((c) => c.id === id) ? data.map((c) => (c.id === id ? patch(c) : c)) : data;
+  if ('items' in data) {
+    return data.items.some((c) => c.id === id)
+      ? { ...data, items: data.items.map((c) => (c.id === id ? patch(c) : c)) }
+      : data;
+  }
+  return data.id === id ? patch(data) : data;
+}
+
+export function applyEvent(qc: QueryClient, e: WsEvent): void {
+  switch (e.type) {
+    case 'camera.status': {
+      const { camera_id, stream_status, last_seen_at } = e.data;
+      qc.setQueriesData<CameraCache>({ queryKey: keys.cameras }, (d) =>
+        patchCameraCache(d, camera_id, (c) => ({
+          ...c,
+          stream_status,
+          last_seen_at: last_seen_at ?? c.last_seen_at,
+          quality: stream_status === 'online' ? c.quality : null,
+        })),
+      );
+      if (stream_status !== 'online') qc.removeQueries({ queryKey: keys.quality(camera_id) });
+      // Lists filtered by status may gain or lose this camera.
+      void qc.invalidateQueries({
+        predicate: (q) => q.queryKey[0] === 'cameras' && q.queryKey[1] === 'list' && !!(q.queryKey[2] as CameraQuery | undefined)?.stream_status,
+      });
+      void qc.invalidateQueries({ queryKey: keys.stats });
+      break;
+    }
+    case 'camera.updated': {
+      const cam = e.data.camera;
+      qc.setQueriesData<CameraCache>({ queryKey: keys.cameras }, (d) =>
+        patchCameraCache(d, cam.id, (c) => ({ ...c, ...cam })),
+      );
+      void qc.invalidateQueries({ queryKey: ['cameras', 'list'] });
+      break;
+    }
+    case 'camera.created':
+    case 'camera.deleted':
+      void qc.invalidateQueries({ queryKey: keys.cameras });
+      void qc.invalidateQueries({ queryKey: keys.stats });
+      break;
+    case 'recording.created':
+      void qc.invalidateQueries({ queryKey: keys.recordings });
+      break;
+    case 'stats.updated':
+      qc.setQueryData(keys.stats, e.data.stats);
+      break;
+    case 'stream.quality':
+      qc.setQueryData(keys.quality(e.data.camera_id), e.data.quality);
+      break;
+    case 'hello':
+      break;
+  }
+}
