@@ -1,17 +1,21 @@
-use actix_web::{delete, get, web, HttpRequest, HttpResponse};
+use actix_web::{delete, get, web, FromRequest, HttpRequest, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::Paging;
 use crate::{
     auth::{require, Authorized},
+    db::recordings::RecordingRow,
     db::Page,
     error::{AppError, AppResult, ErrorBody},
-    services::recordings::{self, RecordingQuery, RecordingView},
+    services::{
+        recording_links::{self, LinkKind, LinkQuery, RecordingLinks},
+        recordings::{self, RecordingQuery, RecordingView},
+    },
     state::AppState,
 };
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list).service(get_one).service(download).service(stream).service(remove);
+    cfg.service(list).service(get_one).service(links).service(download).service(stream).service(remove);
 }
 
 /// Recordings, newest first (filters: camera, date range, duration).
@@ -53,37 +57,64 @@ async fn file_response(req: &HttpRequest, path: &str, attachment: bool) -> AppRe
     Ok(file.into_response(req))
 }
 
-/// Download the MP4 (`?access_token=` accepted for plain links).
-#[utoipa::path(tag = "recordings", responses((status = 200, content_type = "video/mp4"), (status = 404, body = ErrorBody)), security(("bearer" = []), ("api_key" = [])))]
-#[get("/recordings/{id}/download")]
-async fn download(
-    auth: Authorized<require::RecordingRead>,
-    state: web::Data<AppState>,
-    id: web::Path<String>,
-    req: HttpRequest,
-) -> AppResult<HttpResponse> {
-    let row = recordings::find_visible(&state, &auth.principal, &id).await?;
-    recordings::audit_access(&state, &auth.principal, &auth.meta, &row, "recording.downloaded").await?;
-    file_response(&req, &row.file_path, true).await
+/// The recording a file request may open: through a signed link, or as an authorized caller
+/// (`Authorization`, `X-API-Key` or `?access_token=`), whose access is audited.
+async fn open_file(
+    state: &AppState,
+    req: &HttpRequest,
+    id: &str,
+    kind: LinkKind,
+    link: &LinkQuery,
+) -> actix_web::Result<RecordingRow> {
+    if link.is_signed() {
+        return Ok(recording_links::open(state, id, kind, link).await?);
+    }
+    let auth = Authorized::<require::RecordingRead>::extract(req).await?;
+    let row = recordings::find_visible(state, &auth.principal, id).await?;
+    // A player issues many range requests: audit only the first.
+    let first_request = req.headers().get("range").is_none_or(|v| v.to_str().ok() == Some("bytes=0-"));
+    if kind == LinkKind::Download || first_request {
+        let action = if kind == LinkKind::Download { "recording.downloaded" } else { "recording.played" };
+        recordings::audit_access(state, &auth.principal, &auth.meta, &row, action).await?;
+    }
+    Ok(row)
 }
 
-/// Play the MP4 in a browser: HTTP Range supported (`?access_token=` accepted for `<video src>`).
-#[utoipa::path(tag = "recordings", responses((status = 200, content_type = "video/mp4"), (status = 206, description = "partial content"), (status = 404, body = ErrorBody)), security(("bearer" = []), ("api_key" = [])))]
-#[get("/recordings/{id}/stream")]
-async fn stream(
+/// Signed, expiring stream and download URLs for players and plain links (audited).
+#[utoipa::path(tag = "recordings", responses((status = 200, body = RecordingLinks), (status = 404, body = ErrorBody)), security(("bearer" = []), ("api_key" = [])))]
+#[get("/recordings/{id}/links")]
+async fn links(
     auth: Authorized<require::RecordingRead>,
     state: web::Data<AppState>,
     id: web::Path<String>,
+) -> AppResult<web::Json<RecordingLinks>> {
+    Ok(web::Json(recording_links::issue(&state, &auth.principal, &id, &auth.meta).await?))
+}
+
+/// Download the MP4: authorized, or through a signed link (`expires`, `sig`).
+#[utoipa::path(tag = "recordings", params(LinkQuery), responses((status = 200, content_type = "video/mp4"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = []), ("api_key" = []), ()))]
+#[get("/recordings/{id}/download")]
+async fn download(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    link: web::Query<LinkQuery>,
     req: HttpRequest,
-) -> AppResult<HttpResponse> {
-    let row = recordings::find_visible(&state, &auth.principal, &id).await?;
-    // A player issues many range requests: audit only the first.
-    if !req.headers().contains_key("range")
-        || req.headers().get("range").and_then(|v| v.to_str().ok()) == Some("bytes=0-")
-    {
-        recordings::audit_access(&state, &auth.principal, &auth.meta, &row, "recording.played").await?;
-    }
-    file_response(&req, &row.file_path, false).await
+) -> actix_web::Result<HttpResponse> {
+    let row = open_file(&state, &req, &id, LinkKind::Download, &link).await?;
+    Ok(file_response(&req, &row.file_path, true).await?)
+}
+
+/// Play the MP4 in a browser (HTTP Range): authorized, or through a signed link.
+#[utoipa::path(tag = "recordings", params(LinkQuery), responses((status = 200, content_type = "video/mp4"), (status = 206, description = "partial content"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = []), ("api_key" = []), ()))]
+#[get("/recordings/{id}/stream")]
+async fn stream(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    link: web::Query<LinkQuery>,
+    req: HttpRequest,
+) -> actix_web::Result<HttpResponse> {
+    let row = open_file(&state, &req, &id, LinkKind::Stream, &link).await?;
+    Ok(file_response(&req, &row.file_path, false).await?)
 }
 
 /// Delete a recording (file and row).

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod cameras;
 pub mod live;
+pub mod recording_links;
 pub mod recordings;
 pub mod stats;
 pub mod stream_writer;

@@ -69,6 +69,7 @@ const ROUTES: &[Route] = &[
     r("GET", "/api/v1/ws", Needs(CameraRead), 400),
     r("GET", "/api/v1/recordings", Needs(RecordingRead), 200),
     r("GET", "/api/v1/recordings/{id}", Needs(RecordingRead), 200),
+    r("GET", "/api/v1/recordings/{id}/links", Needs(RecordingRead), 200),
     r("GET", "/api/v1/recordings/{id}/download", Needs(RecordingRead), 200),
     r("GET", "/api/v1/recordings/{id}/stream", Needs(RecordingRead), 200),
     r("DELETE", "/api/v1/recordings/{id}", Needs(RecordingDelete), 204),

@@ -320,6 +320,56 @@ async fn playback_urls_are_signed_per_camera_and_audited() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signed_recording_links_open_one_file_for_one_purpose_until_they_expire() {
+    let app = TestApp::spawn(Backend::Sqlite, false).await;
+    let admin = app.admin().await;
+    let viewer = app.token_for(Role::Viewer).await;
+    let (rid, other) = (insert_recording(&app).await, insert_recording(&app).await);
+    let (status, links) = app.get(&format!("/api/v1/recordings/{rid}/links"), &viewer).await;
+    assert_eq!(status, StatusCode::OK, "{links}");
+    let (stream, download) = (links["stream_url"].as_str().unwrap(), links["download_url"].as_str().unwrap());
+    let fetch = |url: String, range: Option<&'static str>| {
+        let mut req = app.client.get(app.url(&url));
+        if let Some(r) = range {
+            req = req.header("range", r);
+        }
+        async move { req.send().await.unwrap() }
+    };
+    // No Authorization header: the link alone opens the file, ranges included.
+    let full = fetch(stream.to_string(), None).await;
+    assert_eq!(full.status(), StatusCode::OK);
+    assert_eq!(full.bytes().await.unwrap().as_ref(), b"not really an mp4");
+    let part = fetch(stream.to_string(), Some("bytes=4-9")).await;
+    assert_eq!(part.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(part.bytes().await.unwrap().as_ref(), b"really");
+    let attachment = fetch(download.to_string(), None).await;
+    assert_eq!(attachment.status(), StatusCode::OK);
+    assert!(attachment.headers()["content-disposition"].to_str().unwrap().starts_with("attachment"));
+    // Tampered, for another purpose, for another recording, expired: refused.
+    let sig = stream.rsplit_once("sig=").unwrap().1;
+    let expires: i64 = stream.split("expires=").nth(1).unwrap().split('&').next().unwrap().parse().unwrap();
+    let flipped = if sig.starts_with('0') { sig.replacen('0', "1", 1) } else { format!("0{}", &sig[1..]) };
+    for (what, url) in [
+        ("tampered", stream.replace(sig, &flipped)),
+        ("other purpose", download.replace(&download.rsplit_once("sig=").unwrap().1, sig)),
+        ("other recording", stream.replace(&rid, &other)),
+        ("extended", stream.replace(&format!("expires={expires}"), &format!("expires={}", expires + 60))),
+        ("expired", format!("/api/v1/recordings/{rid}/stream?expires=1000&sig={sig}")),
+    ] {
+        let resp = fetch(url.clone(), None).await;
+        assert_eq!(resp.status(), StatusCode::FORBIDDEN, "{what}: {url}");
+        let body: Value = resp.json().await.unwrap();
+        assert_eq!(crate::helpers::error_code(&body), "forbidden");
+    }
+    // Without a link the usual authorization applies.
+    assert_eq!(
+        fetch(format!("/api/v1/recordings/{rid}/stream"), None).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(app.audit(&admin, "recording.link_issued").await.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn transcoder_reports_become_a_quality_gauge_and_event() {
     let app = TestApp::spawn(Backend::Sqlite, false).await;
     let admin = app.admin().await;
