@@ -351,7 +351,7 @@ async fn signed_recording_links_open_one_file_for_one_purpose_until_they_expire(
     let flipped = if sig.starts_with('0') { sig.replacen('0', "1", 1) } else { format!("0{}", &sig[1..]) };
     for (what, url) in [
         ("tampered", stream.replace(sig, &flipped)),
-        ("other purpose", download.replace(&download.rsplit_once("sig=").unwrap().1, sig)),
+        ("other purpose", download.replace(download.rsplit_once("sig=").unwrap().1, sig)),
         ("other recording", stream.replace(&rid, &other)),
         ("extended", stream.replace(&format!("expires={expires}"), &format!("expires={}", expires + 60))),
         ("expired", format!("/api/v1/recordings/{rid}/stream?expires=1000&sig={sig}")),
