@@ -25,6 +25,7 @@ use crate::{
     routes::{self, health},
     services::{recordings, stream_writer, streaming},
     state::{AppState, MediaSecrets},
+    telemetry,
 };
 
 /// Connects to the database (and Redis), applies migrations and assembles the shared state.
@@ -186,7 +187,7 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .split_for_parts();
         app.wrap(from_fn(rate_headers))
             .wrap(from_fn(metrics::track))
-            .wrap(TracingLogger::default())
+            .wrap(TracingLogger::<telemetry::RedactingRootSpan>::new())
             .route("/healthz", web::get().to(health::healthz))
             .route("/readyz", web::get().to(health::readyz))
             .route("/metrics", web::get().to(metrics::endpoint))

@@ -25,3 +25,72 @@ pub fn init_file(path: &std::path::Path) -> anyhow::Result<()> {
         .try_init();
     Ok(())
 }
+
+/// Query parameters that carry credentials: hook secret, WebSocket access token, signed-link
+/// signature. They are masked in request spans so no log line holds a secret.
+const SECRET_PARAMS: &[&str] = &["secret", "access_token", "sig", "token", "key"];
+
+/// `path?query` with the values of [`SECRET_PARAMS`] replaced by `***`.
+pub fn redact_target(path_and_query: &str) -> String {
+    let Some((path, query)) = path_and_query.split_once('?') else { return path_and_query.to_string() };
+    let params: Vec<String> = query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((name, _)) if SECRET_PARAMS.contains(&name) => format!("{name}=***"),
+            _ => pair.to_string(),
+        })
+        .collect();
+    format!("{path}?{}", params.join("&"))
+}
+
+/// tracing-actix-web's default root span, but with [`redact_target`] applied to `http.target`.
+pub struct RedactingRootSpan;
+
+impl tracing_actix_web::RootSpanBuilder for RedactingRootSpan {
+    fn on_request_start(request: &actix_web::dev::ServiceRequest) -> tracing::Span {
+        use actix_web::HttpMessage;
+        let request_id = request.extensions().get::<tracing_actix_web::RequestId>().map(ToString::to_string);
+        let route = request.match_pattern().unwrap_or_else(|| "default".into());
+        let target = redact_target(request.uri().path_and_query().map(|p| p.as_str()).unwrap_or(""));
+        let client_ip = request.connection_info().realip_remote_addr().unwrap_or("").to_string();
+        tracing::info_span!(
+            "HTTP request",
+            http.method = %request.method(),
+            http.route = %route,
+            http.target = %target,
+            http.client_ip = %client_ip,
+            request_id = request_id.as_deref().unwrap_or(""),
+            http.status_code = tracing::field::Empty,
+            otel.status_code = tracing::field::Empty,
+            exception.message = tracing::field::Empty,
+            exception.details = tracing::field::Empty,
+        )
+    }
+
+    fn on_request_end<B: actix_web::body::MessageBody>(
+        span: tracing::Span,
+        outcome: &Result<actix_web::dev::ServiceResponse<B>, actix_web::Error>,
+    ) {
+        tracing_actix_web::DefaultRootSpanBuilder::on_request_end(span, outcome);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_target;
+
+    #[test]
+    fn secrets_in_query_strings_are_masked() {
+        assert_eq!(
+            redact_target("/api/v1/streaming/auth?secret=s3cr3t&x=1"),
+            "/api/v1/streaming/auth?secret=***&x=1"
+        );
+        assert_eq!(redact_target("/api/v1/ws?access_token=eyJ.a.b"), "/api/v1/ws?access_token=***");
+        assert_eq!(
+            redact_target("/api/v1/recordings/r/stream?expires=9&sig=abc"),
+            "/api/v1/recordings/r/stream?expires=9&sig=***"
+        );
+        assert_eq!(redact_target("/api/v1/cameras?page=2&q=lobby"), "/api/v1/cameras?page=2&q=lobby");
+        assert_eq!(redact_target("/healthz"), "/healthz");
+    }
+}
