@@ -39,5 +39,6 @@ cargo test --test e2e -- --test-threads=1
 
 if [ -f frontend/package.json ]; then
   step "end to end: dashboard in Chromium against argus up"
+  cargo build --quiet -p argus
   (cd frontend && ARGUS_BIN="$PWD/../target/debug/argus" npm run e2e)
 fi

@@ -150,7 +150,7 @@ impl Db {
 
     /// Like [`Db::run`] inside one transaction. A transaction the database aborted because of
     /// a concurrent one (deadlock, lock timeout) is run again, up to [`TRANSACTION_ATTEMPTS`]
-    /// times, so callers never see — or lose work to — an ordinary write conflict.
+    /// times with random back-off, so callers never see — or lose work to — an ordinary write conflict.
     pub async fn transaction<T, F>(&self, mut f: F) -> AppResult<T>
     where
         F: FnMut(&mut DbConn) -> AppResult<T> + Send + 'static,
@@ -166,7 +166,9 @@ impl Db {
                 match result {
                     Err(e) if e.transient && attempt < TRANSACTION_ATTEMPTS => {
                         tracing::info!(attempt, error = %e, "transaction conflict; retrying");
-                        std::thread::sleep(std::time::Duration::from_millis(5 * attempt as u64));
+                        // Random back-off: colliding writers must not retry in lockstep.
+                        let ms = rand::random_range(1..=10 * u64::from(attempt));
+                        std::thread::sleep(std::time::Duration::from_millis(ms));
                         attempt += 1;
                     }
                     other => return other,
@@ -189,7 +191,7 @@ impl Db {
 /// locked" (without waiting) when it later needs to write while another writer is active.
 /// `BEGIN IMMEDIATE` takes the write lock up front, so concurrent writers queue on busy_timeout.
 /// Attempts of one transaction that keeps colliding with concurrent ones.
-pub const TRANSACTION_ATTEMPTS: u32 = 4;
+pub const TRANSACTION_ATTEMPTS: u32 = 8;
 
 fn sqlite_immediate_transaction<T>(
     conn: &mut DbConn,
