@@ -79,7 +79,11 @@ pub fn start_soon(state: AppState, camera_id: String) {
                 Ok(Some(path)) => return tracing::info!(camera_id, path, "recording started"),
                 // 204: nginx does not know the stream yet (or this recorder already runs).
                 Ok(None) => {}
-                Err(e) => tracing::debug!(error = %e, camera_id, "record/start not yet possible"),
+                // The hook came from nginx, so an unreachable control endpoint will not come
+                // back within this publish: reconciliation reports it, retrying would not help.
+                Err(e) => {
+                    return tracing::warn!(error = %e, camera_id, "nginx control unreachable: not recording")
+                }
             }
             tokio::time::sleep(delay).await;
             delay = (delay * 2).min(Duration::from_secs(1));

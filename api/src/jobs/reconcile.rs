@@ -8,7 +8,7 @@ use std::{
 };
 
 use crate::{
-    dataplane::{control, http, stat},
+    dataplane::{control, http, recorders, stat},
     db::{self, cameras::CameraChanges, stream_sessions::StreamSessionRow},
     error::AppResult,
     services::{cameras::StreamStatus, stream_writer},
@@ -75,11 +75,12 @@ async fn reconcile_streams(state: &AppState) -> AppResult<()> {
     let publishing: BTreeMap<String, stat::LiveStream> =
         live.into_iter().map(|s| (s.name.clone(), s)).collect();
     let stalled_set: std::collections::HashSet<String> = stalled.into_iter().collect();
-    let changed = state
+    let (changed, should_record) = state
         .db
         .transaction(move |c| {
             let now = db::now();
             let mut changed = BTreeMap::new();
+            let mut should_record = Vec::new();
             // Sessions nginx no longer has: the publisher died without a publish_done we saw.
             for session in db::stream_sessions::all_open(c)? {
                 if !publishing.contains_key(&session.camera_id)
@@ -94,6 +95,9 @@ async fn reconcile_streams(state: &AppState) -> AppResult<()> {
                     Some(_) => StreamStatus::Online,
                     None => StreamStatus::Offline,
                 };
+                if target == StreamStatus::Online && camera.recording_enabled && camera.is_active {
+                    should_record.push(camera.id.clone());
+                }
                 // A publish we never heard of (Argus was down): open its session now.
                 if let (StreamStatus::Online, Some(s)) = (target, publishing.get(&camera.id)) {
                     if db::stream_sessions::open_for_camera(c, &camera.id)?.is_empty() {
@@ -128,9 +132,21 @@ async fn reconcile_streams(state: &AppState) -> AppResult<()> {
                     changed.remove(&camera.id);
                 }
             }
-            Ok(changed.into_iter().map(|(id, s)| (id, (s, now))).collect::<BTreeMap<_, _>>())
+            let changed = changed.into_iter().map(|(id, s)| (id, (s, now))).collect::<BTreeMap<_, _>>();
+            Ok((changed, should_record))
         })
         .await?;
+    // A recorder that should run but does not (its start was lost with Argus, or nginx was
+    // restarted): start it. The record/start of a running recorder is a no-op.
+    let recording: std::collections::HashSet<String> =
+        recorders::open_chunks(&state.settings.media.record_dir, SystemTime::now())
+            .into_iter()
+            .map(|c| c.name.camera_id)
+            .collect();
+    for camera_id in should_record.into_iter().filter(|id| !recording.contains(id)) {
+        tracing::info!(camera_id, "live camera with recording on was not recording; starting it");
+        recorders::start_soon(state.clone(), camera_id);
+    }
     if !changed.is_empty() {
         tracing::info!(cameras = changed.len(), "reconciliation corrected stream status");
     }

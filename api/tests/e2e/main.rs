@@ -271,5 +271,21 @@ async fn an_api_restart_does_not_drop_live_cameras() {
     // Several update intervals (3 s) pass with Argus unreachable.
     tokio::time::sleep(Duration::from_secs(8)).await;
     assert!(publisher.is_running(), "nginx must not drop the camera while Argus is away");
+
+    // A recorder start lost while Argus was away (here: the recorders stopped behind its back)
+    // is caught up by reconciliation.
+    for recorder in argus::dataplane::nginx_conf::RECORDERS {
+        argus::dataplane::control::record(&app.state, false, &id, recorder).await.expect("nginx control");
+    }
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    let record_dir = app.state.settings.media.record_dir.clone();
+    let open = || argus::dataplane::recorders::open_chunks(&record_dir, std::time::SystemTime::now());
+    assert!(open().is_empty(), "recording stopped");
+    argus::jobs::reconcile::streams(&app.state).await;
+    let started = Instant::now();
+    while open().iter().all(|c| c.name.camera_id != id) {
+        assert!(started.elapsed() < Duration::from_secs(5), "reconciliation did not restart the recording");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
     publisher.stop().await;
 }
