@@ -183,6 +183,31 @@ try {
     await page.close();
   });
 
+  await run.step('camera details show the measured quality from GET /cameras/{id}', async () => {
+    const { page } = ctx;
+    await page.bringToFront();
+    await page.getByTestId('nav-cameras').click();
+    const detailUrl = `${stack.base}/api/v1/cameras/${ctx.cameraId}`;
+    // The first sample needs a few segments; the list never carries quality, only this GET does.
+    const quality = await waitFor('GET /cameras/{id} with a measured bitrate', async () => {
+      if (await page.getByRole('dialog').count()) await page.keyboard.press('Escape');
+      const [res] = await Promise.all([
+        page.waitForResponse((r) => r.url() === detailUrl && r.request().method() === 'GET', { timeout: 10_000 }),
+        page.getByTestId(`camera-open-${ctx.cameraId}`).click(),
+      ]);
+      const body = await res.json();
+      if (body.quality?.bitrate_kbps > 0) return body.quality;
+      await sleep(5_500); // past the detail query's staleTime, so reopening fetches again
+      return null;
+    }, 60_000, 0);
+    const text = (await page.getByTestId('detail-quality').textContent({ timeout: 5_000 }))?.trim();
+    if (!/bit\/s/.test(text ?? '')) throw new Error(`detail quality shows no bitrate: ${text}`);
+    if (!(await page.getByRole('dialog').getByTestId(`quality-${ctx.cameraId}`).isVisible())) throw new Error('no quality badge in the camera details');
+    console.log(`    quality from GET: ${quality.fps} fps, ${quality.bitrate_kbps} kbit/s, score ${quality.score}; shown "${text}"`);
+    await shot(page, '05a-camera-quality');
+    await page.keyboard.press('Escape');
+  });
+
   await run.step('live grid plays the stream (currentTime advances, frame not blank)', async () => {
     const { page } = ctx;
     await page.bringToFront();
@@ -207,7 +232,7 @@ try {
     await shot(page, '06-camera-offline');
   });
 
-  await run.step('the recording appears in Recordings and plays', async () => {
+  await run.step('the recording appears in Recordings and plays through its signed link', async () => {
     const { page } = ctx;
     await page.getByTestId('nav-recordings').click();
     const row = page.locator(`tr[data-camera="${ctx.cameraId}"]`).first();
@@ -218,18 +243,42 @@ try {
       return false;
     }, 90_000, 3_000);
     await shot(page, '07-recordings');
+    const links = [];
+    page.on('response', (r) => /\/recordings\/[^/]+\/links$/.test(new URL(r.url()).pathname) && links.push(r.status()));
     await row.getByRole('button', { name: 'Play' }).click();
     const sel = '[data-testid="recording-video"]';
     await page.waitForSelector(sel);
+    const src = await page.$eval(sel, (v) => v.getAttribute('src'));
+    if (!src?.includes('sig=') || src.includes('access_token')) throw new Error(`recording <video> does not use a signed link: ${src}`);
+    if (links.length !== 1 || links[0] !== 200) throw new Error(`expected one GET /links (200), saw ${JSON.stringify(links)}`);
     ctx.recAdvance = await waitFor('recording currentTime to advance', () => videoAdvances(page, sel, 1500), 30_000, 250);
-    console.log(`    recording currentTime ${ctx.recAdvance.t1.toFixed(2)} → ${ctx.recAdvance.t2.toFixed(2)}`);
+    console.log(`    recording ${src.replace(/sig=[^&]+/, 'sig=…')}: currentTime ${ctx.recAdvance.t1.toFixed(2)} → ${ctx.recAdvance.t2.toFixed(2)}`);
     await shot(page, '08-recording-playing');
+
+    // An expired link answers 403 like a tampered one: the player fetches new links and resumes.
+    const before = await page.$eval(sel, (v) => {
+      const t = v.currentTime;
+      v.src = v.getAttribute('src').replace(/sig=[^&]+/, 'sig=0000');
+      return t;
+    });
+    const resumed = await waitFor('the player to resume on a fresh link', () =>
+      page.$eval(sel, (v, t) => (v.dataset.generation === '1' && v.readyState >= 1 && v.currentTime >= t - 0.5 ? { t: v.currentTime, src: v.getAttribute('src') } : null), before), 20_000, 100);
+    if (!resumed.src.includes('sig=') || resumed.src.includes('sig=0000') || resumed.src.includes('access_token')) throw new Error(`bad refreshed link: ${resumed.src}`);
+    if (links.length !== 2) throw new Error(`expected a second GET /links after the 403, saw ${JSON.stringify(links)}`);
+    const adv = await waitFor('refreshed recording currentTime to advance', () => videoAdvances(page, sel, 1500), 20_000, 250);
+    console.log(`    rejected link at ${before.toFixed(2)} s → new links, resumed at ${resumed.t.toFixed(2)} s, advancing ${adv.t1.toFixed(2)} → ${adv.t2.toFixed(2)}`);
     await page.keyboard.press('Escape');
+
     const [download] = await Promise.all([page.waitForEvent('download'), row.getByRole('button', { name: 'Download' }).click()]);
+    const dl = new URL(download.url());
+    if (!/\/recordings\/[^/]+\/download$/.test(dl.pathname) || !dl.searchParams.get('sig') || !dl.searchParams.get('expires') || dl.searchParams.has('access_token')) {
+      throw new Error(`download does not use the signed download_url: ${download.url()}`);
+    }
     const file = path.join(ARTIFACTS, 'recording.mp4');
     await download.saveAs(file);
     const size = fs.statSync(file).size;
     if (size < 10_000) throw new Error(`downloaded recording is only ${size} bytes`);
+    console.log(`    downloaded ${download.suggestedFilename()} (${size} bytes) via signed download_url`);
     fs.rmSync(file);
   });
 

@@ -4,7 +4,7 @@ import { ApiClient, type Query } from './client';
 import type {
   ApiToken, AuditLog, AuditQuery, Camera, CameraQuery, CameraUpdate, CreatedToken, DashboardStats,
   Me, NewApiToken, NewCamera, NewUser, Page, PermissionCatalog, Playback, Profile, Recording,
-  RecordingQuery, TokenPair, User, UserQuery, UserUpdate,
+  RecordingLinks, RecordingQuery, TokenPair, User, UserQuery, UserUpdate,
 } from './types';
 
 const enc = encodeURIComponent;
@@ -38,14 +38,8 @@ export function endpoints(c: ApiClient) {
       list: (query: RecordingQuery) => c.get<Page<Recording>>('/recordings', q(query)),
       get: (id: string) => c.get<Recording>(`/recordings/${enc(id)}`),
       remove: (id: string) => c.delete(`/recordings/${enc(id)}`),
-      /** URLs a `<video>`/`<a>` can open without headers (`?access_token=` is accepted there). */
-      mediaUrls: async (id: string) => {
-        const token = (await c.accessToken()) ?? '';
-        return {
-          stream: c.url(`/recordings/${enc(id)}/stream`, { access_token: token }),
-          download: c.url(`/recordings/${enc(id)}/download`, { access_token: token }),
-        };
-      },
+      /** Signed, expiring stream/download URLs (no Authorization header needed; audited). */
+      links: (id: string) => c.get<RecordingLinks>(`/recordings/${enc(id)}/links`),
     },
     users: {
       list: (query: UserQuery) => c.get<Page<User>>('/users', q(query)),

@@ -33,7 +33,16 @@ export function useProfiles() {
   return useQuery({ queryKey: keys.profiles, queryFn: api.profiles, staleTime: 5 * 60_000 });
 }
 
-/** The latest quality of a live camera: the `stream.quality` event, else the camera's field. */
+/** The newer of two quality samples (by `updated_at`); either may be missing. */
+export function newerQuality(a: StreamQuality | null | undefined, b: StreamQuality | null | undefined): StreamQuality | null {
+  if (!a || !b) return a ?? b ?? null;
+  return Date.parse(b.updated_at) > Date.parse(a.updated_at) ? b : a;
+}
+
+/**
+ * The latest quality of a live camera: the newer of the last `stream.quality` event and the
+ * camera's own `quality` (only `GET /cameras/{id}` carries it, so details show it right away).
+ */
 export function useQuality(camera: Pick<Camera, 'id' | 'stream_status' | 'quality'>): StreamQuality | null {
   const live = useQuery<StreamQuality | null>({
     queryKey: keys.quality(camera.id),
@@ -42,7 +51,7 @@ export function useQuality(camera: Pick<Camera, 'id' | 'stream_status' | 'qualit
     staleTime: Infinity,
   });
   if (camera.stream_status !== 'online') return null;
-  return live.data ?? camera.quality ?? null;
+  return newerQuality(live.data, camera.quality);
 }
 
 /** A camera mutation whose answer (the updated camera) refreshes every camera cache. */

@@ -85,6 +85,7 @@ export interface Camera {
   updated_at: string;
   stream_key?: string;
   rtmp_url?: string;
+  /** Only on `GET /cameras/{id}` of a live camera; lists follow `stream.quality` events. */
   quality?: StreamQuality | null;
 }
 
@@ -171,6 +172,13 @@ export interface Recording {
   height: number | null;
   bitrate_kbps: number | null;
   created_at: string;
+}
+
+/** `GET /recordings/{id}/links`: relative, signed, expiring URLs a `<video>`/`<a>` opens without headers. */
+export interface RecordingLinks {
+  stream_url: string;
+  download_url: string;
+  expires_at: string;
 }
 
 export interface RecordingQuery {

@@ -1,5 +1,5 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { api } from '../api';
 import { describeError } from '../api/errors';
 import { useAllCameras } from '../api/hooks';
@@ -10,6 +10,8 @@ import { PageHeader } from '../components/Layout';
 import { ConfirmDialog, Modal } from '../components/Modal';
 import { Pager } from '../components/Pager';
 import { EmptyState, QueryState } from '../components/States';
+import { RecordingPlayer } from '../player/RecordingPlayer';
+import { downloadRecording } from '../player/recordingLinks';
 import { formatBytes, formatDateTime, formatDuration, localInputToIso } from '../lib/format';
 
 interface Filters {
@@ -34,39 +36,11 @@ export function toRecordingQuery(f: Filters, page: number): RecordingQuery {
   };
 }
 
-/** Opens a URL carrying the short-lived access token as a download. */
-async function download(id: string) {
-  const { download: href } = await api.recordings.mediaUrls(id);
-  const a = document.createElement('a');
-  a.href = href;
-  a.download = '';
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-}
-
 function PlayerModal({ recording, title, onClose }: { recording: Recording; title: string; onClose: () => void }) {
-  const [src, setSrc] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    api.recordings.mediaUrls(recording.id).then((u) => setSrc(u.stream), (e) => setError(describeError(e)));
-  }, [recording.id]);
   return (
     <Modal title={title} onClose={onClose} wide>
       <div className="modal__body">
-        {error && <div className="alert alert--error" role="alert">{error}</div>}
-        {src && (
-          <video
-            className="recording-video"
-            data-testid="recording-video"
-            src={src}
-            controls
-            autoPlay
-            muted
-            playsInline
-            onError={() => setError('This recording cannot be played in the browser; download it instead.')}
-          />
-        )}
+        <RecordingPlayer recordingId={recording.id} />
         <p className="muted small">
           {formatDateTime(recording.started_at)} · {formatDuration(recording.duration_ms)} · {formatBytes(recording.size_bytes)}
           {recording.width && recording.height ? ` · ${recording.width}×${recording.height}` : ''}
@@ -147,7 +121,10 @@ export default function RecordingsPage() {
                       <td data-label="Tier"><span className={`tag tag--${r.tier}`}>{r.tier}</span></td>
                       <td className="row-actions">
                         <button type="button" className="btn btn--small" onClick={() => setPlaying(r)} data-testid={`recording-play-${r.id}`}>Play</button>
-                        <button type="button" className="btn btn--small" onClick={() => download(r.id).catch((e) => setActionError(describeError(e)))}>Download</button>
+                        <button type="button" className="btn btn--small" data-testid={`recording-download-${r.id}`} onClick={() => {
+                          setActionError(null);
+                          downloadRecording(() => api.recordings.links(r.id)).catch((e) => setActionError(describeError(e)));
+                        }}>Download</button>
                         <Can needs="recording.delete">
                           <button type="button" className="btn btn--small btn--danger" onClick={() => setDeleting(r)}>Delete</button>
                         </Can>

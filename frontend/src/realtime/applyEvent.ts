@@ -41,7 +41,7 @@ export function applyEvent(qc: QueryClient, e: WsEvent): void {
     case 'camera.updated': {
       const cam = e.data.camera;
       qc.setQueriesData<CameraCache>({ queryKey: keys.cameras }, (d) =>
-        patchCameraCache(d, cam.id, (c) => ({ ...c, ...cam })),
+        patchCameraCache(d, cam.id, (c) => ({ ...c, ...cam, quality: cam.quality ?? c.quality })),
       );
       void qc.invalidateQueries({ queryKey: ['cameras', 'list'] });
       break;

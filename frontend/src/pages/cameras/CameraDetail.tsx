@@ -9,7 +9,7 @@ import { Can } from '../../auth/AuthProvider';
 import { CopyButton } from '../../components/CopyButton';
 import { ConfirmDialog, Modal } from '../../components/Modal';
 import { QualityBadge, StatusBadge } from '../../components/StatusBadge';
-import { formatDateTime, formatRelative } from '../../lib/format';
+import { formatBitrate, formatDateTime, formatRelative } from '../../lib/format';
 
 /** `rtmp://host:port/app/key` → OBS's "Server" and "Stream key". */
 export function splitRtmpUrl(url: string): { server: string; key: string } {
@@ -41,7 +41,9 @@ export function CameraDetail({ camera: initial, onClose, onEdit }: { camera: Cam
   const { data: camera = initial } = useQuery({
     queryKey: keys.camera(initial.id),
     queryFn: () => api.cameras.get(initial.id),
-    initialData: initial,
+    // The list row is only a placeholder: fetch the camera on open, since only the single-camera
+    // answer carries `quality` (and the stream key / RTMP URL for those allowed to see them).
+    placeholderData: initial,
     staleTime: 5_000,
   });
   const quality = useQuality(camera);
@@ -68,6 +70,15 @@ export function CameraDetail({ camera: initial, onClose, onEdit }: { camera: Cam
           <dt>Profile</dt><dd>{camera.transcode_profile}</dd>
           <dt>Recording</dt><dd>{camera.recording_enabled ? 'on' : 'off'}</dd>
           <dt>Created</dt><dd>{formatDateTime(camera.created_at)} via {camera.created_via}</dd>
+          {quality && (
+            <>
+              <dt>Stream</dt>
+              <dd data-testid="detail-quality">
+                {quality.fps.toFixed(0)} fps · {quality.bitrate_kbps > 0 ? formatBitrate(quality.bitrate_kbps) : 'bitrate —'} · speed {quality.speed.toFixed(2)}× ·{' '}
+                {quality.dropped_frames} dropped · score {Math.round(quality.score)} · {formatRelative(quality.updated_at)}
+              </dd>
+            </>
+          )}
         </dl>
         <PublishInfo camera={camera} />
         {action.error && <div className="alert alert--error" role="alert">{describeError(action.error)}</div>}
