@@ -160,6 +160,13 @@ impl TestApp {
         self.call(Method::POST, path, Some(token), Some(body)).await
     }
 
+    /// A binary body (e.g. a recording download), asserting 200.
+    pub async fn get_bytes(&self, path: &str, token: &str) -> Vec<u8> {
+        let resp = self.client.get(self.url(path)).bearer_auth(token).send().await.expect("request");
+        assert_eq!(resp.status(), StatusCode::OK, "GET {path}");
+        resp.bytes().await.expect("body").to_vec()
+    }
+
     pub async fn create_camera(&self, token: &str, serial: &str) -> Value {
         let (status, body) = self
             .post(

@@ -264,16 +264,7 @@ async fn record_done_files_a_playable_mp4_once(app: TestApp) {
     assert_eq!(list["total"], 1);
 
     let rid = rec["id"].as_str().unwrap();
-    let bytes = app
-        .client
-        .get(app.url(&format!("/api/v1/recordings/{rid}/download")))
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
+    let bytes = app.get_bytes(&format!("/api/v1/recordings/{rid}/download"), &admin).await;
     use sha2::Digest;
     assert_eq!(hex::encode(sha2::Sha256::digest(&bytes)), rec["checksum_sha256"].as_str().unwrap());
     let find = |atom: &[u8]| bytes.windows(4).position(|w| w == atom).unwrap();

@@ -13,7 +13,11 @@ use reqwest::StatusCode;
 use serde_json::json;
 
 use helpers::{next_event, status_event};
-use stack::{Publisher, Stack};
+use stack::{LiveCamera, Publisher, Stack};
+
+fn camera(serial: &str) -> serde_json::Value {
+    json!({"name": format!("camera {serial}"), "serial_number": serial})
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn camera_goes_live_plays_every_rendition_and_records() {
@@ -134,18 +138,8 @@ async fn camera_goes_live_plays_every_rendition_and_records() {
 async fn recording_follows_the_camera_setting_while_live() {
     let stack = Stack::start().await;
     let app = &stack.app;
-    let admin = app.admin().await;
-    let (_, cam) = app
-        .post(
-            "/api/v1/cameras",
-            &admin,
-            json!({"name": "no rec", "serial_number": "E2E-REC", "recording_enabled": false}),
-        )
-        .await;
-    let id = cam["id"].as_str().unwrap().to_string();
-    let mut ws = helpers::connect_ws(app, &admin).await;
-    let mut publisher = Publisher::start(cam["rtmp_url"].as_str().unwrap());
-    next_event(&mut ws, status_event(&id, "online")).await;
+    let body = json!({"name": "no rec", "serial_number": "E2E-REC", "recording_enabled": false});
+    let LiveCamera { admin, id, mut ws, mut publisher, .. } = stack.live_camera(body).await;
     tokio::time::sleep(Duration::from_secs(3)).await;
     assert!(stack.record_files().is_empty(), "recording disabled: nothing is written");
     let (status, _) = app
@@ -182,12 +176,7 @@ async fn long_recordings_are_cut_into_contiguous_chunks() {
     // A 6 s recording interval stands in for the hourly one.
     let stack = Stack::start_with(vec![("ARGUS_RECORD_INTERVAL_SECS", "6".into())]).await;
     let app = &stack.app;
-    let admin = app.admin().await;
-    let cam = app.create_camera(&admin, "E2E-CHUNKS").await;
-    let id = cam["id"].as_str().unwrap().to_string();
-    let mut ws = helpers::connect_ws(app, &admin).await;
-    let mut publisher = Publisher::start(cam["rtmp_url"].as_str().unwrap());
-    next_event(&mut ws, status_event(&id, "online")).await;
+    let LiveCamera { admin, id, mut ws, mut publisher, .. } = stack.live_camera(camera("E2E-CHUNKS")).await;
     let online_at = Instant::now();
     // What the scheduler does every 10 s, a little more often here.
     while online_at.elapsed() < Duration::from_secs(16) {
@@ -227,12 +216,7 @@ async fn long_recordings_are_cut_into_contiguous_chunks() {
 async fn killed_publisher_and_lost_hooks_are_reconciled_from_nginx_stat() {
     let stack = Stack::start().await;
     let app = &stack.app;
-    let admin = app.admin().await;
-    let cam = app.create_camera(&admin, "E2E-KILL").await;
-    let id = cam["id"].as_str().unwrap().to_string();
-    let mut ws = helpers::connect_ws(app, &admin).await;
-    let mut publisher = Publisher::start(cam["rtmp_url"].as_str().unwrap());
-    next_event(&mut ws, status_event(&id, "online")).await;
+    let LiveCamera { admin, id, mut ws, mut publisher, .. } = stack.live_camera(camera("E2E-KILL")).await;
     publisher.kill();
 
     // A camera the database believes is live but nginx does not have (its publish_done was
@@ -260,12 +244,7 @@ async fn killed_publisher_and_lost_hooks_are_reconciled_from_nginx_stat() {
 async fn an_api_restart_does_not_drop_live_cameras() {
     let stack = Stack::start().await;
     let app = &stack.app;
-    let admin = app.admin().await;
-    let cam = app.create_camera(&admin, "E2E-RESTART").await;
-    let id = cam["id"].as_str().unwrap().to_string();
-    let mut ws = helpers::connect_ws(app, &admin).await;
-    let mut publisher = Publisher::start(cam["rtmp_url"].as_str().unwrap());
-    next_event(&mut ws, status_event(&id, "online")).await;
+    let LiveCamera { id, mut publisher, .. } = stack.live_camera(camera("E2E-RESTART")).await;
     // Point nginx's update relay at a dead port: what an Argus restart looks like to nginx.
     stack.break_api_for_updates().await;
     // Several update intervals (3 s) pass with Argus unreachable.

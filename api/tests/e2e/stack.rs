@@ -16,7 +16,7 @@ use std::{
 use serde_json::Value;
 use tokio::process::{Child, Command};
 
-use crate::helpers::{Backend, Options, TestApp};
+use crate::helpers::{connect_ws, next_event, status_event, Backend, Options, TestApp, Ws};
 
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
@@ -133,16 +133,7 @@ impl Stack {
     }
 
     pub async fn download(&self, token: &str, recording_id: &str) -> PathBuf {
-        let bytes = self
-            .http
-            .get(self.app.url(&format!("/api/v1/recordings/{recording_id}/download")))
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap();
+        let bytes = self.app.get_bytes(&format!("/api/v1/recordings/{recording_id}/download"), token).await;
         let path = self.app.state.settings.data_dir.join(format!("download-{recording_id}.mp4"));
         std::fs::write(&path, bytes).unwrap();
         path
@@ -179,6 +170,28 @@ impl Stack {
         let mut checked = 0;
         walk(&self.app.state.settings.data_dir, key, &mut checked);
         assert!(checked >= 3, "expected playlists and logs to scan, found {checked}");
+    }
+}
+
+/// A camera that is live: created, published to by a test publisher, its `online` event seen.
+pub struct LiveCamera {
+    pub admin: String,
+    pub id: String,
+    pub ws: Ws,
+    pub publisher: Publisher,
+}
+
+impl Stack {
+    /// Creates a camera from `body` (`POST /api/v1/cameras`) and brings it online.
+    pub async fn live_camera(&self, body: Value) -> LiveCamera {
+        let admin = self.app.admin().await;
+        let (status, camera) = self.app.post("/api/v1/cameras", &admin, body).await;
+        assert_eq!(status, reqwest::StatusCode::CREATED, "{camera}");
+        let id = camera["id"].as_str().expect("camera id").to_string();
+        let mut ws = connect_ws(&self.app, &admin).await;
+        let publisher = Publisher::start(camera["rtmp_url"].as_str().expect("rtmp url"));
+        next_event(&mut ws, status_event(&id, "online")).await;
+        LiveCamera { admin, id, ws, publisher }
     }
 }
 
