@@ -12,14 +12,21 @@ build_release
 env DATABASE_URL="sqlite://$WORK/argus.db" ARGUS_DATA_DIR="$WORK" "$ARGUS_BIN" seed-cameras \
   --count "$CAMERAS" --keys-out "$WORK/keys.txt" >/dev/null
 api_port=$(free_port); nginx_port=$(free_port)
-# Nothing listens on the nginx control port here: recording start calls fail fast, as in an
-# API-only deployment; the hook answer never waits for them.
-start_argus "$api_port" ARGUS_HOOK_SECRET="$HOOK_SECRET" ARGUS_NGINX_HTTP_PORT="$(free_port)"
 start_nginx_baseline "$nginx_port"
+# The baseline nginx also stands in for nginx's control endpoint: it answers 200, as nginx does
+# for a live stream, so each publish of a camera with recording on costs Argus the one
+# record/start call it makes in production (after the hook has answered).
+start_argus "$api_port" ARGUS_HOOK_SECRET="$HOOK_SECRET" ARGUS_NGINX_HTTP_PORT="$nginx_port"
 cat >"$WORK/publish.lua" <<LUA
 local keys = {}
 for line in io.lines("$WORK/keys.txt") do keys[#keys + 1] = line end
-local client = 0
+-- nginx numbers its clients uniquely: give each wrk thread its own range of client ids.
+local threads = 0
+setup = function(thread)
+  threads = threads + 1
+  thread:set("client", threads * 1000000000)
+end
+client = 0
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 request = function()

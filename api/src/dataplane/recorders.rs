@@ -8,6 +8,7 @@
 
 use std::{
     path::{Path, PathBuf},
+    sync::atomic::{AtomicI64, AtomicU64, Ordering},
     time::{Duration, SystemTime},
 };
 
@@ -80,16 +81,31 @@ pub fn start_soon(state: AppState, camera_id: String) {
                 // 204: nginx does not know the stream yet (or this recorder already runs).
                 Ok(None) => {}
                 // The hook came from nginx, so an unreachable control endpoint will not come
-                // back within this publish: reconciliation reports it, retrying would not help.
-                Err(e) => {
-                    return tracing::warn!(error = %e, camera_id, "nginx control unreachable: not recording")
-                }
+                // back within this publish; reconciliation starts the recorder later.
+                Err(e) => return warn_unreachable(&e, &camera_id),
             }
             tokio::time::sleep(delay).await;
             delay = (delay * 2).min(Duration::from_secs(1));
         }
         tracing::error!(camera_id, "could not start recording: nginx does not know the stream");
     });
+}
+
+/// One warning per 30 s while nginx's control endpoint is unreachable, not one per camera:
+/// a burst of publishes must not turn into a flood of identical log lines.
+fn warn_unreachable(error: &super::http::HttpError, camera_id: &str) {
+    static LAST_WARNED: AtomicI64 = AtomicI64::new(0);
+    static SUPPRESSED: AtomicU64 = AtomicU64::new(0);
+    let now = chrono::Utc::now().timestamp();
+    let last = LAST_WARNED.load(Ordering::Relaxed);
+    if now - last >= 30
+        && LAST_WARNED.compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed).is_ok()
+    {
+        let suppressed = SUPPRESSED.swap(0, Ordering::Relaxed);
+        tracing::warn!(%error, camera_id, suppressed, "nginx control unreachable: recording not started");
+    } else {
+        SUPPRESSED.fetch_add(1, Ordering::Relaxed);
+    }
 }
 
 /// Stops every recorder of a camera; nginx closes the chunk and reports it (`record_done`).

@@ -37,6 +37,10 @@ pub fn insert(conn: &mut DbConn, row: &AuditRow) -> AppResult<()> {
     Ok(())
 }
 
+pub fn insert_all(conn: &mut DbConn, rows: &[AuditRow]) -> AppResult<usize> {
+    super::insert_many!(conn, audit_logs::table, rows)
+}
+
 fn filtered(f: &AuditFilter) -> audit_logs::BoxedQuery<'static, MultiBackend> {
     let mut q = audit_logs::table.into_boxed();
     if let Some(v) = &f.actor_id {

@@ -99,6 +99,38 @@ pub fn find_by_serial_any(conn: &mut DbConn, serial: &str) -> AppResult<Option<C
         .optional()?)
 }
 
+// The two bulk statements below filter by primary key only: with `deleted_at IS NULL` added,
+// SQLite walks the (deleted_at, created_at) index over every camera instead (87 ms instead of
+// 2 ms for 512 ids out of 10,000). Their ids come from live stream keys, which deleted cameras
+// no longer have; a status set on a camera deleted meanwhile is never shown.
+
+/// `(id, stream_status, last_seen_at)` of these cameras.
+pub fn statuses(
+    conn: &mut DbConn,
+    ids: &[String],
+) -> AppResult<Vec<(String, String, Option<chrono::NaiveDateTime>)>> {
+    Ok(cameras::table
+        .filter(cameras::id.eq_any(ids))
+        .select((cameras::id, cameras::stream_status, cameras::last_seen_at))
+        .load(conn)?)
+}
+
+/// Sets the stream status of many cameras at once (and `last_seen_at` when given).
+pub fn set_status_all(
+    conn: &mut DbConn,
+    ids: &[String],
+    status: &str,
+    seen: Option<chrono::NaiveDateTime>,
+) -> AppResult<usize> {
+    let target = cameras::table.filter(cameras::id.eq_any(ids));
+    Ok(match seen {
+        Some(at) => diesel::update(target)
+            .set((cameras::stream_status.eq(status), cameras::last_seen_at.eq(at)))
+            .execute(conn)?,
+        None => diesel::update(target).set(cameras::stream_status.eq(status)).execute(conn)?,
+    })
+}
+
 pub fn update(conn: &mut DbConn, id: &str, changes: &CameraChanges) -> AppResult<usize> {
     Ok(diesel::update(cameras::table.find(id).filter(cameras::deleted_at.is_null()))
         .set(changes)

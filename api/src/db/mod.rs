@@ -22,6 +22,25 @@ pub enum DbConn {
     Mysql(MysqlConnection),
 }
 
+/// Rows per multi-row INSERT: far below SQLite's 32,766 bound parameters and MySQL's packet size.
+const INSERT_CHUNK: usize = 256;
+
+/// One multi-row `INSERT` per chunk of `rows`. MultiConnection cannot express a multi-row insert
+/// through its shared backend type, so this is done per backend.
+macro_rules! insert_many {
+    ($conn:expr, $table:expr, $rows:expr) => {{
+        let mut inserted = 0usize;
+        for chunk in $rows.chunks($crate::db::INSERT_CHUNK) {
+            inserted += match $conn {
+                $crate::db::DbConn::Sqlite(c) => diesel::insert_into($table).values(chunk).execute(c)?,
+                $crate::db::DbConn::Mysql(c) => diesel::insert_into($table).values(chunk).execute(c)?,
+            };
+        }
+        Ok::<usize, $crate::error::AppError>(inserted)
+    }};
+}
+pub(crate) use insert_many;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,

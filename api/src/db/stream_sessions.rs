@@ -22,6 +22,27 @@ pub fn insert(conn: &mut DbConn, row: &StreamSessionRow) -> AppResult<()> {
     Ok(())
 }
 
+pub fn insert_all(conn: &mut DbConn, rows: &[StreamSessionRow]) -> AppResult<usize> {
+    super::insert_many!(conn, stream_sessions::table, rows)
+}
+
+/// The open sessions of any of these nginx client ids.
+pub fn find_open_by_clients(conn: &mut DbConn, client_ids: &[String]) -> AppResult<Vec<StreamSessionRow>> {
+    Ok(stream_sessions::table
+        .filter(stream_sessions::client_id.eq_any(client_ids))
+        .filter(stream_sessions::ended_at.is_null())
+        .select(StreamSessionRow::as_select())
+        .load(conn)?)
+}
+
+pub fn end_all(conn: &mut DbConn, ids: &[String], reason: &str, at: NaiveDateTime) -> AppResult<()> {
+    diesel::update(stream_sessions::table.filter(stream_sessions::id.eq_any(ids)))
+        .filter(stream_sessions::ended_at.is_null())
+        .set((stream_sessions::ended_at.eq(at), stream_sessions::end_reason.eq(reason)))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// The open session of an nginx client id, if any.
 pub fn find_open_by_client(conn: &mut DbConn, client_id: &str) -> AppResult<Option<StreamSessionRow>> {
     Ok(stream_sessions::table
