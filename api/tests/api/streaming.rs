@@ -17,6 +17,7 @@ crate::matrix!(
     second_publisher_on_a_live_key_does_not_end_the_first,
     websocket_only_shows_cameras_in_scope,
     record_done_files_a_playable_mp4_once,
+    a_burst_of_publishes_is_written_completely,
 );
 
 pub async fn hook(app: &TestApp, name: &str, form: &[(&str, &str)]) -> reqwest::Response {
@@ -34,6 +35,50 @@ fn publish_form<'a>(key: &'a str, client: &'a str) -> Vec<(&'a str, &'a str)> {
         ("name", key),
         ("type", "live"),
     ]
+}
+
+/// Cameras reconnecting together (after an outage) reach the writer as one batch, which is
+/// written with bulk statements: every session, status and audit entry must land.
+async fn a_burst_of_publishes_is_written_completely(app: TestApp) {
+    let admin = app.admin().await;
+    let mut cameras = Vec::new();
+    for i in 0..40 {
+        let cam = app.create_camera(&admin, &format!("BURST-{i}")).await;
+        cameras
+            .push((cam["id"].as_str().unwrap().to_string(), cam["stream_key"].as_str().unwrap().to_string()));
+    }
+    let replies = futures_util::future::join_all(cameras.iter().enumerate().map(|(i, (_, key))| {
+        let client = (500 + i).to_string();
+        let app = &app;
+        async move { hook(app, "auth", &publish_form(key, &client)).await.status() }
+    }))
+    .await;
+    assert!(replies.iter().all(|s| *s == StatusCode::FOUND), "{replies:?}");
+    let started = std::time::Instant::now();
+    loop {
+        let (_, page) = app.get("/api/v1/cameras?stream_status=online&limit=100", &admin).await;
+        if page["total"] == 40 {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(10), "not all online: {}", page["total"]);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(app.audit(&admin, "stream.published").await.len(), 40);
+    // Each publisher has its own session: ending one takes exactly its camera offline.
+    let (first, _) = &cameras[0];
+    hook(&app, "publish-done", &[("app", "live"), ("name", "stale-key"), ("clientid", "500")]).await;
+    let started = std::time::Instant::now();
+    loop {
+        let (_, page) = app.get("/api/v1/cameras?stream_status=online&limit=100", &admin).await;
+        let online: Vec<&str> =
+            page["items"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+        if online.len() == 39 {
+            assert!(!online.contains(&first.as_str()));
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(10), "{} online", online.len());
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 async fn publish_renames_to_camera_id_and_goes_online_live(app: TestApp) {
