@@ -4,7 +4,7 @@
 source "$(dirname "$0")/common.sh"
 build_release
 port=$(free_port)
-start_argus "$port"
+start_argus "$port" ${EXTRA_ENV:-}
 rss() { echo $(( $(awk '/VmRSS/ {print $2}' "/proc/$ARGUS_PID/status") / 1024 )); }
 sleep 2
 echo "idle after start:     $(rss) MiB"
