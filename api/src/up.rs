@@ -133,6 +133,9 @@ pub async fn start_nginx(
     }
     let mut cmd = tokio::process::Command::new(&nginx);
     cmd.arg("-p").arg(&run).arg("-c").arg(&conf).args(["-g", "daemon off;"]).stdin(Stdio::null());
+    // Its own process group: Ctrl-C in a terminal reaches Argus only, which then stops nginx
+    // gracefully (SIGINT would make nginx drop every stream at once).
+    cmd.process_group(0);
     // SAFETY: prctl is async-signal-safe; nothing else runs between fork and exec.
     unsafe {
         cmd.pre_exec(|| {
