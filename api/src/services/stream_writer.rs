@@ -102,34 +102,7 @@ fn apply_one(
     let now = db::now();
     match event {
         StreamEvent::Published { camera_id, client_id, addr } => {
-            // nginx numbers clients from 1 again after a restart: an old open session with the
-            // same id is stale.
-            if let Some(stale) = db::stream_sessions::find_open_by_client(c, &client_id)? {
-                db::stream_sessions::end(c, &stale.id, "superseded", now)?;
-            }
-            db::stream_sessions::insert(
-                c,
-                &StreamSessionRow {
-                    id: db::new_id(),
-                    camera_id: camera_id.clone(),
-                    client_id: client_id.clone(),
-                    addr: addr.clone(),
-                    started_at: now,
-                    last_update_at: now,
-                    ended_at: None,
-                    end_reason: None,
-                },
-            )?;
-            set_status(c, out, &camera_id, StreamStatus::Online, true)?;
-            db::audit::insert(
-                c,
-                &audit_row(
-                    "stream.published",
-                    Some(&camera_id),
-                    addr,
-                    serde_json::json!({ "client_id": client_id }),
-                ),
-            )?;
+            apply_publishes(c, out, &[Publish { camera_id, client_id, addr }])?;
         }
         StreamEvent::Refused { stream_key_hint, addr, reason } => {
             let after = serde_json::json!({ "reason": reason, "key_prefix": stream_key_hint });
