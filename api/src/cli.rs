@@ -221,7 +221,7 @@ fn seed_camera(i: u32) -> db::cameras::CameraRow {
         name: format!("Seed camera {i:05}"),
         company: Some(["Acme", "Globex", "Initech", "Umbrella"][i as usize % 4].into()),
         model: Some("BX-200".into()),
-        serial_number: format!("SEED-{}-{i:05}", &db::new_id()[..8]),
+        serial_number: format!("SEED-{}-{i:05}", &uuid::Uuid::new_v4().simple().to_string()[..8]),
         location: Some(format!("Building {}", i % 50)),
         place: Some(format!("Site {}", i % 10)),
         stream_key: services::cameras::new_stream_key(),
