@@ -8,7 +8,7 @@ import type { Recording, RecordingQuery } from '../api/types';
 import { Can } from '../auth/AuthProvider';
 import { PageHeader } from '../components/Layout';
 import { ConfirmDialog, Modal } from '../components/Modal';
-import { Pager } from '../components/Pager';
+import { PagedTable } from '../components/PagedTable';
 import { EmptyState, QueryState } from '../components/States';
 import { RecordingPlayer } from '../player/RecordingPlayer';
 import { downloadRecording } from '../player/recordingLinks';
@@ -22,6 +22,7 @@ interface Filters {
   max: string;
 }
 const NONE: Filters = { camera_id: '', from: '', to: '', min: '', max: '' };
+const COLUMNS = ['Camera', 'Started', 'Duration', 'Size', 'Tier', { hidden: 'Actions' }] as const;
 
 export function toRecordingQuery(f: Filters, page: number): RecordingQuery {
   const num = (v: string) => (v.trim() === '' || Number.isNaN(Number(v)) ? undefined : Number(v));
@@ -98,44 +99,25 @@ export default function RecordingsPage() {
       {actionError && <div className="alert alert--error" role="alert">{actionError}</div>}
       <QueryState query={list} isEmpty={(p) => p.items.length === 0} empty={<EmptyState title="No recordings">Recordings appear when a recording-enabled camera stops streaming or a chunk completes.</EmptyState>}>
         {(p) => (
-          <>
-            <div className="table-wrap">
-              <table className="table table--cards" data-testid="recordings-table">
-                <thead>
-                  <tr>
-                    <th scope="col">Camera</th>
-                    <th scope="col">Started</th>
-                    <th scope="col">Duration</th>
-                    <th scope="col">Size</th>
-                    <th scope="col">Tier</th>
-                    <th scope="col"><span className="sr-only">Actions</span></th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {p.items.map((r) => (
-                    <tr key={r.id} data-testid={`recording-row-${r.id}`} data-camera={r.camera_id}>
-                      <td data-label="Camera">{cameraName(r.camera_id)}</td>
-                      <td data-label="Started">{formatDateTime(r.started_at)}</td>
-                      <td data-label="Duration">{formatDuration(r.duration_ms)}</td>
-                      <td data-label="Size">{formatBytes(r.size_bytes)}</td>
-                      <td data-label="Tier"><span className={`tag tag--${r.tier}`}>{r.tier}</span></td>
-                      <td className="row-actions">
-                        <button type="button" className="btn btn--small" onClick={() => setPlaying(r)} data-testid={`recording-play-${r.id}`}>Play</button>
-                        <button type="button" className="btn btn--small" data-testid={`recording-download-${r.id}`} onClick={() => {
-                          setActionError(null);
-                          downloadRecording(() => api.recordings.links(r.id)).catch((e) => setActionError(describeError(e)));
-                        }}>Download</button>
-                        <Can needs="recording.delete">
-                          <button type="button" className="btn btn--small btn--danger" onClick={() => setDeleting(r)}>Delete</button>
-                        </Can>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-            <Pager page={p.page} totalPages={p.total_pages} total={p.total} onPage={setPage} />
-          </>
+          <PagedTable page={p} columns={COLUMNS} onPage={setPage} testId="recordings-table" row={(r) => (
+            <tr data-testid={`recording-row-${r.id}`} data-camera={r.camera_id}>
+              <td data-label="Camera">{cameraName(r.camera_id)}</td>
+              <td data-label="Started">{formatDateTime(r.started_at)}</td>
+              <td data-label="Duration">{formatDuration(r.duration_ms)}</td>
+              <td data-label="Size">{formatBytes(r.size_bytes)}</td>
+              <td data-label="Tier"><span className={`tag tag--${r.tier}`}>{r.tier}</span></td>
+              <td className="row-actions">
+                <button type="button" className="btn btn--small" onClick={() => setPlaying(r)} data-testid={`recording-play-${r.id}`}>Play</button>
+                <button type="button" className="btn btn--small" data-testid={`recording-download-${r.id}`} onClick={() => {
+                  setActionError(null);
+                  downloadRecording(() => api.recordings.links(r.id)).catch((e) => setActionError(describeError(e)));
+                }}>Download</button>
+                <Can needs="recording.delete">
+                  <button type="button" className="btn btn--small btn--danger" onClick={() => setDeleting(r)}>Delete</button>
+                </Can>
+              </td>
+            </tr>
+          )} />
         )}
       </QueryState>
       {playing && <PlayerModal recording={playing} title={`${cameraName(playing.camera_id)} — ${formatDateTime(playing.started_at)}`} onClose={() => setPlaying(null)} />}

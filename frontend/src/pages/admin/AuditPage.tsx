@@ -1,11 +1,11 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Fragment, useState } from 'react';
+import { useState } from 'react';
 import { api } from '../../api';
 import { describeError } from '../../api/errors';
 import { keys } from '../../api/keys';
 import type { AuditLog, AuditQuery } from '../../api/types';
 import { PageHeader } from '../../components/Layout';
-import { Pager } from '../../components/Pager';
+import { PagedTable } from '../../components/PagedTable';
 import { EmptyState, QueryState } from '../../components/States';
 import { formatDateTime, localInputToIso } from '../../lib/format';
 import { useDebounced } from '../../lib/useDebounced';
@@ -20,6 +20,7 @@ const TEXT_FILTERS = [
 type TextKey = (typeof TEXT_FILTERS)[number]['key'];
 type Filters = Record<TextKey | 'from' | 'to', string>;
 const NONE: Filters = { action: '', entity_type: '', entity_id: '', user_id: '', ip: '', from: '', to: '' };
+const COLUMNS = ['When', 'Actor', 'Action', 'Entity', 'IP', { hidden: 'Details' }] as const;
 
 export function toAuditQuery(f: Filters): AuditQuery {
   const out: AuditQuery = { from: localInputToIso(f.from), to: localInputToIso(f.to) };
@@ -91,35 +92,23 @@ export default function AuditPage() {
       {exportError && <div className="alert alert--error" role="alert">{exportError}</div>}
       <QueryState query={logs} isEmpty={(p) => p.items.length === 0} empty={<EmptyState title="No audit entries match" />}>
         {(p) => (
-          <>
-            <div className="table-wrap">
-              <table className="table table--cards">
-                <thead>
-                  <tr><th scope="col">When</th><th scope="col">Actor</th><th scope="col">Action</th><th scope="col">Entity</th><th scope="col">IP</th><th scope="col"><span className="sr-only">Details</span></th></tr>
-                </thead>
-                <tbody>
-                  {p.items.map((l) => (
-                    <Fragment key={l.id}>
-                      <tr>
-                        <td data-label="When">{formatDateTime(l.created_at)}</td>
-                        <td data-label="Actor">{l.actor_name ?? l.actor_id ?? '—'} <span className="muted small">({l.actor_type})</span></td>
-                        <td data-label="Action"><code>{l.action}</code></td>
-                        <td data-label="Entity">{l.entity_type ? `${l.entity_type} ${l.entity_id?.slice(0, 8) ?? ''}` : '—'}</td>
-                        <td data-label="IP">{l.ip ?? '—'}</td>
-                        <td className="row-actions">
-                          <button type="button" className="btn btn--small" aria-expanded={open === l.id} onClick={() => setOpen(open === l.id ? null : l.id)}>
-                            {open === l.id ? 'Hide' : 'Details'}
-                          </button>
-                        </td>
-                      </tr>
-                      {open === l.id && <tr className="row--detail"><td colSpan={6}><Change log={l} /></td></tr>}
-                    </Fragment>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-            <Pager page={p.page} totalPages={p.total_pages} total={p.total} onPage={setPage} />
-          </>
+          <PagedTable page={p} columns={COLUMNS} onPage={setPage} row={(l) => (
+            <>
+              <tr>
+                <td data-label="When">{formatDateTime(l.created_at)}</td>
+                <td data-label="Actor">{l.actor_name ?? l.actor_id ?? '—'} <span className="muted small">({l.actor_type})</span></td>
+                <td data-label="Action"><code>{l.action}</code></td>
+                <td data-label="Entity">{l.entity_type ? `${l.entity_type} ${l.entity_id?.slice(0, 8) ?? ''}` : '—'}</td>
+                <td data-label="IP">{l.ip ?? '—'}</td>
+                <td className="row-actions">
+                  <button type="button" className="btn btn--small" aria-expanded={open === l.id} onClick={() => setOpen(open === l.id ? null : l.id)}>
+                    {open === l.id ? 'Hide' : 'Details'}
+                  </button>
+                </td>
+              </tr>
+              {open === l.id && <tr className="row--detail"><td colSpan={6}><Change log={l} /></td></tr>}
+            </>
+          )} />
         )}
       </QueryState>
     </>

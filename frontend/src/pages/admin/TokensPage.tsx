@@ -6,7 +6,7 @@ import { keys } from '../../api/keys';
 import type { ApiToken } from '../../api/types';
 import { PageHeader } from '../../components/Layout';
 import { ConfirmDialog } from '../../components/Modal';
-import { Pager } from '../../components/Pager';
+import { PagedTable } from '../../components/PagedTable';
 import { EmptyState, QueryState } from '../../components/States';
 import { formatDateTime, formatRelative } from '../../lib/format';
 import { TokenCreate } from './TokenCreate';
@@ -15,6 +15,25 @@ function tokenState(t: ApiToken, now = Date.now()): 'revoked' | 'expired' | 'act
   if (t.revoked_at) return 'revoked';
   if (t.expires_at && Date.parse(t.expires_at) <= now) return 'expired';
   return 'active';
+}
+
+const COLUMNS = ['Remark', 'Prefix', 'Permissions', 'Cameras', 'Expires', 'Last used', { hidden: 'Actions' }] as const;
+
+function TokenRow({ token: t, onRevoke }: { token: ApiToken; onRevoke: (t: ApiToken) => void }) {
+  const st = tokenState(t);
+  return (
+    <tr className={st === 'active' ? undefined : 'row--inactive'}>
+      <td data-label="Remark">{t.remark} {st !== 'active' && <span className="tag tag--warn">{st}</span>}</td>
+      <td data-label="Prefix"><code>{t.prefix}…</code></td>
+      <td data-label="Permissions"><span className="small">{t.permissions.join(', ')}</span></td>
+      <td data-label="Cameras">{t.camera_ids ? `${t.camera_ids.length} selected` : 'all'}{t.ip_allowlist.length ? <div className="muted small">IP: {t.ip_allowlist.join(', ')}</div> : null}</td>
+      <td data-label="Expires">{t.expires_at ? formatDateTime(t.expires_at) : 'never'}</td>
+      <td data-label="Last used">{formatRelative(t.last_used_at)}</td>
+      <td className="row-actions">
+        {st !== 'revoked' && <button type="button" className="btn btn--small btn--danger" onClick={() => onRevoke(t)}>Revoke</button>}
+      </td>
+    </tr>
+  );
 }
 
 export default function TokensPage() {
@@ -36,36 +55,7 @@ export default function TokensPage() {
         <button type="button" className="btn btn--primary" onClick={() => setCreating(true)} data-testid="token-add">+ New token</button>
       </PageHeader>
       <QueryState query={tokens} isEmpty={(p) => p.items.length === 0} empty={<EmptyState title="No API tokens">Create one for an integration; its secret is shown once.</EmptyState>}>
-        {(p) => (
-          <>
-            <div className="table-wrap">
-              <table className="table table--cards">
-                <thead>
-                  <tr><th scope="col">Remark</th><th scope="col">Prefix</th><th scope="col">Permissions</th><th scope="col">Cameras</th><th scope="col">Expires</th><th scope="col">Last used</th><th scope="col"><span className="sr-only">Actions</span></th></tr>
-                </thead>
-                <tbody>
-                  {p.items.map((t) => {
-                    const st = tokenState(t);
-                    return (
-                      <tr key={t.id} className={st === 'active' ? undefined : 'row--inactive'}>
-                        <td data-label="Remark">{t.remark} {st !== 'active' && <span className="tag tag--warn">{st}</span>}</td>
-                        <td data-label="Prefix"><code>{t.prefix}…</code></td>
-                        <td data-label="Permissions"><span className="small">{t.permissions.join(', ')}</span></td>
-                        <td data-label="Cameras">{t.camera_ids ? `${t.camera_ids.length} selected` : 'all'}{t.ip_allowlist.length ? <div className="muted small">IP: {t.ip_allowlist.join(', ')}</div> : null}</td>
-                        <td data-label="Expires">{t.expires_at ? formatDateTime(t.expires_at) : 'never'}</td>
-                        <td data-label="Last used">{formatRelative(t.last_used_at)}</td>
-                        <td className="row-actions">
-                          {st !== 'revoked' && <button type="button" className="btn btn--small btn--danger" onClick={() => setRevoking(t)}>Revoke</button>}
-                        </td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            </div>
-            <Pager page={p.page} totalPages={p.total_pages} total={p.total} onPage={setPage} />
-          </>
-        )}
+        {(p) => <PagedTable page={p} columns={COLUMNS} row={(t) => <TokenRow token={t} onRevoke={setRevoking} />} onPage={setPage} />}
       </QueryState>
       {creating && <TokenCreate onClose={() => setCreating(false)} />}
       {revoking && (

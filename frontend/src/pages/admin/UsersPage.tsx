@@ -8,12 +8,13 @@ import { useAuth } from '../../auth/AuthProvider';
 import { FormError, SelectField, TextField } from '../../components/Field';
 import { PageHeader } from '../../components/Layout';
 import { ConfirmDialog, Modal } from '../../components/Modal';
-import { Pager } from '../../components/Pager';
+import { PagedTable } from '../../components/PagedTable';
 import { QueryState } from '../../components/States';
 import { formatRelative } from '../../lib/format';
 import { mapFormError, NO_ERRORS } from '../../lib/formErrors';
 
 const ROLES: Role[] = ['admin', 'operator', 'viewer', 'api'];
+const COLUMNS = ['User', 'Role', 'Status', 'Last sign-in', { hidden: 'Actions' }] as const;
 
 function CreateUser({ onClose }: { onClose: () => void }) {
   const qc = useQueryClient();
@@ -80,38 +81,26 @@ export default function UsersPage() {
       {update.error && <div className="alert alert--error" role="alert">{describeError(update.error)}</div>}
       <QueryState query={users}>
         {(p) => (
-          <>
-            <div className="table-wrap">
-              <table className="table table--cards">
-                <thead>
-                  <tr><th scope="col">User</th><th scope="col">Role</th><th scope="col">Status</th><th scope="col">Last sign-in</th><th scope="col"><span className="sr-only">Actions</span></th></tr>
-                </thead>
-                <tbody>
-                  {p.items.map((u) => (
-                    <tr key={u.id} className={u.is_active ? undefined : 'row--inactive'}>
-                      <td data-label="User">{u.username}<div className="muted small">{u.email ?? ''}</div></td>
-                      <td data-label="Role">
-                        <select aria-label={`Role of ${u.username}`} value={u.role} disabled={u.id === me?.id || update.isPending}
-                          onChange={(e) => update.mutate({ id: u.id, fn: (id) => api.users.update(id, { role: e.target.value as Role }) })}>
-                          {ROLES.map((r) => <option key={r} value={r}>{r}</option>)}
-                        </select>
-                      </td>
-                      <td data-label="Status">{u.is_active ? 'active' : <span className="tag tag--warn">deactivated</span>}</td>
-                      <td data-label="Last sign-in">{formatRelative(u.last_login_at)}</td>
-                      <td className="row-actions">
-                        {u.is_active ? (
-                          <button type="button" className="btn btn--small btn--danger" disabled={u.id === me?.id} onClick={() => setDeactivating(u)}>Deactivate</button>
-                        ) : (
-                          <button type="button" className="btn btn--small" onClick={() => update.mutate({ id: u.id, fn: (id) => api.users.update(id, { is_active: true }) })}>Reactivate</button>
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-            <Pager page={p.page} totalPages={p.total_pages} total={p.total} onPage={setPage} />
-          </>
+          <PagedTable page={p} columns={COLUMNS} onPage={setPage} row={(u) => (
+            <tr className={u.is_active ? undefined : 'row--inactive'}>
+              <td data-label="User">{u.username}<div className="muted small">{u.email ?? ''}</div></td>
+              <td data-label="Role">
+                <select aria-label={`Role of ${u.username}`} value={u.role} disabled={u.id === me?.id || update.isPending}
+                  onChange={(e) => update.mutate({ id: u.id, fn: (id) => api.users.update(id, { role: e.target.value as Role }) })}>
+                  {ROLES.map((r) => <option key={r} value={r}>{r}</option>)}
+                </select>
+              </td>
+              <td data-label="Status">{u.is_active ? 'active' : <span className="tag tag--warn">deactivated</span>}</td>
+              <td data-label="Last sign-in">{formatRelative(u.last_login_at)}</td>
+              <td className="row-actions">
+                {u.is_active ? (
+                  <button type="button" className="btn btn--small btn--danger" disabled={u.id === me?.id} onClick={() => setDeactivating(u)}>Deactivate</button>
+                ) : (
+                  <button type="button" className="btn btn--small" onClick={() => update.mutate({ id: u.id, fn: (id) => api.users.update(id, { is_active: true }) })}>Reactivate</button>
+                )}
+              </td>
+            </tr>
+          )} />
         )}
       </QueryState>
       {creating && <CreateUser onClose={() => setCreating(false)} />}

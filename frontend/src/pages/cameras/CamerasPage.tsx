@@ -3,7 +3,7 @@ import { useCameraPage, useQuality } from '../../api/hooks';
 import type { Camera, CameraQuery, CameraSort, StreamStatus } from '../../api/types';
 import { Can, useAuth } from '../../auth/AuthProvider';
 import { PageHeader } from '../../components/Layout';
-import { Pager } from '../../components/Pager';
+import { PagedTable } from '../../components/PagedTable';
 import { EmptyState, QueryState } from '../../components/States';
 import { QualityBadge, StatusBadge } from '../../components/StatusBadge';
 import { formatRelative } from '../../lib/format';
@@ -12,6 +12,7 @@ import { CameraDetail } from './CameraDetail';
 import { CameraForm } from './CameraForm';
 
 const PAGE_SIZE = 25;
+const COLUMNS = ['Camera', 'Status', 'Quality', 'Company', 'Place', 'Recording', 'Last seen'] as const;
 
 interface Filters {
   q: string;
@@ -138,29 +139,7 @@ export default function CamerasPage() {
         }
       >
         {(p) => (
-          <>
-            <div className="table-wrap">
-              <table className="table table--cards" data-testid="camera-table">
-                <thead>
-                  <tr>
-                    <th scope="col">Camera</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Quality</th>
-                    <th scope="col">Company</th>
-                    <th scope="col">Place</th>
-                    <th scope="col">Recording</th>
-                    <th scope="col">Last seen</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {p.items.map((c) => (
-                    <CameraRow key={c.id} camera={c} onOpen={setOpen} />
-                  ))}
-                </tbody>
-              </table>
-            </div>
-            <Pager page={p.page} totalPages={p.total_pages} total={p.total} onPage={setPage} />
-          </>
+          <PagedTable page={p} columns={COLUMNS} onPage={setPage} testId="camera-table" row={(c) => <CameraRow camera={c} onOpen={setOpen} />} />
         )}
       </QueryState>
       {open && !editing && <CameraDetail camera={open} onClose={() => setOpen(null)} onEdit={(c) => setEditing(c)} />}
