@@ -99,7 +99,11 @@ impl Stack {
                     }
                 }
             }
-            assert!(started.elapsed() < Duration::from_secs(30), "no playlist at {url} after 30 s");
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "no playlist at {url} after 30 s\n{}",
+                self.run_logs()
+            );
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
     }
@@ -137,6 +141,21 @@ impl Stack {
         let path = self.app.state.settings.data_dir.join(format!("download-{recording_id}.mp4"));
         std::fs::write(&path, bytes).unwrap();
         path
+    }
+
+    /// The tails of nginx's and the transcoders' logs, for failure messages.
+    pub fn run_logs(&self) -> String {
+        let run = self.app.state.settings.data_dir.join("run");
+        ["error.log", "transcode.log"]
+            .iter()
+            .map(|name| {
+                let text = std::fs::read_to_string(run.join(name)).unwrap_or_default();
+                let tail: Vec<&str> =
+                    text.lines().rev().take(40).collect::<Vec<_>>().into_iter().rev().collect();
+                format!("--- {name}\n{}", tail.join("\n"))
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 
     pub fn record_files(&self) -> Vec<PathBuf> {
