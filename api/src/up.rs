@@ -136,15 +136,7 @@ pub async fn start_nginx(
     // Its own process group: Ctrl-C in a terminal reaches Argus only, which then stops nginx
     // gracefully (SIGINT would make nginx drop every stream at once).
     cmd.process_group(0);
-    // SAFETY: prctl is async-signal-safe; nothing else runs between fork and exec.
-    unsafe {
-        cmd.pre_exec(|| {
-            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGQUIT) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
+    crate::dataplane::die_with_parent(&mut cmd, libc::SIGQUIT);
     Ok(cmd.spawn()?)
 }
 

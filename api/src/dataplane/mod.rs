@@ -18,3 +18,17 @@ pub mod progress;
 pub mod recorders;
 pub mod stat;
 pub mod transcode;
+
+/// Has the kernel send `signal` to the child when this process dies, so a crash of Argus or of
+/// the transcoder never leaves nginx or FFmpeg running on their own.
+pub fn die_with_parent(cmd: &mut tokio::process::Command, signal: libc::c_int) {
+    // SAFETY: prctl is async-signal-safe; nothing else runs between fork and exec.
+    unsafe {
+        cmd.pre_exec(move || {
+            if libc::prctl(libc::PR_SET_PDEATHSIG, signal) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+}

@@ -113,15 +113,7 @@ fn spawn_ffmpeg(args: &[String]) -> std::io::Result<Child> {
     cmd.args(args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::inherit()).kill_on_drop(true);
     // If this process is killed outright (nginx's default exec kill signal is KILL), the kernel
     // takes FFmpeg down too instead of leaving an orphan writing segments forever.
-    #[cfg(target_os = "linux")]
-    unsafe {
-        cmd.pre_exec(|| {
-            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
+    super::die_with_parent(&mut cmd, libc::SIGKILL);
     cmd.spawn()
 }
 
