@@ -69,6 +69,11 @@ pub fn due_for_rotation(open: &[OpenChunk], now_epoch: i64, interval_secs: u64) 
     due
 }
 
+/// Whether a chunk of this camera is being written.
+fn is_recording(record_dir: &Path, camera_id: &str) -> bool {
+    open_chunks(record_dir, SystemTime::now()).iter().any(|c| c.name.camera_id == camera_id)
+}
+
 /// Starts recording a camera that has just been published (or had recording switched on while
 /// live). nginx learns the stream a moment after the publish hook answers, so this retries
 /// briefly while nginx does not know it yet.
@@ -78,7 +83,9 @@ pub fn start_soon(state: AppState, camera_id: String) {
         for _ in 0..12 {
             match control::record(&state, true, &camera_id, RECORDERS[0]).await {
                 Ok(Some(path)) => return tracing::info!(camera_id, path, "recording started"),
-                // 204: nginx does not know the stream yet (or this recorder already runs).
+                // 204: this recorder already runs (a chunk of the camera is being written), or
+                // nginx does not know the stream yet.
+                Ok(None) if is_recording(&state.settings.media.record_dir, &camera_id) => return,
                 Ok(None) => {}
                 // The hook came from nginx, so an unreachable control endpoint will not come
                 // back within this publish; reconciliation starts the recorder later.
