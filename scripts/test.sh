@@ -42,3 +42,8 @@ if [ -f frontend/package.json ]; then
   cargo build --quiet -p argus
   (cd frontend && ARGUS_BIN="$PWD/../target/debug/argus" npm run e2e)
 fi
+
+step "first run: a clean clone, ./scripts/up.sh with no ARGUS_* variable, a camera goes online"
+# Shares this checkout's build cache (dependencies are not built twice); the clone builds its
+# own release binary, with its own embedded dashboard.
+CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}" python3 scripts/first-run-check.py

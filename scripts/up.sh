@@ -14,6 +14,6 @@ if [ -f frontend/package.json ]; then
   (cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent)
 fi
 
-echo "building argus (release)" >&2
+echo "building argus (release; the dashboard and the default profiles are embedded)" >&2
 cargo build --release --quiet -p argus
-exec ./target/release/argus up "$@"
+exec "${CARGO_TARGET_DIR:-target}/release/argus" up "$@"

@@ -2,7 +2,11 @@
 //! `ARGUS_CONFIG`. Environment variables win over the file. Every bad value is reported with the
 //! name of the variable that carried it.
 
-use std::{collections::HashMap, net::SocketAddr, path::PathBuf};
+use std::{
+    collections::HashMap,
+    net::SocketAddr,
+    path::{Path, PathBuf},
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -39,7 +43,7 @@ pub struct Settings {
     pub default_token_rate_per_hour: u32,
     pub camera_cache_ttl_secs: u64,
     pub stats_cache_ttl_secs: u64,
-    /// Folder of the built dashboard (`frontend/dist`); served with an SPA fallback when present.
+    /// Folder of a built dashboard to serve instead of the one embedded in the binary.
     pub frontend_dir: Option<PathBuf>,
     pub media: MediaSettings,
 }
@@ -63,7 +67,8 @@ pub struct MediaSettings {
     /// Where finished recordings are filed (`CAMERA/YYYY/MM/DD/…mp4`).
     pub storage_dir: PathBuf,
     pub hls_dir: PathBuf,
-    pub profiles_dir: PathBuf,
+    /// Folder of transcoding profiles; `None` = the profiles embedded in the binary.
+    pub profiles_dir: Option<PathBuf>,
     pub record_interval_secs: u64,
     pub update_interval_secs: u64,
     pub playback_ttl_secs: i64,
@@ -102,20 +107,45 @@ impl Settings {
         Self::from_map(&env)
     }
 
+    /// Relative paths are resolved against the current working directory.
     pub fn from_map(env: &HashMap<String, String>) -> Result<Self, ConfigError> {
+        let cwd = std::env::current_dir().map_err(|e| ConfigError::Invalid {
+            var: "ARGUS_DATA_DIR",
+            message: format!("cannot read the working directory to resolve relative paths: {e}"),
+        })?;
+        Self::from_map_in(env, &cwd)
+    }
+
+    /// Every path in the result is absolute (relative ones are taken from `cwd`), so nothing
+    /// relative reaches nginx, FFmpeg or a child process started in another directory.
+    pub fn from_map_in(env: &HashMap<String, String>, cwd: &Path) -> Result<Self, ConfigError> {
         let file = match env.get("ARGUS_CONFIG") {
-            Some(path) => load_file(path)?,
+            Some(path) => load_file(&cwd.join(path).to_string_lossy())?,
             None => HashMap::new(),
         };
         let src = Source { env, file };
+        let data_dir = absolute(cwd, src.raw("ARGUS_DATA_DIR").as_deref().unwrap_or("data"));
 
-        let database_url = src.raw("DATABASE_URL").unwrap_or_else(|| "sqlite://./data/argus.db".to_string());
-        if !(database_url.starts_with("sqlite:") || database_url.starts_with("mysql://")) {
-            return Err(ConfigError::Invalid {
-                var: "DATABASE_URL",
-                message: "must start with sqlite:// or mysql://".into(),
-            });
-        }
+        let database_url = match src.raw("DATABASE_URL") {
+            None => format!("sqlite://{}", data_dir.join("argus.db").display()),
+            Some(url) if url.starts_with("sqlite:") => {
+                format!(
+                    "sqlite://{}",
+                    absolute(
+                        cwd,
+                        url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(&url)
+                    )
+                    .display()
+                )
+            }
+            Some(url) if url.starts_with("mysql://") => url,
+            Some(_) => {
+                return Err(ConfigError::Invalid {
+                    var: "DATABASE_URL",
+                    message: "must start with sqlite:// or mysql://".into(),
+                })
+            }
+        };
         let redis_url = src.raw("REDIS_URL");
         if let Some(url) = &redis_url {
             if !(url.starts_with("redis://") || url.starts_with("rediss://")) {
@@ -167,7 +197,7 @@ impl Settings {
             )? as u32,
             redis_url,
             redis_prefix: src.raw("ARGUS_REDIS_PREFIX").unwrap_or_else(|| "argus".into()),
-            data_dir: PathBuf::from(src.raw("ARGUS_DATA_DIR").unwrap_or_else(|| "./data".into())),
+            data_dir: data_dir.clone(),
             jwt_secret,
             access_token_ttl_secs: positive(
                 "ARGUS_ACCESS_TOKEN_TTL_SECS",
@@ -188,16 +218,21 @@ impl Settings {
             default_token_rate_per_hour: src.parse("ARGUS_TOKEN_RATE_PER_HOUR", 1000)?,
             camera_cache_ttl_secs: src.parse("ARGUS_CAMERA_CACHE_TTL_SECS", 30)?,
             stats_cache_ttl_secs: src.parse("ARGUS_STATS_CACHE_TTL_SECS", 5)?,
-            frontend_dir: src.raw("ARGUS_FRONTEND_DIR").map(PathBuf::from),
-            media: media_settings(&src)?,
+            frontend_dir: src.raw("ARGUS_FRONTEND_DIR").map(|d| absolute(cwd, &d)),
+            media: media_settings(&src, cwd, &data_dir)?,
         })
     }
 }
 
-fn media_settings(src: &Source) -> Result<MediaSettings, ConfigError> {
-    let data_dir = PathBuf::from(src.raw("ARGUS_DATA_DIR").unwrap_or_else(|| "./data".into()));
+/// `path` made absolute against `cwd`, with `.` segments dropped (nginx and the logs show it).
+fn absolute(cwd: &Path, path: &str) -> PathBuf {
+    let joined = cwd.join(path);
+    joined.components().filter(|c| !matches!(c, std::path::Component::CurDir)).collect()
+}
+
+fn media_settings(src: &Source, cwd: &Path, data_dir: &Path) -> Result<MediaSettings, ConfigError> {
     let dir = |var: &'static str, default: &str| -> PathBuf {
-        src.raw(var).map(PathBuf::from).unwrap_or_else(|| data_dir.join(default))
+        src.raw(var).map(|d| absolute(cwd, &d)).unwrap_or_else(|| data_dir.join(default))
     };
     let secret = |var: &'static str| -> Result<Option<String>, ConfigError> {
         match src.raw(var) {
@@ -231,10 +266,7 @@ fn media_settings(src: &Source) -> Result<MediaSettings, ConfigError> {
         record_dir: dir("ARGUS_RECORD_DIR", "record"),
         storage_dir: dir("ARGUS_STORAGE_DIR", "recordings"),
         hls_dir: dir("ARGUS_HLS_DIR", "hls"),
-        profiles_dir: src
-            .raw("ARGUS_PROFILES_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| "./ffmpeg-profiles".into()),
+        profiles_dir: src.raw("ARGUS_PROFILES_DIR").map(|d| absolute(cwd, &d)),
         record_interval_secs: src.parse("ARGUS_RECORD_INTERVAL_SECS", 3600)?,
         update_interval_secs: src.parse("ARGUS_HOOK_UPDATE_SECS", 10)?,
         playback_ttl_secs: src.parse("ARGUS_PLAYBACK_TTL_SECS", 3600)?,
@@ -313,11 +345,47 @@ mod tests {
 
     #[test]
     fn defaults_use_sqlite_and_no_redis() {
-        let s = Settings::from_map(&env(&[])).expect("defaults are valid");
-        assert_eq!(s.database_url, "sqlite://./data/argus.db");
+        let s = Settings::from_map_in(&env(&[]), Path::new("/srv/argus")).expect("defaults are valid");
+        assert_eq!(s.database_url, "sqlite:///srv/argus/data/argus.db");
         assert!(s.redis_url.is_none());
         assert_eq!(s.bind.to_string(), "127.0.0.1:8080");
         assert!(s.jwt_secret.is_none());
+        assert!(s.media.profiles_dir.is_none(), "embedded profiles by default");
+        assert!(s.frontend_dir.is_none(), "embedded dashboard by default");
+    }
+
+    #[test]
+    fn relative_paths_are_resolved_against_the_working_directory() {
+        let cwd = Path::new("/home/op/argus");
+        let s = Settings::from_map_in(&env(&[]), cwd).expect("valid");
+        assert_eq!(s.data_dir, Path::new("/home/op/argus/data"));
+        assert_eq!(s.media.record_dir, Path::new("/home/op/argus/data/record"));
+        assert_eq!(s.media.storage_dir, Path::new("/home/op/argus/data/recordings"));
+        assert_eq!(s.media.hls_dir, Path::new("/home/op/argus/data/hls"));
+
+        let s = Settings::from_map_in(
+            &env(&[
+                ("ARGUS_DATA_DIR", "./var/../state"),
+                ("DATABASE_URL", "sqlite://./db/argus.db"),
+                ("ARGUS_HLS_DIR", "hls"),
+                ("ARGUS_PROFILES_DIR", "./ffmpeg-profiles"),
+                ("ARGUS_FRONTEND_DIR", "frontend/dist"),
+            ]),
+            cwd,
+        )
+        .expect("valid");
+        assert_eq!(s.data_dir, Path::new("/home/op/argus/var/../state"));
+        assert_eq!(s.database_url, "sqlite:///home/op/argus/db/argus.db");
+        assert_eq!(s.media.hls_dir, Path::new("/home/op/argus/hls"));
+        assert_eq!(s.media.record_dir, Path::new("/home/op/argus/var/../state/record"));
+        assert_eq!(s.media.profiles_dir.as_deref(), Some(Path::new("/home/op/argus/ffmpeg-profiles")));
+        assert_eq!(s.frontend_dir.as_deref(), Some(Path::new("/home/op/argus/frontend/dist")));
+
+        let s = Settings::from_map_in(&env(&[("ARGUS_DATA_DIR", "/var/lib/argus")]), cwd).expect("valid");
+        assert_eq!(s.database_url, "sqlite:///var/lib/argus/argus.db", "the database follows the data dir");
+        let mysql = "mysql://root@127.0.0.1:3306/argus";
+        let s = Settings::from_map_in(&env(&[("DATABASE_URL", mysql)]), cwd).expect("valid");
+        assert_eq!(s.database_url, mysql);
     }
 
     #[test]

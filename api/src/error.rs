@@ -12,6 +12,7 @@ pub enum ErrorCode {
     Unauthorized,
     Forbidden,
     NotFound,
+    MethodNotAllowed,
     Conflict,
     ValidationFailed,
     RateLimited,
@@ -26,6 +27,7 @@ impl ErrorCode {
             ErrorCode::Unauthorized => StatusCode::UNAUTHORIZED,
             ErrorCode::Forbidden => StatusCode::FORBIDDEN,
             ErrorCode::NotFound => StatusCode::NOT_FOUND,
+            ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ErrorCode::Conflict => StatusCode::CONFLICT,
             ErrorCode::ValidationFailed => StatusCode::UNPROCESSABLE_ENTITY,
             ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
@@ -90,6 +92,9 @@ impl AppError {
     }
     pub fn not_found(m: impl Into<String>) -> Self {
         Self::new(ErrorCode::NotFound, m)
+    }
+    pub fn method_not_allowed(m: impl Into<String>) -> Self {
+        Self::new(ErrorCode::MethodNotAllowed, m)
     }
     pub fn conflict(m: impl Into<String>) -> Self {
         Self::new(ErrorCode::Conflict, m)

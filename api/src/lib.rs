@@ -1,5 +1,6 @@
 //! Argus: the control plane of a camera streaming platform built on nginx-rtmp and FFmpeg.
 
+pub mod assets;
 pub mod auth;
 pub mod cli;
 pub mod config;

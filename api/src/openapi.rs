@@ -2,7 +2,11 @@
 //! `#[utoipa::path]` by utoipa-actix-web.
 
 use utoipa::{
-    openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme},
+    openapi::{
+        path::{Operation, ParameterIn, PathItem},
+        security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme},
+        ContentBuilder, Ref, RefOr, Response, ResponseBuilder,
+    },
     Modify, OpenApi,
 };
 
@@ -50,4 +54,66 @@ impl Modify for SecurityAddon {
             SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("X-API-Key"))),
         );
     }
+}
+
+/// The finished document (the handlers' paths merged in by utoipa-actix-web): every operation
+/// also lists the error answers the shared machinery gives it, so the document and the server
+/// agree without each handler repeating them. A status a handler documents itself is kept.
+pub fn complete(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    for item in doc.paths.paths.values_mut() {
+        for op in operations_mut(item) {
+            add_common_errors(op);
+        }
+    }
+    doc
+}
+
+fn operations_mut(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
+    [
+        &mut item.get,
+        &mut item.put,
+        &mut item.post,
+        &mut item.delete,
+        &mut item.options,
+        &mut item.head,
+        &mut item.patch,
+        &mut item.trace,
+    ]
+    .into_iter()
+    .filter_map(Option::as_mut)
+}
+
+fn add_common_errors(op: &mut Operation) {
+    let params = op.parameters.as_deref().unwrap_or_default();
+    let has_path_param = params.iter().any(|p| p.parameter_in == ParameterIn::Path);
+    let has_input = op.request_body.is_some() || !params.is_empty();
+    let secured = op.security.as_ref().is_some_and(|reqs| !reqs.is_empty());
+    let mut add = |status: &str, why: &str| {
+        op.responses.responses.entry(status.to_string()).or_insert_with(|| error_response(why));
+    };
+    if has_input {
+        add("400", "malformed request (body, query or path)");
+        add("422", "validation failed; `details` names each field");
+    }
+    if secured {
+        add("401", "missing, invalid or expired credentials");
+        add("403", "the caller lacks the permission or the camera is outside its scope");
+        add("429", "API token over its hourly rate limit (`Retry-After`, `X-RateLimit-*`)");
+    }
+    if has_path_param {
+        add("404", "no such resource (or not visible to the caller)");
+    }
+    add("500", "unexpected server error");
+    add("503", "a backing service (database) is unavailable");
+}
+
+fn error_response(description: &str) -> RefOr<Response> {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/json",
+            ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build(),
+        )
+        .build()
+        .into()
 }

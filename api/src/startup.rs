@@ -6,7 +6,7 @@ use actix_web::{
     body::MessageBody,
     dev::{Server, ServiceRequest, ServiceResponse},
     middleware::{from_fn, Next},
-    web, App, HttpMessage, HttpRequest, HttpResponse, HttpServer,
+    web, App, HttpMessage, HttpServer,
 };
 use tracing_actix_web::TracingLogger;
 use utoipa::OpenApi;
@@ -17,7 +17,7 @@ use crate::{
     auth::jwt::{load_or_create_secret, JwtKeys},
     config::Settings,
     db::Db,
-    error::{self, AppError, RateInfo},
+    error::{self, RateInfo},
     infra::{self, cache::Cache, lock::JobLock, rate_limit::RateLimiter},
     metrics::{self, Metrics},
     openapi::ApiDoc,
@@ -67,7 +67,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         hook_secret: secret_for(settings.media.hook_secret.as_deref(), "hook_secret")?,
         playback_secret: secret_for(settings.media.playback_secret.as_deref(), "playback_secret")?,
     });
-    let profiles = crate::dataplane::profiles::load_dir(&settings.media.profiles_dir)
+    let profiles = crate::dataplane::profile_sources::load(settings.media.profiles_dir.as_deref())
         .map_err(|e| anyhow::anyhow!("ARGUS_PROFILES_DIR: {e}"))?;
     let (stream_events, stream_rx) = streaming::stream_event_channel();
     let (ingest, ingest_rx) = recordings::ingest_channel();
@@ -150,28 +150,6 @@ async fn rate_headers(
     Ok(res)
 }
 
-/// Unknown `/api` paths get the JSON error; anything else is the dashboard (SPA fallback).
-async fn fallback(req: HttpRequest, state: web::Data<AppState>) -> actix_web::Result<HttpResponse> {
-    let path = req.path();
-    if path.starts_with("/api/") || path == "/api" {
-        return Err(AppError::not_found(format!("no route {} {}", req.method(), path)).into());
-    }
-    match &state.settings.frontend_dir {
-        Some(dir) => {
-            let relative = path.trim_start_matches('/');
-            let candidate = dir.join(relative);
-            // Only plain files inside the dist folder; everything else is a client route.
-            let inside = !relative.split('/').any(|seg| seg == "..") && candidate.is_file();
-            let file = if inside { candidate } else { dir.join("index.html") };
-            Ok(actix_files::NamedFile::open_async(file)
-                .await
-                .map_err(|_| AppError::not_found("dashboard not built"))?
-                .into_response(&req))
-        }
-        None => Err(AppError::not_found("the dashboard is not installed (set ARGUS_FRONTEND_DIR)").into()),
-    }
-}
-
 fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
@@ -185,7 +163,10 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .app_data(error::form_config())
             .service(utoipa_actix_web::scope("/api/v1").configure(routes::configure))
             .split_for_parts();
-        app.wrap(from_fn(rate_headers))
+        let api = crate::openapi::complete(api);
+        let api_routes = web::Data::new(routes::fallback::ApiRoutes::from_openapi(&api));
+        app.app_data(api_routes)
+            .wrap(from_fn(rate_headers))
             .wrap(from_fn(metrics::track))
             .wrap(TracingLogger::<telemetry::RedactingRootSpan>::new())
             .route("/healthz", web::get().to(health::healthz))
@@ -193,7 +174,7 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .route("/metrics", web::get().to(metrics::endpoint))
             .service(web::redirect("/api/docs", "/api/docs/"))
             .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", api))
-            .default_service(web::to(fallback))
+            .default_service(web::to(routes::fallback::fallback))
     })
     .shutdown_timeout(10)
     .listen(listener)?

@@ -156,7 +156,7 @@ pub fn stop_nginx(child: &mut tokio::process::Child, timeout: std::time::Duratio
     let _ = child.start_kill();
 }
 
-pub async fn up(mut settings: Settings) -> anyhow::Result<()> {
+pub async fn up(settings: Settings) -> anyhow::Result<()> {
     let report = doctor();
     if !report.ok() {
         anyhow::bail!(
@@ -164,9 +164,6 @@ pub async fn up(mut settings: Settings) -> anyhow::Result<()> {
             report.text(),
             report.missing_packages().join(" ")
         );
-    }
-    if settings.frontend_dir.is_none() && Path::new("frontend/dist/index.html").exists() {
-        settings.frontend_dir = Some(PathBuf::from("frontend/dist"));
     }
     let app = Application::build(settings).await?;
     let state = app.state().clone();

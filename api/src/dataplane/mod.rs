@@ -3,7 +3,8 @@
 //!
 //! - `nginx_conf`: renders `nginx/nginx.conf.tmpl`, signs HLS playback paths.
 //! - `stat`: parses nginx-rtmp's `/stat` XML (live streams, publishers, codecs).
-//! - `profiles`: `ffmpeg-profiles/*.toml` ladders and the FFmpeg HLS command for one stream.
+//! - `profiles`: `ffmpeg-profiles/*.toml` ladders and the FFmpeg HLS command for one stream;
+//!   `profile_sources` loads them from a folder or from the binary.
 //! - `progress`: FFmpeg `-progress` samples and the 0–100 transcode quality score.
 //! - `probe`: ffprobe/remux arguments, recorded chunk names, HLS codec strings.
 //! - `recorders`: recording per camera and hourly chunk rotation over nginx's control module.
@@ -13,6 +14,7 @@ pub mod control;
 pub mod http;
 pub mod nginx_conf;
 pub mod probe;
+pub mod profile_sources;
 pub mod profiles;
 pub mod progress;
 pub mod recorders;

@@ -287,28 +287,6 @@ pub fn ffmpeg_args(profile: &Profile, input_url: &str, out_dir: &Path, source: &
     args
 }
 
-/// Every `*.toml` in `dir`, by profile name. A broken file is an error naming the file.
-pub fn load_dir(dir: &Path) -> Result<BTreeMap<String, Profile>, ProfileError> {
-    let invalid = |file: &str, message: String| ProfileError::Invalid { file: file.into(), message };
-    let dir_name = dir.display().to_string();
-    let entries = std::fs::read_dir(dir).map_err(|e| invalid(&dir_name, e.to_string()))?;
-    let mut paths: Vec<_> = entries.flatten().map(|e| e.path()).collect();
-    paths.sort();
-    let mut out = BTreeMap::new();
-    for path in paths.into_iter().filter(|p| p.extension().and_then(|e| e.to_str()) == Some("toml")) {
-        let file = path.display().to_string();
-        let text = std::fs::read_to_string(&path).map_err(|e| invalid(&file, e.to_string()))?;
-        let profile = Profile::parse(&file, &text)?;
-        if out.insert(profile.name.clone(), profile).is_some() {
-            return Err(invalid(&file, "duplicate profile name".into()));
-        }
-    }
-    if out.is_empty() {
-        return Err(invalid(&dir_name, "no profiles found".into()));
-    }
-    Ok(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -328,21 +306,6 @@ mod tests {
 
     const SRC: SourceInfo =
         SourceInfo { width: Some(1280), height: Some(720), video_codec: None, has_audio: true, fps: None };
-
-    #[test]
-    fn shipped_profiles_load_from_a_folder() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        for name in ["default", "low", "passthrough"] {
-            let text = toml::to_string(&shipped(name)).expect("serializes");
-            std::fs::write(dir.path().join(format!("{name}.toml")), text).expect("write");
-        }
-        std::fs::write(dir.path().join("README.md"), "not a profile").expect("write");
-        let all = load_dir(dir.path()).expect("loads");
-        assert_eq!(all.keys().collect::<Vec<_>>(), ["default", "low", "passthrough"]);
-        assert_eq!(all["default"], shipped("default"));
-        assert!(all["default"].rungs[0].passthrough && all["passthrough"].rungs.len() == 1);
-        assert_eq!(all["low"].rungs.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), ["480p", "240p"]);
-    }
 
     #[test]
     fn ladder_becomes_one_ffmpeg_command() {
@@ -426,11 +389,6 @@ mod tests {
             let err = Profile::parse("bad.toml", &format!("{head}{body}")).unwrap_err().to_string();
             assert!(err.starts_with("bad.toml: ") && err.contains(needle), "{err} / {needle}");
         }
-        let dir = tempfile::tempdir().expect("tempdir");
-        std::fs::write(dir.path().join("broken.toml"), "name = ").expect("write");
-        let err = load_dir(dir.path()).unwrap_err().to_string();
-        assert!(err.contains("broken.toml"), "{err}");
-        assert!(load_dir(&dir.path().join("missing")).is_err());
     }
 
     #[test]

@@ -76,7 +76,6 @@ impl TestApp {
             ("ARGUS_DATA_DIR".into(), dir.path().display().to_string()),
             ("ARGUS_PUBLIC_RTMP_URL".into(), "rtmp://cams.example.test:1935/live".into()),
             ("ARGUS_DATABASE_POOL_SIZE".into(), "4".into()),
-            ("ARGUS_PROFILES_DIR".into(), concat!(env!("CARGO_MANIFEST_DIR"), "/../ffmpeg-profiles").into()),
             // Nothing listens here in the API tests: control calls fail fast and are logged.
             ("ARGUS_NGINX_HTTP_PORT".into(), "9".into()),
         ]);
