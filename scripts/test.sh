@@ -33,6 +33,10 @@ fi
 step "Rust unit tests (with real nginx -t, ffmpeg, ffprobe) and API tests (SQLite, MariaDB, MariaDB+Redis)"
 ARGUS_NGINX_TESTS=1 ARGUS_MEDIA_TESTS=1 cargo test --lib --bins --test api
 
+step "contract: schemathesis (all checks) against the OpenAPI document of a running server"
+cargo build --quiet -p argus
+bash scripts/contract-test.sh "${CARGO_TARGET_DIR:-target}/debug/argus"
+
 step "end to end: Argus + nginx-rtmp + FFmpeg"
 # One at a time: each test runs its own nginx and live transcoders on a 2-core machine.
 cargo test --test e2e -- --test-threads=1

@@ -58,14 +58,49 @@ impl Modify for SecurityAddon {
 
 /// The finished document (the handlers' paths merged in by utoipa-actix-web): every operation
 /// also lists the error answers the shared machinery gives it, so the document and the server
-/// agree without each handler repeating them. A status a handler documents itself is kept.
-pub fn complete(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+/// agree without each handler repeating them (a status a handler documents itself is kept), and
+/// names that are only known at run time (the loaded transcoding profiles, the permission names)
+/// are listed as the enums they are.
+pub fn complete(mut doc: utoipa::openapi::OpenApi, profile_names: &[String]) -> utoipa::openapi::OpenApi {
     for item in doc.paths.paths.values_mut() {
         for op in operations_mut(item) {
             add_common_errors(op);
         }
     }
-    doc
+    let permissions: Vec<&str> = crate::auth::Permission::ALL.iter().map(|p| p.as_str()).collect();
+    let enums = [
+        ("NewCamera", "transcode_profile", serde_json::json!(profile_names)),
+        ("CameraUpdate", "transcode_profile", serde_json::json!(profile_names)),
+        ("NewApiToken", "permissions", serde_json::json!(permissions)),
+    ];
+    match serde_json::to_value(&doc) {
+        Ok(mut value) => {
+            for (schema, property, values) in enums {
+                set_enum(&mut value, schema, property, values);
+            }
+            serde_json::from_value(value).unwrap_or(doc)
+        }
+        Err(_) => doc,
+    }
+}
+
+/// Restricts a string property (or the items of a string array) of a component schema to
+/// `values`, keeping `null` allowed where the property is nullable.
+fn set_enum(doc: &mut serde_json::Value, schema: &str, property: &str, values: serde_json::Value) {
+    let Some(prop) = doc.pointer_mut(&format!("/components/schemas/{schema}/properties/{property}")) else {
+        tracing::warn!(schema, property, "OpenAPI: no such property to restrict");
+        return;
+    };
+    let target = match prop.get("items") {
+        Some(_) => &mut prop["items"],
+        None => prop,
+    };
+    let mut values = values;
+    let nullable = target["type"].as_array().is_some_and(|t| t.iter().any(|t| t == "null"));
+    if let (true, Some(list)) = (nullable, values.as_array_mut()) {
+        list.push(serde_json::Value::Null);
+    }
+    target["enum"] = values;
 }
 
 fn operations_mut(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {

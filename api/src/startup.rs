@@ -163,7 +163,8 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .app_data(error::form_config())
             .service(utoipa_actix_web::scope("/api/v1").configure(routes::configure))
             .split_for_parts();
-        let api = crate::openapi::complete(api);
+        let profile_names: Vec<String> = data.profiles.keys().cloned().collect();
+        let api = crate::openapi::complete(api, &profile_names);
         let api_routes = web::Data::new(routes::fallback::ApiRoutes::from_openapi(&api));
         app.app_data(api_routes)
             .wrap(from_fn(rate_headers))

@@ -64,6 +64,7 @@ pub enum ExportFormat {
 
 #[derive(Deserialize, Debug, utoipa::IntoParams)]
 pub struct ExportQuery {
+    #[param(inline)]
     pub format: Option<ExportFormat>,
 }
 

@@ -20,9 +20,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct LoginRequest {
-    #[schema(example = "admin")]
+    #[schema(example = "admin", min_length = 1)]
     pub username: String,
-    #[schema(example = "correct horse 42")]
+    #[schema(example = "correct horse 42", min_length = 1)]
     pub password: String,
 }
 
@@ -33,7 +33,10 @@ pub struct RefreshRequest {
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct ChangePasswordRequest {
+    #[schema(min_length = 1)]
     pub current_password: String,
+    /// 10–128 characters with a letter and a digit, not the username.
+    #[schema(min_length = 10, max_length = 128, pattern = r"[A-Za-z].*[0-9]|[0-9].*[A-Za-z]")]
     pub new_password: String,
 }
 

@@ -64,7 +64,7 @@ async fn get_one(
 }
 
 /// Change a user's role, e-mail or active flag.
-#[utoipa::path(tag = "users", request_body = UserUpdate, responses((status = 200, body = UserView), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(tag = "users", request_body = UserUpdate, responses((status = 200, body = UserView), (status = 404, body = ErrorBody), (status = 409, description = "you cannot demote or deactivate your own account", body = ErrorBody)), security(("bearer" = [])))]
 #[patch("/users/{id}")]
 async fn update(
     auth: Authorized<require::UserManage>,
@@ -76,7 +76,7 @@ async fn update(
 }
 
 /// Deactivate a user (their sessions end at once).
-#[utoipa::path(tag = "users", responses((status = 200, body = UserView), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(tag = "users", responses((status = 200, body = UserView), (status = 404, body = ErrorBody), (status = 409, description = "you cannot deactivate your own account", body = ErrorBody)), security(("bearer" = [])))]
 #[post("/users/{id}/deactivate")]
 async fn deactivate(
     auth: Authorized<require::UserManage>,

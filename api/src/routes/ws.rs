@@ -15,7 +15,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 /// Live events (WebSocket): `camera.status`, `camera.created|updated|deleted`,
 /// `recording.created`, `stats.updated`, `stream.quality`. Send
 /// `{"type":"subscribe","camera_ids":[…]}` to narrow. Browsers pass `?access_token=`.
-#[utoipa::path(tag = "live", responses((status = 101, description = "switching protocols"), (status = 401, body = ErrorBody)), security(("bearer" = []), ("api_key" = [])))]
+#[utoipa::path(tag = "live", responses((status = 101, description = "switching protocols"), (status = 400, description = "not a WebSocket handshake", body = ErrorBody), (status = 401, body = ErrorBody)), security(("bearer" = []), ("api_key" = [])))]
 #[get("/ws")]
 async fn ws(
     auth: Authorized<require::CameraRead>,

@@ -226,8 +226,22 @@ pub struct RecordingQuery {
     pub from: Option<DateTime<Utc>>,
     /// Recordings that start before this instant.
     pub to: Option<DateTime<Utc>>,
+    #[param(minimum = 0, maximum = 31_536_000)]
     pub min_duration_s: Option<i64>,
+    #[param(minimum = 0, maximum = 31_536_000)]
     pub max_duration_s: Option<i64>,
+}
+
+/// A year: longer than any recording chunk, and far from overflowing in milliseconds.
+const MAX_DURATION_FILTER_S: i64 = 31_536_000;
+
+fn duration_filter_ms(field: &'static str, seconds: Option<i64>) -> AppResult<Option<i64>> {
+    match seconds {
+        Some(s) if !(0..=MAX_DURATION_FILTER_S).contains(&s) => {
+            Err(AppError::field(field, "range", "must be between 0 and 31536000 seconds"))
+        }
+        other => Ok(other.map(|s| s * 1000)),
+    }
 }
 
 pub async fn list(
@@ -245,8 +259,8 @@ pub async fn list(
         camera_id: q.camera_id,
         from: q.from.map(|t| t.naive_utc()),
         to: q.to.map(|t| t.naive_utc()),
-        min_duration_ms: q.min_duration_s.map(|s| s * 1000),
-        max_duration_ms: q.max_duration_s.map(|s| s * 1000),
+        min_duration_ms: duration_filter_ms("min_duration_s", q.min_duration_s)?,
+        max_duration_ms: duration_filter_ms("max_duration_s", q.max_duration_s)?,
         only_camera_ids: principal.camera_scope().map(|ids| ids.to_vec()),
     };
     let (rows, total) = state.db.run(move |c| db::recordings::list(c, &filter, page)).await?;

@@ -49,9 +49,11 @@ pub struct CreatedToken {
 #[derive(Deserialize, Validate, Debug, utoipa::ToSchema)]
 pub struct NewApiToken {
     #[validate(length(min = 1, max = 500))]
+    #[schema(min_length = 1, max_length = 500)]
     #[schema(example = "VMS integration, building A")]
     pub remark: String,
     #[validate(length(min = 1))]
+    #[schema(min_items = 1)]
     #[schema(value_type = Vec<String>, example = json!(["camera.read", "camera.watch"]))]
     pub permissions: Vec<Permission>,
     /// Omit or `null` for every camera.
@@ -62,6 +64,7 @@ pub struct NewApiToken {
     pub ip_allowlist: Vec<String>,
     pub expires_at: Option<DateTime<Utc>>,
     #[validate(range(min = 1, max = 1_000_000))]
+    #[schema(minimum = 1, maximum = 1_000_000)]
     pub rate_limit_per_hour: Option<i32>,
 }
 

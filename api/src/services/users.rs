@@ -53,24 +53,45 @@ fn valid_username(name: &str) -> Result<(), validator::ValidationError> {
     }
 }
 
+/// An e-mail address, or empty for none (both forms store no address).
+fn valid_email(email: &str) -> Result<(), validator::ValidationError> {
+    if email.is_empty() || validator::ValidateEmail::validate_email(&email) {
+        Ok(())
+    } else {
+        Err(validator::ValidationError::new("email").with_message("must be a valid e-mail address".into()))
+    }
+}
+
 #[derive(Deserialize, Validate, Debug, utoipa::ToSchema)]
 pub struct NewUser {
     #[validate(length(min = 3, max = 64), custom(function = "valid_username"))]
+    #[schema(min_length = 3, max_length = 64, pattern = r"^[A-Za-z0-9._@-]+$")]
     #[schema(example = "alice")]
     pub username: String,
-    #[schema(example = "correct horse 42")]
+    /// 10–128 characters with a letter and a digit, not the username.
+    #[schema(
+        example = "correct horse 42",
+        min_length = 10,
+        max_length = 128,
+        pattern = r"[A-Za-z].*[0-9]|[0-9].*[A-Za-z]"
+    )]
     pub password: String,
-    #[validate(email)]
+    /// Empty = none.
+    #[validate(custom(function = "valid_email"))]
+    #[schema(
+        max_length = 254,
+        pattern = r"^$|^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
+    )]
     pub email: Option<String>,
     pub role: Role,
 }
 
 #[derive(Deserialize, Validate, Debug, Default, utoipa::ToSchema)]
 pub struct UserUpdate {
-    /// `null` clears the e-mail address.
-    #[validate(email)]
+    /// `null` (or empty) clears the e-mail address.
+    #[validate(custom(function = "valid_email"))]
     #[serde(default, deserialize_with = "super::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 254, pattern = r"^$|^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")]
     pub email: Option<Option<String>>,
     pub role: Option<Role>,
     pub is_active: Option<bool>,

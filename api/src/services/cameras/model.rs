@@ -108,18 +108,24 @@ fn valid_profile(name: &str) -> Result<(), validator::ValidationError> {
 #[derive(Deserialize, Validate, Debug, Clone, utoipa::ToSchema)]
 pub struct NewCamera {
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     #[schema(example = "Gate 1")]
     pub name: String,
     #[validate(length(min = 1, max = 128))]
+    #[schema(min_length = 1, max_length = 128)]
     #[schema(example = "HK-2024-000123")]
     pub serial_number: String,
     #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
     pub company: Option<String>,
     #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
     pub model: Option<String>,
     #[validate(length(max = 500))]
+    #[schema(max_length = 500)]
     pub location: Option<String>,
     #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
     pub place: Option<String>,
     pub recording_enabled: Option<bool>,
     #[validate(custom(function = "valid_profile"))]
@@ -132,6 +138,7 @@ pub struct NewCamera {
 #[serde(deny_unknown_fields)]
 pub struct CameraUpdate {
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "crate::services::double_option")]
     #[schema(value_type = Option<String>)]
@@ -185,7 +192,9 @@ pub struct CameraQuery {
     pub stream_status: Option<StreamStatus>,
     pub company: Option<String>,
     pub place: Option<String>,
-    /// `name`, `created_at`, `serial_number`, `last_seen_at`; prefix `-` for descending.
+    /// `name`, `created_at`, `serial_number`, `last_seen_at`; prefix `-` for descending; empty =
+    /// the default order.
+    #[param(pattern = r"^(-?(name|created_at|serial_number|last_seen_at))?$")]
     pub sort: Option<String>,
     pub page: Option<i64>,
     pub limit: Option<i64>,
