@@ -269,9 +269,15 @@ pub struct PageRequest {
 
 impl PageRequest {
     pub const MAX_LIMIT: i64 = 100;
+    /// Far past any real table, and `(page - 1) * limit` still fits an i64 (no overflow, no
+    /// negative OFFSET reaching the database).
+    pub const MAX_PAGE: i64 = 1_000_000_000_000;
 
     pub fn new(page: Option<i64>, limit: Option<i64>) -> Self {
-        PageRequest { page: page.unwrap_or(1).max(1), limit: limit.unwrap_or(25).clamp(1, Self::MAX_LIMIT) }
+        PageRequest {
+            page: page.unwrap_or(1).clamp(1, Self::MAX_PAGE),
+            limit: limit.unwrap_or(25).clamp(1, Self::MAX_LIMIT),
+        }
     }
     pub fn offset(&self) -> i64 {
         (self.page - 1) * self.limit

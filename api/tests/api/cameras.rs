@@ -17,7 +17,25 @@ crate::matrix!(
     delete_is_soft_and_hides_the_camera,
     activate_deactivate_and_rotate_key,
     camera_list_cache_is_invalidated_by_writes_and_status_changes,
+    out_of_range_pages_and_filters_are_answered_not_dropped,
 );
+
+/// Found by schemathesis: a page number or duration filter near i64::MAX overflowed (the debug
+/// build dropped the connection, the release build sent a negative OFFSET to the database).
+async fn out_of_range_pages_and_filters_are_answered_not_dropped(app: TestApp) {
+    let admin = app.admin().await;
+    for path in [
+        "/api/v1/cameras?page=100000000000000001&limit=2928000",
+        "/api/v1/recordings?page=9223372036854775807",
+    ] {
+        let (status, body) = app.get(path, &admin).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {body}");
+        assert_eq!(body["items"], json!([]), "{path}: {body}");
+    }
+    let (status, body) = app.get("/api/v1/recordings?min_duration_s=-9223372036854775808", &admin).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(error_code(&body), "validation_failed");
+}
 
 async fn create_camera_returns_key_and_rtmp_url(app: TestApp) {
     let admin = app.admin().await;
