@@ -15,7 +15,8 @@ export default defineConfig({
   },
   build: {
     outDir: 'dist',
-    sourcemap: true,
+    // No source maps in the production build (they publish the sources).
+    sourcemap: false,
     chunkSizeWarningLimit: 900,
   },
   test: {

@@ -18,6 +18,7 @@ use crate::{
     config::Settings,
     db::Db,
     error::{self, AppError, RateInfo},
+    http_headers,
     infra::{self, cache::Cache, lock::JobLock, rate_limit::RateLimiter},
     metrics::{self, Metrics},
     openapi::ApiDoc,
@@ -173,12 +174,14 @@ async fn fallback(req: HttpRequest, state: web::Data<AppState>) -> actix_web::Re
 }
 
 fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
+    let policies = web::Data::new(http_headers::Policies::new(&state.settings.media.public_hls_url));
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
         let (app, api) = App::new()
             .into_utoipa_app()
             .openapi(ApiDoc::openapi())
             .app_data(data.clone())
+            .app_data(policies.clone())
             .app_data(error::json_config())
             .app_data(error::query_config())
             .app_data(error::path_config())
@@ -186,6 +189,7 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .service(utoipa_actix_web::scope("/api/v1").configure(routes::configure))
             .split_for_parts();
         app.wrap(from_fn(rate_headers))
+            .wrap(from_fn(http_headers::security_headers))
             .wrap(from_fn(metrics::track))
             .wrap(TracingLogger::<telemetry::RedactingRootSpan>::new())
             .route("/healthz", web::get().to(health::healthz))

@@ -93,3 +93,34 @@ async fn forged_forwarded_for_cannot_satisfy_an_ip_allowlist() {
     assert_eq!(cameras_with_forwarded(&app, &secret, "10.9.9.9, 203.0.113.5").await, StatusCode::FORBIDDEN);
     assert_eq!(cameras_with_forwarded(&app, &secret, "10.9.9.9").await, StatusCode::OK);
 }
+
+fn directive<'a>(csp: &'a str, name: &str) -> &'a str {
+    csp.split(';').map(str::trim).find(|d| d.starts_with(&format!("{name} "))).unwrap_or("")
+}
+
+#[tokio::test]
+async fn every_answer_carries_the_browser_headers() {
+    let env = vec![("ARGUS_PUBLIC_HLS_URL", "https://media.example.test:8443/base".into())];
+    let app = TestApp::spawn_with(Options { backend: Backend::Sqlite, redis: false, env }).await;
+    for path in ["/healthz", "/api/v1/cameras", "/api/openapi.json", "/some/client/route", "/api/docs/"] {
+        let resp = app.client.get(app.url(path)).send().await.expect("request");
+        let h = resp.headers();
+        let header = |n: &str| h.get(n).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+        assert_eq!(header("x-content-type-options"), "nosniff", "{path}");
+        assert_eq!(header("referrer-policy"), "no-referrer", "{path}");
+        let csp = header("content-security-policy");
+        assert!(csp.starts_with("default-src 'self'"), "{path}: {csp}");
+        assert_eq!(directive(&csp, "frame-ancestors"), "frame-ancestors 'none'", "{path}");
+        if path.starts_with("/api/docs") {
+            // The Swagger UI gets its own policy, and it still loads.
+            assert_eq!(resp.status(), StatusCode::OK);
+            assert!(resp.text().await.unwrap().contains("swagger"), "{path}");
+            continue;
+        }
+        assert!(!directive(&csp, "script-src").contains("unsafe-inline"), "{path}: {csp}");
+        for d in ["media-src", "connect-src"] {
+            assert!(directive(&csp, d).contains(" https://media.example.test:8443"), "{path}: {csp}");
+        }
+        assert!(directive(&csp, "media-src").contains("blob:"), "{csp}");
+    }
+}
