@@ -124,3 +124,24 @@ async fn every_answer_carries_the_browser_headers() {
         assert!(directive(&csp, "media-src").contains("blob:"), "{csp}");
     }
 }
+
+#[tokio::test]
+async fn metrics_need_the_metrics_token_when_one_is_set() {
+    let env = vec![("ARGUS_METRICS_TOKEN", "metrics-secret-123".into())];
+    let app = TestApp::spawn_with(Options { backend: Backend::Sqlite, redis: false, env }).await;
+    let get = |token: Option<&'static str>| {
+        let mut req = app.client.get(app.url("/metrics"));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req.send()
+    };
+    assert_eq!(get(None).await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(get(Some("wrong")).await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    let ok = get(Some("metrics-secret-123")).await.unwrap();
+    assert_eq!(ok.status(), StatusCode::OK);
+    assert!(ok.text().await.unwrap().contains("http_requests"));
+    // Without the setting, the endpoint stays open (on the API port only; nginx does not proxy it).
+    let open = TestApp::spawn(Backend::Sqlite, false).await;
+    assert_eq!(open.client.get(open.url("/metrics")).send().await.unwrap().status(), StatusCode::OK);
+}
