@@ -31,8 +31,18 @@ use crate::{
 
 /// Connects to the database (and Redis), applies migrations and assembles the shared state.
 pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
+    infra::private::private_dir(&settings.data_dir)
+        .map_err(|e| anyhow::anyhow!("ARGUS_DATA_DIR {}: {e}", settings.data_dir.display()))?;
     let db = Db::connect(&settings.database_url, settings.database_pool_size)
         .map_err(|e| anyhow::anyhow!("DATABASE_URL: {}", e.message))?;
+    if let Some(file) =
+        settings.database_url.starts_with("sqlite:").then(|| crate::db::sqlite_path(&settings.database_url))
+    {
+        // SQLite gives the -wal and -shm files it creates later the mode of the database file.
+        let files = ["", "-wal", "-shm"].map(|ext| std::path::PathBuf::from(format!("{file}{ext}")));
+        infra::private::private_files(files.iter().map(|p| p.as_path()))
+            .map_err(|e| anyhow::anyhow!("DATABASE_URL {file}: {e}"))?;
+    }
     let applied = db.migrate().await.map_err(|e| anyhow::anyhow!(e.message))?;
     if !applied.is_empty() {
         tracing::info!(?applied, "applied migrations");

@@ -145,3 +145,22 @@ async fn metrics_need_the_metrics_token_when_one_is_set() {
     let open = TestApp::spawn(Backend::Sqlite, false).await;
     assert_eq!(open.client.get(open.url("/metrics")).send().await.unwrap().status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn data_dir_and_database_files_are_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let app = TestApp::spawn(Backend::Sqlite, false).await;
+    app.admin().await;
+    let data = app.state.settings.data_dir.clone();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).expect("exists").permissions().mode() & 0o777;
+    assert_eq!(mode(&data), 0o700);
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&data).expect("data dir").flatten() {
+        if entry.path().is_file() {
+            assert_eq!(mode(&entry.path()), 0o600, "{}", entry.path().display());
+            checked += 1;
+        }
+    }
+    // argus.db, its -wal and -shm, and the generated secrets.
+    assert!(checked >= 5, "{checked} files checked");
+}
