@@ -15,6 +15,7 @@ export default defineConfig({
   },
   build: {
     outDir: 'dist',
+    // No source maps in the production build (they publish the sources).
     sourcemap: false,
     chunkSizeWarningLimit: 900,
   },

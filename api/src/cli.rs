@@ -44,8 +44,9 @@ pub enum Command {
         stream: String,
         #[arg(long)]
         api: String,
+        /// File holding the hook secret (kept off the command line, which `ps` shows to everyone).
         #[arg(long)]
-        secret: String,
+        secret_file: std::path::PathBuf,
         #[arg(long, default_value_t = 1935)]
         rtmp_port: u16,
         #[arg(long)]
@@ -115,10 +116,14 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             println!("wrote {}", path.display());
             Ok(())
         }
-        Command::Transcode { stream, api, secret, rtmp_port, hls_dir, log_file } => {
+        Command::Transcode { stream, api, secret_file, rtmp_port, hls_dir, log_file } => {
             if let Some(file) = log_file {
                 crate::telemetry::init_file(&file)?;
             }
+            let secret = std::fs::read_to_string(&secret_file)
+                .map_err(|e| anyhow::anyhow!("--secret-file {}: {e}", secret_file.display()))?
+                .trim()
+                .to_string();
             let job = crate::dataplane::transcode::TranscodeJob {
                 stream,
                 api,

@@ -7,6 +7,7 @@ pub mod config;
 pub mod dataplane;
 pub mod db;
 pub mod error;
+pub mod http_headers;
 pub mod infra;
 pub mod jobs;
 pub mod metrics;

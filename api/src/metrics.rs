@@ -92,6 +92,21 @@ pub async fn track(
     Ok(res)
 }
 
-pub async fn endpoint(state: web::Data<AppState>) -> HttpResponse {
+/// The Prometheus text; behind `Authorization: Bearer <ARGUS_METRICS_TOKEN>` when that is set.
+pub async fn endpoint(req: actix_web::HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    if let Some(token) = &state.settings.security.metrics_token {
+        let given = req
+            .headers()
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or("");
+        // Compare digests so the time taken says nothing about the token.
+        if crate::auth::sha256_hex(given) != crate::auth::sha256_hex(token) {
+            return actix_web::ResponseError::error_response(&crate::error::AppError::unauthorized(
+                "metrics need the ARGUS_METRICS_TOKEN bearer token",
+            ));
+        }
+    }
     HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(state.metrics.render())
 }

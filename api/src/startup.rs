@@ -18,6 +18,7 @@ use crate::{
     config::Settings,
     db::Db,
     error::{self, RateInfo},
+    http_headers,
     infra::{self, cache::Cache, lock::JobLock, rate_limit::RateLimiter},
     metrics::{self, Metrics},
     openapi::ApiDoc,
@@ -30,8 +31,18 @@ use crate::{
 
 /// Connects to the database (and Redis), applies migrations and assembles the shared state.
 pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
+    infra::private::private_dir(&settings.data_dir)
+        .map_err(|e| anyhow::anyhow!("ARGUS_DATA_DIR {}: {e}", settings.data_dir.display()))?;
     let db = Db::connect(&settings.database_url, settings.database_pool_size)
         .map_err(|e| anyhow::anyhow!("DATABASE_URL: {}", e.message))?;
+    if let Some(file) =
+        settings.database_url.starts_with("sqlite:").then(|| crate::db::sqlite_path(&settings.database_url))
+    {
+        // SQLite gives the -wal and -shm files it creates later the mode of the database file.
+        let files = ["", "-wal", "-shm"].map(|ext| std::path::PathBuf::from(format!("{file}{ext}")));
+        infra::private::private_files(files.iter().map(|p| p.as_path()))
+            .map_err(|e| anyhow::anyhow!("DATABASE_URL {file}: {e}"))?;
+    }
     let applied = db.migrate().await.map_err(|e| anyhow::anyhow!(e.message))?;
     if !applied.is_empty() {
         tracing::info!(?applied, "applied migrations");
@@ -151,12 +162,14 @@ async fn rate_headers(
 }
 
 fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
+    let policies = web::Data::new(http_headers::Policies::new(&state.settings.media.public_hls_url));
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
         let (app, api) = App::new()
             .into_utoipa_app()
             .openapi(ApiDoc::openapi())
             .app_data(data.clone())
+            .app_data(policies.clone())
             .app_data(error::json_config())
             .app_data(error::query_config())
             .app_data(error::path_config())
@@ -168,6 +181,7 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
         let api_routes = web::Data::new(routes::fallback::ApiRoutes::from_openapi(&api));
         app.app_data(api_routes)
             .wrap(from_fn(rate_headers))
+            .wrap(from_fn(http_headers::security_headers))
             .wrap(from_fn(metrics::track))
             .wrap(TracingLogger::<telemetry::RedactingRootSpan>::new())
             .route("/healthz", web::get().to(health::healthz))

@@ -104,8 +104,10 @@ pub fn render_nginx(
         update_interval_secs: m.update_interval_secs,
         argus_bin: argus_bin.to_path_buf(),
     };
+    // The transcoders nginx starts read the hook secret from here, not from their command line.
+    crate::infra::private::write_private(&run.join("hook_secret"), state.media.hook_secret.as_bytes())?;
     let path = out.unwrap_or_else(|| run.join("nginx.conf"));
-    std::fs::write(&path, params.render()?)?;
+    crate::infra::private::write_private(&path, params.render()?.as_bytes())?;
     Ok(path)
 }
 

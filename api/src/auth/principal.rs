@@ -1,7 +1,7 @@
 //! Who is calling: a dashboard user (JWT) or an API token. `Authorized<R>` is the extractor every
 //! protected handler takes; it authenticates, checks the permission `R`, and audits denials.
 
-use std::marker::PhantomData;
+use std::{marker::PhantomData, net::IpAddr};
 
 use actix_web::{dev::Payload, web, FromRequest, HttpMessage, HttpRequest};
 use futures_util::future::LocalBoxFuture;
@@ -105,24 +105,42 @@ impl RequestMeta {
     }
 }
 
-/// The peer address; `X-Forwarded-For` / `X-Real-IP` are believed only from a loopback peer
-/// (Argus's own nginx in front of it), so remote clients cannot spoof their address.
+/// The client's address: the right-most address of the `X-Forwarded-For` chain (peer last) that
+/// is not a trusted proxy (`ARGUS_TRUSTED_PROXIES`). Entries left of it can be forged by the
+/// client, so they are never believed; a peer that is not trusted is the client itself.
 pub fn client_ip(req: &HttpRequest) -> Option<String> {
-    let peer = req.peer_addr().map(|a| a.ip());
-    if peer.is_some_and(|ip| ip.is_loopback()) {
-        let forwarded = req
-            .headers()
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-            .or_else(|| req.headers().get("x-real-ip").and_then(|v| v.to_str().ok()))
-            .map(str::trim)
-            .and_then(|s| s.parse::<std::net::IpAddr>().ok());
-        if let Some(ip) = forwarded {
-            return Some(ip.to_string());
+    let peer = req.peer_addr().map(|a| a.ip())?;
+    let trusted =
+        req.app_data::<web::Data<AppState>>().map(|s| s.settings.security.trusted_proxies.as_slice());
+    let headers = req.headers();
+    let forwarded = headers
+        .get_all("x-forwarded-for")
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect::<Vec<_>>();
+    let forwarded = if forwarded.is_empty() {
+        headers.get("x-real-ip").and_then(|v| v.to_str().ok()).map(str::trim).into_iter().collect()
+    } else {
+        forwarded
+    };
+    Some(rightmost_untrusted(peer, &forwarded, trusted.unwrap_or_default()).to_string())
+}
+
+fn rightmost_untrusted(peer: IpAddr, forwarded: &[&str], trusted: &[ipnet::IpNet]) -> IpAddr {
+    let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
+    let mut client = peer;
+    for hop in forwarded.iter().rev() {
+        if !is_trusted(&client) {
+            break;
+        }
+        // Garbage from a trusted hop's left: the trusted hop is as far as we can see.
+        match hop.parse::<IpAddr>() {
+            Ok(ip) => client = ip,
+            Err(_) => break,
         }
     }
-    peer.map(|ip| ip.to_string())
+    client
 }
 
 impl FromRequest for RequestMeta {
@@ -227,5 +245,27 @@ impl<R: Requirement + 'static> FromRequest for Authorized<R> {
             }
             Ok(Authorized { principal, meta, _requirement: PhantomData })
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rightmost_untrusted;
+
+    #[test]
+    fn forwarded_chain_is_believed_only_through_trusted_hops() {
+        let lo = ["127.0.0.1/32".parse().unwrap()];
+        let ip = |s: &str| s.parse::<std::net::IpAddr>().unwrap();
+        // Untrusted peer: its header is ignored.
+        assert_eq!(rightmost_untrusted(ip("10.1.1.1"), &["10.9.9.9"], &lo), ip("10.1.1.1"));
+        // Trusted nginx in front: the address it saw.
+        assert_eq!(rightmost_untrusted(ip("127.0.0.1"), &["203.0.113.5"], &lo), ip("203.0.113.5"));
+        // A forged left part does not win over the hop nginx appended.
+        assert_eq!(
+            rightmost_untrusted(ip("127.0.0.1"), &["10.9.9.9", "203.0.113.5"], &lo),
+            ip("203.0.113.5")
+        );
+        assert_eq!(rightmost_untrusted(ip("127.0.0.1"), &["junk"], &lo), ip("127.0.0.1"));
+        assert_eq!(rightmost_untrusted(ip("127.0.0.1"), &["10.9.9.9"], &[]), ip("127.0.0.1"));
     }
 }

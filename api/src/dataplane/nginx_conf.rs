@@ -205,6 +205,22 @@ mod tests {
         }
     }
 
+    /// The hook secret reaches nginx only as a header it adds: never in a URL (printed in the
+    /// error log when Argus is down) nor on a transcoder's command line (visible in `ps`).
+    #[test]
+    fn hook_secret_is_in_no_url_and_no_command_line() {
+        let p = params(Path::new("/srv/argus"));
+        let conf = p.render().unwrap();
+        let with_secret: Vec<&str> = conf.lines().filter(|l| l.contains(&p.hook_secret)).collect();
+        assert!(!with_secret.is_empty());
+        assert!(
+            with_secret.iter().all(|l| l.trim_start().starts_with("proxy_set_header X-Argus-Hook-Secret")),
+            "{with_secret:?}"
+        );
+        let exec = conf.lines().find(|l| l.trim_start().starts_with("exec_push")).unwrap();
+        assert!(exec.contains("--secret-file /srv/argus/run/hook_secret"), "{exec}");
+    }
+
     #[test]
     fn substitutes_and_rejects_unknown_empty_and_unterminated() {
         let values = BTreeMap::from([("a", "1".to_string()), ("b", "two".to_string()), ("e", " ".into())]);
@@ -223,8 +239,8 @@ mod tests {
         assert_eq!(used, given);
         let conf = p.render().unwrap();
         assert!(!conf.contains("{{") && conf.contains("user root;"));
-        assert!(conf
-            .contains("on_publish http://127.0.0.1:8080/api/v1/streaming/auth?secret=hooksecret0123456789;"));
+        assert!(conf.contains("on_publish http://127.0.0.1:8088/argus-hooks/auth;"));
+        assert!(conf.contains("proxy_set_header X-Argus-Hook-Secret \"hooksecret0123456789\";"));
         assert!(conf.contains("listen 1935;") && conf.contains("listen 127.0.0.1:1936;"));
         assert!(conf.contains("push rtmp://127.0.0.1:1936/hls;") && conf.contains("listen 8088;"));
         assert!(conf.contains("secure_link_md5 \"$secure_link_expires$hls_stream playsecret0123456789\";"));

@@ -3,6 +3,7 @@
 
 pub mod cache;
 pub mod lock;
+pub mod private;
 pub mod rate_limit;
 
 use crate::error::{AppError, AppResult};

@@ -21,6 +21,8 @@ pub enum RateLimiter {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Decision {
     pub allowed: bool,
+    /// Hits in the current window, this one included (for `hit`).
+    pub count: u64,
     pub info: RateInfo,
 }
 
@@ -67,7 +69,36 @@ impl RateLimiter {
         };
         Decision {
             allowed: count <= limit,
+            count,
             info: RateInfo { limit, remaining: limit.saturating_sub(count), reset_secs },
+        }
+    }
+
+    /// Gives back one hit of the current window (an attempt that turned out legitimate).
+    pub async fn undo(&self, key: &str, window_secs: u64) {
+        let window = now_secs() / window_secs.max(1);
+        let slot = format!("{key}:{window}");
+        match self {
+            RateLimiter::Local(map) => {
+                if let Some(c) = map.get(&slot) {
+                    let _ = c.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1));
+                }
+            }
+            RateLimiter::Redis { pool, prefix } => {
+                let key = format!("{prefix}{slot}");
+                let res = async {
+                    let mut conn = pool.get().await.map_err(|e| e.to_string())?;
+                    redis::cmd("DECR")
+                        .arg(&key)
+                        .query_async::<i64>(&mut conn)
+                        .await
+                        .map_err(|e| e.to_string())
+                }
+                .await;
+                if let Err(e) = res {
+                    tracing::warn!(error = %e, "rate limiter: could not give a hit back");
+                }
+            }
         }
     }
 
@@ -92,6 +123,7 @@ impl RateLimiter {
         };
         Decision {
             allowed: count < limit,
+            count,
             info: RateInfo { limit, remaining: limit.saturating_sub(count), reset_secs },
         }
     }
@@ -131,5 +163,19 @@ mod tests {
         assert!(d.info.reset_secs <= 3600);
         assert!(rl.hit("other", 3, 3600).await.allowed);
         assert!(!rl.peek("k", 3, 3600).await.allowed);
+        rl.undo("other", 3600).await;
+        assert_eq!(rl.hit("other", 3, 3600).await.count, 1);
+    }
+
+    #[tokio::test]
+    async fn parallel_hits_let_exactly_the_limit_through() {
+        let rl = RateLimiter::local();
+        let hits = (0..50).map(|_| {
+            let rl = rl.clone();
+            tokio::spawn(async move { rl.hit("p", 7, 3600).await.allowed })
+        });
+        let allowed =
+            futures_util::future::join_all(hits).await.into_iter().filter(|r| *r.as_ref().unwrap()).count();
+        assert_eq!(allowed, 7);
     }
 }

@@ -83,6 +83,15 @@ const CSV_HEADER: &[&str] = &[
     "after",
 ];
 
+/// A cell a spreadsheet would take for a formula (`=`, `+`, `-`, `@`, tab, CR) gets a leading `'`,
+/// so attacker-chosen text (a failed login's username, a User-Agent) stays text when opened.
+fn neutralise(cell: String) -> String {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
+        _ => cell,
+    }
+}
+
 fn csv_rows(rows: &[AuditLogView], header: bool) -> AppResult<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let err = |e: csv::Error| AppError::internal(format!("csv: {e}"));
@@ -92,20 +101,23 @@ fn csv_rows(rows: &[AuditLogView], header: bool) -> AppResult<Vec<u8>> {
     for r in rows {
         let text = |v: &Option<serde_json::Value>| v.as_ref().map(|v| v.to_string()).unwrap_or_default();
         let opt = |v: &Option<String>| v.clone().unwrap_or_default();
-        w.write_record([
-            r.id.clone(),
-            r.created_at.to_rfc3339(),
-            r.actor_type.clone(),
-            opt(&r.actor_id),
-            opt(&r.actor_name),
-            r.action.clone(),
-            opt(&r.entity_type),
-            opt(&r.entity_id),
-            opt(&r.ip),
-            opt(&r.user_agent),
-            text(&r.before),
-            text(&r.after),
-        ])
+        w.write_record(
+            [
+                r.id.clone(),
+                r.created_at.to_rfc3339(),
+                r.actor_type.clone(),
+                opt(&r.actor_id),
+                opt(&r.actor_name),
+                r.action.clone(),
+                opt(&r.entity_type),
+                opt(&r.entity_id),
+                opt(&r.ip),
+                opt(&r.user_agent),
+                text(&r.before),
+                text(&r.after),
+            ]
+            .map(neutralise),
+        )
         .map_err(err)?;
     }
     w.into_inner().map_err(|e| AppError::internal(format!("csv: {e}")))
@@ -188,4 +200,19 @@ async fn export(
         .content_type(ctype)
         .insert_header(("Content-Disposition", format!("attachment; filename=\"audit-log.{ext}\"")))
         .streaming(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::neutralise;
+
+    #[test]
+    fn formula_cells_are_prefixed_and_plain_cells_kept() {
+        for bad in ["=2+3", "+1", "-1", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(neutralise(bad.into()), format!("'{bad}"));
+        }
+        for ok in ["admin", "", "1=1", "2026-01-01T00:00:00+00:00"] {
+            assert_eq!(neutralise(ok.into()), ok);
+        }
+    }
 }

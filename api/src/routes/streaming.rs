@@ -24,7 +24,9 @@ pub struct HookAuth {
     pub secret: Option<String>,
 }
 
-/// Checks `?secret=` before anything else is extracted, so a caller without the secret learns
+pub const HOOK_SECRET_HEADER: &str = "x-argus-hook-secret";
+
+/// Checks the hook secret (`X-Argus-Hook-Secret` or `?secret=`) before anything else is extracted, so a caller without the secret learns
 /// nothing (not even whether its body would have parsed).
 pub struct HookGuard;
 
@@ -33,8 +35,15 @@ impl actix_web::FromRequest for HookGuard {
     type Future = std::future::Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &actix_web::HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        // nginx's hook relay sends the secret as a header (URLs end up in nginx's error log).
         let secret =
-            web::Query::<HookAuth>::from_query(req.query_string()).ok().and_then(|q| q.into_inner().secret);
+            req.headers().get(HOOK_SECRET_HEADER).and_then(|v| v.to_str().ok()).map(str::to_string).or_else(
+                || {
+                    web::Query::<HookAuth>::from_query(req.query_string())
+                        .ok()
+                        .and_then(|q| q.into_inner().secret)
+                },
+            );
         let result = match req.app_data::<web::Data<AppState>>() {
             Some(state) => streaming::check_hook_secret(state, secret.as_deref()).map(|()| HookGuard),
             None => Err(AppError::internal("application state missing")),

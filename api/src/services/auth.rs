@@ -32,24 +32,57 @@ fn login_failed() -> AppError {
     AppError::unauthorized("invalid username or password")
 }
 
-pub async fn login(state: &AppState, username: &str, pass: &str, meta: &RequestMeta) -> AppResult<TokenPair> {
+/// Longest pause the per-user backoff puts before a password check.
+const MAX_BACKOFF_MS: u64 = 3_000;
+
+struct LoginKeys {
+    ip: String,
+    pair: String,
+    user: String,
+}
+
+/// Throttles before the password is checked. Each attempt is reserved atomically (one counter
+/// increment) per address and per user + address, so N parallel guesses get exactly the limit
+/// through. Failures per user (from any address) only add a growing delay: an attacker elsewhere
+/// can slow a user's login but never refuse it.
+async fn reserve_attempt(state: &AppState, username: &str, meta: &RequestMeta) -> AppResult<LoginKeys> {
     let s = &state.settings;
     let window = s.login_rate_window_secs;
-    let ip_key = format!("login:ip:{}", meta.ip.as_deref().unwrap_or("unknown"));
-    let user_key = format!("login:user:{}", username.to_lowercase());
-    let by_ip = state.limiter.hit(&ip_key, s.login_rate_per_ip.into(), window).await;
-    let by_user = state.limiter.peek(&user_key, s.login_rate_per_user.into(), window).await;
-    for decision in [by_ip, by_user] {
+    let ip = meta.ip.as_deref().unwrap_or("unknown");
+    let user = username.to_lowercase();
+    let keys = LoginKeys {
+        ip: format!("login:ip:{ip}"),
+        pair: format!("login:user-ip:{user}:{ip}"),
+        user: format!("login:user:{user}"),
+    };
+    let by_ip = state.limiter.hit(&keys.ip, s.login_rate_per_ip.into(), window).await;
+    let by_pair = state.limiter.hit(&keys.pair, s.login_rate_per_user.into(), window).await;
+    for (decision, limit) in [(by_ip, s.login_rate_per_ip), (by_pair, s.login_rate_per_user)] {
         if !decision.allowed {
-            audit::record_in_background(
-                state,
-                Actor::anonymous(username),
-                meta.clone(),
-                Change::new("auth.login.throttled"),
-            );
+            // One audit row per key and window (the first refusal), not one per attempt.
+            if decision.count == u64::from(limit) + 1 {
+                audit::record_in_background(
+                    state,
+                    Actor::anonymous(username),
+                    meta.clone(),
+                    Change::new("auth.login.throttled"),
+                );
+            }
             return Err(AppError::rate_limited("too many login attempts; try again later", decision.info));
         }
     }
+    let failures = state.limiter.peek(&keys.user, u64::MAX, window).await.count;
+    let over = failures.saturating_sub(s.login_rate_per_user.into());
+    if over > 0 {
+        let delay = (100u64 << over.min(5)).min(MAX_BACKOFF_MS);
+        tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
+    }
+    Ok(keys)
+}
+
+pub async fn login(state: &AppState, username: &str, pass: &str, meta: &RequestMeta) -> AppResult<TokenPair> {
+    let window = state.settings.login_rate_window_secs;
+    let keys = reserve_attempt(state, username, meta).await?;
 
     let name = username.to_string();
     let user = state.db.run(move |c| db::users::find_by_username(c, &name)).await?;
@@ -63,7 +96,7 @@ pub async fn login(state: &AppState, username: &str, pass: &str, meta: &RequestM
     .map_err(|e| AppError::internal(e.to_string()))?;
 
     let Some(user) = user.filter(|_| ok) else {
-        state.limiter.hit(&user_key, s.login_rate_per_user.into(), window).await;
+        state.limiter.hit(&keys.user, u64::MAX, window).await;
         audit::record_in_background(
             state,
             Actor::anonymous(username),
@@ -72,6 +105,9 @@ pub async fn login(state: &AppState, username: &str, pass: &str, meta: &RequestM
         );
         return Err(login_failed());
     };
+    // The right password: this attempt does not count against the address.
+    state.limiter.undo(&keys.pair, window).await;
+    state.limiter.undo(&keys.ip, window).await;
     let role = Role::parse(&user.role).ok_or_else(|| AppError::internal("user has an unknown role"))?;
     if !user.is_active {
         audit::record_in_background(

@@ -3,7 +3,7 @@ use serde_json::Value;
 
 use crate::helpers::TestApp;
 
-crate::matrix!(audit_log_filters_and_exports);
+crate::matrix!(audit_log_filters_and_exports, csv_export_neutralises_formula_cells);
 
 async fn audit_log_filters_and_exports(app: TestApp) {
     let admin = app.admin().await;
@@ -123,4 +123,43 @@ async fn export_streams_more_rows_than_one_chunk() {
         .await
         .unwrap();
     assert_eq!(csv.lines().count(), 1204);
+}
+
+async fn csv_export_neutralises_formula_cells(app: TestApp) {
+    let admin = app.admin().await;
+    let agent = r#"=HYPERLINK("http://x.example/","x")"#;
+    let resp = app
+        .client
+        .post(app.url("/api/v1/auth/login"))
+        .header("User-Agent", agent)
+        .json(&serde_json::json!({"username": "=2+3", "password": "wrong password"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    // The failed login is recorded in the background: wait for its row.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let csv = loop {
+        let csv = app
+            .client
+            .get(app.url("/api/v1/audit-logs/export?format=csv&action=auth.login.failed"))
+            .bearer_auth(&admin)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if csv.lines().count() > 1 || std::time::Instant::now() > deadline {
+            break csv;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), 1, "{csv}");
+    let cells: Vec<&str> = rows[0].iter().collect();
+    assert!(cells.contains(&"'=2+3"), "{csv}");
+    assert!(cells.contains(&format!("'{agent}").as_str()), "{csv}");
+    assert!(cells.iter().all(|c| !c.starts_with(['=', '+', '-', '@', '\t', '\r'])), "{csv}");
 }

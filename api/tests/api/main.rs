@@ -7,6 +7,7 @@ mod auth;
 mod cameras;
 mod data_layer;
 mod defaults;
+mod hardening;
 mod rbac;
 mod service;
 mod streaming;

@@ -268,3 +268,51 @@ async fn an_api_restart_does_not_drop_live_cameras() {
     }
     publisher.stop().await;
 }
+
+fn mode(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())).permissions().mode() & 0o777
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hook_secret_stays_out_of_ps_and_logs_and_ops_endpoints_stay_off_nginx() {
+    let stack = Stack::start().await;
+    let app = &stack.app;
+    let secret = app.state.media.hook_secret.clone();
+    // Hooks pass nginx's relay (secret as a header) and the transcoder reads its secret file:
+    // the camera goes online and its playlist appears.
+    let LiveCamera { admin, id, publisher: _publisher, .. } = stack.live_camera(camera("E2E-SECRET")).await;
+    let (_, pb) = app.get(&format!("/api/v1/cameras/{id}/playback"), &admin).await;
+    stack.wait_for_playlist(pb["master_url"].as_str().unwrap(), 1).await;
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+        assert!(
+            !String::from_utf8_lossy(&cmdline).contains(&secret),
+            "hook secret on the command line of {}",
+            entry.path().display()
+        );
+    }
+    let data = &app.state.settings.data_dir;
+    assert_eq!(mode(data), 0o700);
+    for file in ["run/nginx.conf", "run/hook_secret", "hook_secret", "playback_secret", "argus.db"] {
+        assert_eq!(mode(&data.join(file)), 0o600, "{file}");
+    }
+
+    let nginx = format!("http://127.0.0.1:{}", app.state.settings.media.nginx_http_port);
+    for (path, want) in [("/metrics", 404), ("/readyz", 404), ("/healthz", 200)] {
+        let resp = stack.http.get(format!("{nginx}{path}")).send().await.unwrap();
+        assert_eq!(resp.status().as_u16(), want, "{path} through nginx");
+    }
+    let hls = stack.http.get(format!("{nginx}/hls/x")).send().await.unwrap();
+    assert_eq!(hls.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(hls.headers()["referrer-policy"], "no-referrer");
+
+    // Argus unreachable: the publish hook fails, and nginx's error log says so without the secret.
+    let other = app.create_camera(&admin, "E2E-SECRET-2").await;
+    stack.break_api_for_updates().await;
+    let mut refused = Publisher::start(other["rtmp_url"].as_str().unwrap());
+    assert!(refused.wait_exit(Duration::from_secs(20)).await.is_some(), "publish without Argus was accepted");
+    let log = std::fs::read_to_string(data.join("run/error.log")).unwrap();
+    assert!(log.contains("/argus-hooks/auth"), "the failed hook is logged:\n{log}");
+    assert!(!log.contains(&secret), "hook secret in nginx's error log:\n{log}");
+}
