@@ -52,7 +52,8 @@ impl tracing_actix_web::RootSpanBuilder for RedactingRootSpan {
         let request_id = request.extensions().get::<tracing_actix_web::RequestId>().map(ToString::to_string);
         let route = request.match_pattern().unwrap_or_else(|| "default".into());
         let target = redact_target(request.uri().path_and_query().map(|p| p.as_str()).unwrap_or(""));
-        let client_ip = request.connection_info().realip_remote_addr().unwrap_or("").to_string();
+        // The same address the rules see: forwarded headers only from ARGUS_TRUSTED_PROXIES.
+        let client_ip = crate::auth::principal::client_ip(request.request()).unwrap_or_default();
         tracing::info_span!(
             "HTTP request",
             http.method = %request.method(),
