@@ -6,6 +6,7 @@ mod audit;
 mod auth;
 mod cameras;
 mod data_layer;
+mod faults;
 mod rbac;
 mod service;
 mod streaming;

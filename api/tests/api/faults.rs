@@ -1,0 +1,156 @@
+//! Faults of the services Argus depends on, simulated with a TCP proxy inside the test that can
+//! be cut and restored — the shared MariaDB and Redis are never stopped.
+
+use std::time::{Duration, Instant};
+
+use diesel::{connection::SimpleConnection, Connection, MysqlConnection};
+use reqwest::StatusCode;
+use tokio::{net::TcpListener, task::JoinHandle};
+
+use crate::helpers::{mysql_server, Backend, Options, TestApp};
+
+/// Forwards 127.0.0.1:<port> to `target`. `cut` closes the listener and every forwarded
+/// connection (a stopped server: connects are refused); `restore` listens on the same port again.
+pub struct TcpProxy {
+    pub port: u16,
+    target: String,
+    tasks: std::sync::Arc<std::sync::Mutex<Vec<JoinHandle<()>>>>,
+}
+
+impl TcpProxy {
+    pub async fn start(target: &str) -> TcpProxy {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind proxy");
+        let port = listener.local_addr().expect("proxy addr").port();
+        let proxy = TcpProxy { port, target: target.to_string(), tasks: Default::default() };
+        proxy.serve(listener);
+        proxy
+    }
+
+    fn serve(&self, listener: TcpListener) {
+        let target = self.target.clone();
+        let tasks = self.tasks.clone();
+        let accept = tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                let target = target.clone();
+                let forward = tokio::spawn(async move {
+                    if let Ok(mut outbound) = tokio::net::TcpStream::connect(&target).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+                tasks.lock().expect("tasks").push(forward);
+            }
+        });
+        self.tasks.lock().expect("tasks").push(accept);
+    }
+
+    pub fn cut(&self) {
+        for task in self.tasks.lock().expect("tasks").drain(..) {
+            task.abort();
+        }
+    }
+
+    pub async fn restore(&self) {
+        let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+        socket.set_reuseaddr(true).expect("reuseaddr");
+        let addr = std::net::SocketAddr::from(([127, 0, 0, 1], self.port));
+        let deadline = Instant::now() + Duration::from_secs(5);
+        // The aborted accept task drops its listener asynchronously: retry the bind briefly.
+        loop {
+            match socket.bind(addr) {
+                Ok(()) => break,
+                Err(e) => assert!(Instant::now() < deadline, "rebind proxy port: {e}"),
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        self.serve(socket.listen(128).expect("listen"));
+    }
+}
+
+impl Drop for TcpProxy {
+    fn drop(&mut self) {
+        self.cut();
+    }
+}
+
+/// A `t_<uuid>` database on the shared MariaDB, dropped with the guard.
+struct MysqlDatabase(String);
+
+impl MysqlDatabase {
+    fn create() -> MysqlDatabase {
+        let name = format!("t_{}", uuid::Uuid::new_v4().simple());
+        let mut conn = MysqlConnection::establish(&mysql_server()).expect("MariaDB on 127.0.0.1:3306");
+        conn.batch_execute(&format!("CREATE DATABASE `{name}` CHARACTER SET utf8mb4")).expect("create db");
+        MysqlDatabase(name)
+    }
+}
+
+impl Drop for MysqlDatabase {
+    fn drop(&mut self) {
+        if let Ok(mut conn) = MysqlConnection::establish(&mysql_server()) {
+            let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS `{}`", self.0));
+        }
+    }
+}
+
+/// `(status, elapsed)` of a request.
+async fn timed(req: reqwest::RequestBuilder) -> (StatusCode, Duration) {
+    let started = Instant::now();
+    let status = req.send().await.expect("request").status();
+    (status, started.elapsed())
+}
+
+/// Polls `/readyz` until it answers `want`, failing after `within`; returns how long it took.
+async fn wait_ready(app: &TestApp, want: StatusCode, within: Duration) -> Duration {
+    let started = Instant::now();
+    loop {
+        let status = app.client.get(app.url("/readyz")).send().await.expect("readyz").status();
+        if status == want {
+            return started.elapsed();
+        }
+        assert!(started.elapsed() < within, "/readyz still {status} after {within:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mariadb_down_answers_503_within_2s_and_recovers_on_its_own() {
+    let db = MysqlDatabase::create();
+    let server = mysql_server();
+    let target = server.rsplit('@').next().unwrap_or("127.0.0.1:3306").to_string();
+    let proxy = TcpProxy::start(&target).await;
+    let url = format!("{}:{}/{}", server.rsplit_once(':').expect("port in url").0, proxy.port, db.0);
+    let app =
+        TestApp::spawn_with(Options { backend: Backend::Mysql, redis: false, env: vec![("DATABASE_URL", url)] })
+            .await;
+    let admin = app.admin().await;
+    let cam = app.create_camera(&admin, "FAULT-DB-1").await;
+    let key = cam["stream_key"].as_str().expect("stream key").to_string();
+    let hook_url = app.url(&format!("/api/v1/streaming/auth?secret={}", app.state.media.hook_secret));
+    let publish = |key: &str| {
+        app.client.post(&hook_url).form(&[("app", "live"), ("name", key), ("clientid", "1"), ("call", "publish")])
+    };
+    assert_eq!(timed(app.client.get(app.url("/readyz"))).await.0, StatusCode::OK);
+
+    proxy.cut();
+    // Every kind of database-touching request, each answered 503 in under 2 s, repeatedly
+    // (the first ones find the dead pooled connections, the later ones an open breaker).
+    for round in 0..3 {
+        let uncached = format!("no-such-key-{round}");
+        for (what, req) in [
+            ("readyz", app.client.get(app.url("/readyz"))),
+            ("cameras", app.client.get(app.url("/api/v1/cameras")).bearer_auth(&admin)),
+            ("publish hook, uncached key", publish(&uncached)),
+        ] {
+            let (status, took) = timed(req).await;
+            assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{what} in round {round}");
+            assert!(took < Duration::from_secs(2), "{what} took {took:?} in round {round}");
+        }
+    }
+
+    proxy.restore().await;
+    let took = wait_ready(&app, StatusCode::OK, Duration::from_secs(3)).await;
+    assert!(took < Duration::from_millis(1500), "ready again only after {took:?}");
+    let (status, _) = app.get("/api/v1/cameras", &admin).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(publish(&key).send().await.expect("hook").status(), StatusCode::FOUND);
+}
