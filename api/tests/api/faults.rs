@@ -154,3 +154,37 @@ async fn mariadb_down_answers_503_within_2s_and_recovers_on_its_own() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(publish(&key).send().await.expect("hook").status(), StatusCode::FOUND);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redis_down_keeps_serving_and_readiness_reports_it_degraded_not_failed() {
+    let redis = crate::helpers::redis_url();
+    let target = redis.trim_start_matches("redis://").trim_end_matches('/').to_string();
+    let proxy = TcpProxy::start(&target).await;
+    let url = format!("redis://127.0.0.1:{}", proxy.port);
+    let app =
+        TestApp::spawn_with(Options { backend: Backend::Mysql, redis: true, env: vec![("REDIS_URL", url)] }).await;
+    let admin = app.admin().await;
+    let (status, body) = app.call(reqwest::Method::GET, "/readyz", None, None).await;
+    assert_eq!((status, body["status"].as_str(), body["redis"].as_str()), (StatusCode::OK, Some("ready"), Some("ok")));
+
+    proxy.cut();
+    let (status, body) = app.call(reqwest::Method::GET, "/readyz", None, None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["status"], "degraded", "{body}");
+    assert!(body["redis"].as_str().is_some_and(|r| r.starts_with("degraded")), "{body}");
+    // The API keeps serving reads and writes on the in-process fallbacks.
+    app.create_camera(&admin, "FAULT-REDIS-1").await;
+    let (status, page) = app.get("/api/v1/cameras", &admin).await;
+    assert_eq!((status, page["total"].as_i64()), (StatusCode::OK, Some(1)), "{page}");
+
+    proxy.restore().await;
+    let started = Instant::now();
+    loop {
+        let (_, body) = app.call(reqwest::Method::GET, "/readyz", None, None).await;
+        if body["status"] == "ready" && body["redis"] == "ok" {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(5), "Redis never reported back: {body}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
