@@ -67,6 +67,9 @@ pub fn remux_args(input: &str, output: &str) -> Vec<String> {
         "copy",
         "-movflags",
         "+faststart",
+        // Explicit: the output is written under a temporary name (`.mp4.part`).
+        "-f",
+        "mp4",
         output,
     ]
     .map(String::from)

@@ -8,6 +8,7 @@ mod cameras;
 mod data_layer;
 mod faults;
 mod rbac;
+mod recording_faults;
 mod service;
 mod streaming;
 mod tokens;

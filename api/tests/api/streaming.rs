@@ -216,7 +216,7 @@ async fn websocket_only_shows_cameras_in_scope(app: TestApp) {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
-fn write_flv(path: &std::path::Path, seconds: u32) {
+pub fn write_flv(path: &std::path::Path, seconds: u32) {
     let status = std::process::Command::new("ffmpeg")
         .args([
             "-nostdin",
