@@ -284,15 +284,17 @@ pub async fn find_visible(state: &AppState, principal: &Principal, id: &str) -> 
         .ok_or_else(|| AppError::not_found("recording not found"))
 }
 
+/// Deletes the row first, then the file: a kill or a failure in between leaves a file without a
+/// row (garbage on disk), never a catalogued recording whose file is gone.
 pub async fn delete(state: &AppState, principal: &Principal, id: &str, meta: &RequestMeta) -> AppResult<()> {
     let row = find_visible(state, principal, id).await?;
+    let rid = id.to_string();
+    state.db.run(move |c| db::recordings::delete(c, &rid)).await?;
     match tokio::fs::remove_file(&row.file_path).await {
         Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => return Err(AppError::internal(format!("cannot delete {}: {e}", row.file_path))),
+        Err(e) => tracing::error!(path = %row.file_path, error = %e, "recording deleted but its file was not"),
     }
-    let rid = id.to_string();
-    state.db.run(move |c| db::recordings::delete(c, &rid)).await?;
     state.cache.bump(CACHE_NS).await;
     let view = RecordingView::from(row);
     audit::record(

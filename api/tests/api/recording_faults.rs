@@ -122,3 +122,40 @@ async fn unfiled_chunk_scan_files_every_interrupted_ingest_exactly_once(app: Tes
     assert_eq!(files_with(&storage_dir, ".part"), Vec::<PathBuf>::new());
     assert_eq!(services::unfiled::file_all(&app.state).await, 0, "nothing left for a second scan");
 }
+
+/// The delete must not remove the file of a recording whose row it then fails to delete.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deleting_a_recording_removes_the_row_before_the_file() {
+    use diesel::{connection::SimpleConnection, Connection, SqliteConnection};
+    let app = TestApp::spawn(crate::helpers::Backend::Sqlite, false).await;
+    let admin = app.admin().await;
+    let cam = app.create_camera(&admin, "DEL-ORDER").await;
+    let record_dir = app.state.settings.media.record_dir.clone();
+    std::fs::create_dir_all(&record_dir).expect("record dir");
+    let flv = record_dir.join(format!("{}-1790000000.flv", cam["id"].as_str().expect("id")));
+    write_flv(&flv, 1);
+    let rec = services::recordings::ingest(&app.state, &flv).await.expect("ingest").expect("filed");
+    let row = app.state.db.run({
+        let id = rec.id.clone();
+        move |c| argus::db::recordings::find(c, &id)
+    });
+    let file = PathBuf::from(row.await.expect("row").expect("exists").file_path);
+    assert!(file.exists());
+
+    let db_path = app.state.settings.data_dir.join("argus.db");
+    let mut conn = SqliteConnection::establish(&db_path.display().to_string()).expect("open test db");
+    conn.batch_execute(
+        "CREATE TRIGGER refuse_delete BEFORE DELETE ON recordings BEGIN SELECT RAISE(ABORT, 'refused'); END;",
+    )
+    .expect("trigger");
+    let path = format!("/api/v1/recordings/{}", rec.id);
+    let (status, _) = app.call(reqwest::Method::DELETE, &path, Some(&admin), None).await;
+    assert!(status.is_server_error(), "{status}");
+    assert!(file.exists(), "a failed delete removed the file of a recording still catalogued");
+
+    conn.batch_execute("DROP TRIGGER refuse_delete").expect("drop trigger");
+    let (status, _) = app.call(reqwest::Method::DELETE, &path, Some(&admin), None).await;
+    assert!(status.is_success(), "{status}");
+    assert!(!file.exists());
+    assert!(recordings_of(&app, &admin, &rec.camera_id).await.is_empty());
+}
