@@ -268,3 +268,45 @@ async fn an_api_restart_does_not_drop_live_cameras() {
     }
     publisher.stop().await;
 }
+
+/// A `kill -9` between the two steps of a rotation leaves both recorders of the camera writing.
+/// The restarted Argus (its start-up pass, then the 10 s schedule) stops the older one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rotation_interrupted_half_way_is_finished_after_a_restart() {
+    let stack = Stack::start_with(vec![("ARGUS_RECORD_INTERVAL_SECS", "3600".into())]).await;
+    let app = &stack.app;
+    let LiveCamera { id, mut publisher, .. } = stack.live_camera(camera("E2E-HALF-ROTATED")).await;
+    let record_dir = app.state.settings.media.record_dir.clone();
+    let open = || {
+        argus::dataplane::recorders::open_chunks(&record_dir, std::time::SystemTime::now())
+            .into_iter()
+            .filter(|c| c.name.camera_id == id)
+            .collect::<Vec<_>>()
+    };
+    let wait_open = |n: usize, what: &'static str| {
+        let open = &open;
+        async move {
+            let started = Instant::now();
+            loop {
+                let now = open();
+                if now.len() == n {
+                    return now;
+                }
+                assert!(started.elapsed() < Duration::from_secs(15), "{what}: {now:?}");
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
+    };
+    let first = wait_open(1, "recording did not start").await.remove(0);
+    let busy = first.name.recorder.clone().unwrap_or_else(|| "main".into());
+    let idle = argus::dataplane::nginx_conf::RECORDERS.into_iter().find(|r| *r != busy).expect("two recorders");
+    // Step one of a rotation — start the idle recorder — and then the kill: step two never runs.
+    argus::dataplane::control::record(&app.state, true, &id, idle).await.expect("nginx control");
+    wait_open(2, "the second recorder did not start writing").await;
+
+    argus::jobs::recover_recorders(&app.state).await;
+    let left = wait_open(1, "both recorders still write after the restart").await;
+    assert_eq!(left[0].name.recorder.as_deref(), Some(idle), "the older chunk is the one closed");
+    assert_ne!(left[0].path, first.path);
+    publisher.stop().await;
+}
