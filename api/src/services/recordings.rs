@@ -289,21 +289,25 @@ pub async fn find_visible(state: &AppState, principal: &Principal, id: &str) -> 
 pub async fn delete(state: &AppState, principal: &Principal, id: &str, meta: &RequestMeta) -> AppResult<()> {
     let row = find_visible(state, principal, id).await?;
     let rid = id.to_string();
-    state.db.run(move |c| db::recordings::delete(c, &rid)).await?;
+    let entry = audit::entry(
+        &principal.into(),
+        meta,
+        Change::new("recording.deleted").on("recording", id).before(RecordingView::from(row.clone())),
+    );
+    state
+        .db
+        .transaction(move |c| {
+            db::recordings::delete(c, &rid)?;
+            audit::write(c, &entry)
+        })
+        .await?;
     match tokio::fs::remove_file(&row.file_path).await {
         Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => tracing::error!(path = %row.file_path, error = %e, "recording deleted but its file was not"),
     }
     state.cache.bump(CACHE_NS).await;
-    let view = RecordingView::from(row);
-    audit::record(
-        state,
-        &principal.into(),
-        meta,
-        Change::new("recording.deleted").on("recording", id).before(&view),
-    )
-    .await
+    Ok(())
 }
 
 /// Audits that someone opened a recording (download or play).
