@@ -188,3 +188,41 @@ async fn redis_down_keeps_serving_and_readiness_reports_it_degraded_not_failed()
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+crate::matrix!(a_poisoned_stream_event_costs_only_itself);
+
+/// One event the database refuses for good (here a trigger refuses its session) fails its
+/// batch; the writer then applies the batch event by event and the others land.
+async fn a_poisoned_stream_event_costs_only_itself(app: TestApp) {
+    use argus::services::{stream_writer, streaming::StreamEvent};
+    use diesel::connection::SimpleConnection;
+    let admin = app.admin().await;
+    let mut ids = vec![];
+    for i in 0..3 {
+        ids.push(app.create_camera(&admin, &format!("POISON-{i}")).await["id"].as_str().unwrap().to_string());
+    }
+    let trigger = match app.state.db.backend() {
+        argus::db::Backend::Sqlite => {
+            "CREATE TRIGGER poison BEFORE INSERT ON stream_sessions WHEN NEW.client_id = 'poison' \
+             BEGIN SELECT RAISE(ABORT, 'poisoned'); END;"
+        }
+        argus::db::Backend::Mysql => {
+            "CREATE TRIGGER poison BEFORE INSERT ON stream_sessions FOR EACH ROW BEGIN \
+             IF NEW.client_id = 'poison' THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'poisoned'; END IF; END"
+        }
+    };
+    app.state.db.run(move |c| c.batch_execute(trigger).map_err(Into::into)).await.expect("trigger");
+    let publish = |camera: &str, client: &str| StreamEvent::Published {
+        camera_id: camera.to_string(),
+        client_id: client.to_string(),
+        addr: None,
+    };
+    let batch = vec![publish(&ids[0], "11"), publish(&ids[1], "poison"), publish(&ids[2], "13")];
+    let result = stream_writer::apply(&app.state, batch).await;
+    assert!(result.is_err(), "the poisoned event is reported");
+    for (id, want) in [(&ids[0], "online"), (&ids[1], "offline"), (&ids[2], "online")] {
+        let (_, camera) = app.get(&format!("/api/v1/cameras/{id}"), &admin).await;
+        assert_eq!(camera["stream_status"], want, "{camera}");
+    }
+    assert_eq!(app.audit(&admin, "stream.published").await.len(), 2);
+}
