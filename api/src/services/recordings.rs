@@ -181,8 +181,8 @@ async fn already_filed(state: &AppState, source: &Path, mp4: &Path) -> AppResult
 pub async fn ingest(state: &AppState, path: &Path) -> AppResult<Option<RecordingView>> {
     let path = tokio::fs::canonicalize(path).await.unwrap_or_else(|_| path.to_path_buf());
     let source = path.to_string_lossy().to_string();
-    let probe::ChunkName { camera_id, epoch, .. } =
-        probe::parse_record_path(&path).ok_or_else(|| AppError::bad_request("not an nginx recording name"))?;
+    let probe::ChunkName { camera_id, epoch, .. } = probe::parse_record_path(&path)
+        .ok_or_else(|| AppError::bad_request("not an nginx recording name"))?;
     let started =
         DateTime::<Utc>::from_timestamp(epoch, 0).ok_or_else(|| AppError::bad_request("bad epoch"))?;
     let mp4 = filed_path(&state.settings.media.storage_dir, &camera_id, epoch, started);
@@ -202,7 +202,8 @@ pub async fn ingest(state: &AppState, path: &Path) -> AppResult<Option<Recording
         .await
         .map_err(|e| AppError::internal(format!("cannot create {}: {e}", day_dir.display())))?;
     let part = mp4.with_extension(PART_SUFFIX);
-    run_tool("ffmpeg", &probe::remux_args(&source, &part.to_string_lossy()), Duration::from_secs(600)).await?;
+    run_tool("ffmpeg", &probe::remux_args(&source, &part.to_string_lossy()), Duration::from_secs(600))
+        .await?;
     sync_path(part.clone()).await?;
     let info = probe_file(&part).await?;
     let checksum = sha256_file(part.clone()).await?;
@@ -304,7 +305,9 @@ pub async fn delete(state: &AppState, principal: &Principal, id: &str, meta: &Re
     match tokio::fs::remove_file(&row.file_path).await {
         Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => tracing::error!(path = %row.file_path, error = %e, "recording deleted but its file was not"),
+        Err(e) => {
+            tracing::error!(path = %row.file_path, error = %e, "recording deleted but its file was not")
+        }
     }
     state.cache.bump(CACHE_NS).await;
     Ok(())

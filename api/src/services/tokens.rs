@@ -206,8 +206,11 @@ pub async fn revoke(state: &AppState, principal: &Principal, id: &str, meta: &Re
         return Ok(());
     }
     let tid = id.to_string();
-    let entry =
-        audit::entry(&principal.into(), meta, Change::new("api_token.revoked").on("api_token", id).before(&before));
+    let entry = audit::entry(
+        &principal.into(),
+        meta,
+        Change::new("api_token.revoked").on("api_token", id).before(&before),
+    );
     state
         .db
         .transaction(move |c| {

@@ -166,7 +166,9 @@ pub async fn update(
             if deactivating {
                 db::sessions::revoke_all_for_user(c, &uid, None, "user_deactivated", db::now())?;
             }
-            let after = db::users::find(c, &uid)?.map(UserView::from).ok_or_else(|| AppError::not_found("user not found"))?;
+            let after = db::users::find(c, &uid)?
+                .map(UserView::from)
+                .ok_or_else(|| AppError::not_found("user not found"))?;
             let change = Change::new(action).on("user", &uid).before(&before).after(&after);
             audit::write(c, &audit::entry(&actor, &meta, change))?;
             Ok(after)

@@ -149,21 +149,35 @@ async fn a_change_whose_audit_entry_fails_is_not_saved(app: TestApp) {
     let admin = app.admin().await;
     let cam = app.create_camera(&admin, "AUD-TX-0").await;
     let cam_path = format!("/api/v1/cameras/{}", cam["id"].as_str().unwrap());
-    let (_, user) =
-        app.post("/api/v1/users", &admin, json!({"username": "tx-user", "password": PASSWORD, "role": "viewer"})).await;
+    let (_, user) = app
+        .post("/api/v1/users", &admin, json!({"username": "tx-user", "password": PASSWORD, "role": "viewer"}))
+        .await;
     let user_path = format!("/api/v1/users/{}", user["id"].as_str().unwrap());
-    let (status, created) = app.post("/api/v1/api-tokens", &admin, json!({"remark": "tx", "permissions": ["camera.read"]})).await;
+    let (status, created) =
+        app.post("/api/v1/api-tokens", &admin, json!({"remark": "tx", "permissions": ["camera.read"]})).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     let token_path = format!("/api/v1/api-tokens/{}", created["token"]["id"].as_str().unwrap());
 
     refuse_audit_writes(&app, true).await;
     let attempts = [
-        (Method::POST, "/api/v1/cameras".to_string(), Some(json!({"name": "new", "serial_number": "AUD-TX-NEW"}))),
+        (
+            Method::POST,
+            "/api/v1/cameras".to_string(),
+            Some(json!({"name": "new", "serial_number": "AUD-TX-NEW"})),
+        ),
         (Method::PATCH, cam_path.clone(), Some(json!({"name": "renamed"}))),
         (Method::DELETE, cam_path.clone(), None),
-        (Method::POST, "/api/v1/users".into(), Some(json!({"username": "tx-new", "password": PASSWORD, "role": "viewer"}))),
+        (
+            Method::POST,
+            "/api/v1/users".into(),
+            Some(json!({"username": "tx-new", "password": PASSWORD, "role": "viewer"})),
+        ),
         (Method::PATCH, user_path.clone(), Some(json!({"role": "operator"}))),
-        (Method::POST, "/api/v1/api-tokens".into(), Some(json!({"remark": "tx-new", "permissions": ["camera.read"]}))),
+        (
+            Method::POST,
+            "/api/v1/api-tokens".into(),
+            Some(json!({"remark": "tx-new", "permissions": ["camera.read"]})),
+        ),
         (Method::DELETE, token_path.clone(), None),
     ];
     for (method, path, body) in attempts {
@@ -185,7 +199,8 @@ async fn a_change_whose_audit_entry_fails_is_not_saved(app: TestApp) {
     assert!(token_now["revoked_at"].is_null(), "{token_now}");
 
     refuse_audit_writes(&app, false).await;
-    let (status, _) = app.call(Method::PATCH, &cam_path, Some(&admin), Some(json!({"name": "renamed"}))).await;
+    let (status, _) =
+        app.call(Method::PATCH, &cam_path, Some(&admin), Some(json!({"name": "renamed"}))).await;
     assert_eq!(status, StatusCode::OK);
     let entries = app.audit(&admin, "camera.updated").await;
     assert_eq!(entries.len(), 1);

@@ -119,15 +119,23 @@ async fn mariadb_down_answers_503_within_2s_and_recovers_on_its_own() {
     let target = server.rsplit('@').next().unwrap_or("127.0.0.1:3306").to_string();
     let proxy = TcpProxy::start(&target).await;
     let url = format!("{}:{}/{}", server.rsplit_once(':').expect("port in url").0, proxy.port, db.0);
-    let app =
-        TestApp::spawn_with(Options { backend: Backend::Mysql, redis: false, env: vec![("DATABASE_URL", url)] })
-            .await;
+    let app = TestApp::spawn_with(Options {
+        backend: Backend::Mysql,
+        redis: false,
+        env: vec![("DATABASE_URL", url)],
+    })
+    .await;
     let admin = app.admin().await;
     let cam = app.create_camera(&admin, "FAULT-DB-1").await;
     let key = cam["stream_key"].as_str().expect("stream key").to_string();
     let hook_url = app.url(&format!("/api/v1/streaming/auth?secret={}", app.state.media.hook_secret));
     let publish = |key: &str| {
-        app.client.post(&hook_url).form(&[("app", "live"), ("name", key), ("clientid", "1"), ("call", "publish")])
+        app.client.post(&hook_url).form(&[
+            ("app", "live"),
+            ("name", key),
+            ("clientid", "1"),
+            ("call", "publish"),
+        ])
     };
     assert_eq!(timed(app.client.get(app.url("/readyz"))).await.0, StatusCode::OK);
 
@@ -162,10 +170,14 @@ async fn redis_down_keeps_serving_and_readiness_reports_it_degraded_not_failed()
     let proxy = TcpProxy::start(&target).await;
     let url = format!("redis://127.0.0.1:{}", proxy.port);
     let app =
-        TestApp::spawn_with(Options { backend: Backend::Mysql, redis: true, env: vec![("REDIS_URL", url)] }).await;
+        TestApp::spawn_with(Options { backend: Backend::Mysql, redis: true, env: vec![("REDIS_URL", url)] })
+            .await;
     let admin = app.admin().await;
     let (status, body) = app.call(reqwest::Method::GET, "/readyz", None, None).await;
-    assert_eq!((status, body["status"].as_str(), body["redis"].as_str()), (StatusCode::OK, Some("ready"), Some("ok")));
+    assert_eq!(
+        (status, body["status"].as_str(), body["redis"].as_str()),
+        (StatusCode::OK, Some("ready"), Some("ok"))
+    );
 
     proxy.cut();
     let (status, body) = app.call(reqwest::Method::GET, "/readyz", None, None).await;

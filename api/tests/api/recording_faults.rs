@@ -106,7 +106,11 @@ async fn unfiled_chunk_scan_files_every_interrupted_ingest_exactly_once(app: Tes
     let rows = recordings_of(&app, &admin, &id).await;
     let mut starts: Vec<i64> = rows
         .iter()
-        .map(|r| DateTime::parse_from_rfc3339(r["started_at"].as_str().expect("started_at")).expect("rfc3339").timestamp())
+        .map(|r| {
+            DateTime::parse_from_rfc3339(r["started_at"].as_str().expect("started_at"))
+                .expect("rfc3339")
+                .timestamp()
+        })
         .collect();
     starts.sort();
     assert_eq!(starts, (0..6).map(epoch).collect::<Vec<_>>(), "each chunk filed exactly once");

@@ -223,20 +223,31 @@ async fn killed_publisher_and_lost_hooks_are_reconciled_from_nginx_stat() {
     // lost while Argus was down): reconciliation corrects it.
     let ghost = app.create_camera(&admin, "E2E-GHOST").await;
     let ghost_id = ghost["id"].as_str().unwrap().to_string();
-    argus::services::cameras::set_status(
-        &app.state,
-        &ghost_id,
-        argus::services::cameras::StreamStatus::Online,
-        true,
-    )
-    .await
-    .unwrap();
+    // Its publish reached Argus (sent here as nginx sends it), its publish_done never did.
+    let hook = app.url(&format!("/api/v1/streaming/auth?secret={}", app.state.media.hook_secret));
+    let form = [
+        ("app", "live"),
+        ("name", ghost["stream_key"].as_str().unwrap()),
+        ("clientid", "9999"),
+        ("call", "publish"),
+    ];
+    let resp = app.client.post(hook).form(&form).send().await.expect("publish hook");
+    assert_eq!(resp.status(), StatusCode::FOUND);
     next_event(&mut ws, status_event(&ghost_id, "online")).await;
-    tokio::time::sleep(Duration::from_secs(1)).await;
-    argus::jobs::reconcile::streams(&app.state).await;
-    for camera in [&id, &ghost_id] {
-        let (_, now) = app.get(&format!("/api/v1/cameras/{camera}"), &admin).await;
-        assert_eq!(now["stream_status"], "offline", "{camera}");
+    // Reconciliation passes (every 10 s in production) until nginx has noticed the kill too.
+    let started = Instant::now();
+    loop {
+        argus::jobs::reconcile::streams(&app.state).await;
+        let mut statuses = Vec::new();
+        for camera in [&id, &ghost_id] {
+            let (_, now) = app.get(&format!("/api/v1/cameras/{camera}"), &admin).await;
+            statuses.push(now["stream_status"].clone());
+        }
+        if statuses.iter().all(|s| s == "offline") {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(10), "still {statuses:?}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
 
@@ -299,7 +310,8 @@ async fn a_rotation_interrupted_half_way_is_finished_after_a_restart() {
     };
     let first = wait_open(1, "recording did not start").await.remove(0);
     let busy = first.name.recorder.clone().unwrap_or_else(|| "main".into());
-    let idle = argus::dataplane::nginx_conf::RECORDERS.into_iter().find(|r| *r != busy).expect("two recorders");
+    let idle =
+        argus::dataplane::nginx_conf::RECORDERS.into_iter().find(|r| *r != busy).expect("two recorders");
     // Step one of a rotation — start the idle recorder — and then the kill: step two never runs.
     argus::dataplane::control::record(&app.state, true, &id, idle).await.expect("nginx control");
     wait_open(2, "the second recorder did not start writing").await;

@@ -176,10 +176,11 @@ async fn apply(
         .transaction(move |c| {
             db::cameras::update(c, &cid, &changes)?;
             let after = db::cameras::find(c, &cid)?.ok_or_else(|| AppError::not_found("camera not found"))?;
-            let change = Change::new(action)
-                .on("camera", &cid)
-                .before(&before_view)
-                .after(CameraView::new(after.clone(), &url, false));
+            let change = Change::new(action).on("camera", &cid).before(&before_view).after(CameraView::new(
+                after.clone(),
+                &url,
+                false,
+            ));
             audit::write(c, &audit::entry(&actor, &meta_, change))?;
             Ok(after)
         })
@@ -292,59 +293,4 @@ pub async fn delete(state: &AppState, principal: &Principal, id: &str, meta: &Re
         .await?;
     changed(state, Event::new("camera.deleted", Some(id), serde_json::json!({ "camera_id": id }))).await;
     Ok(())
-}
-
-/// Records a stream status change (from a hook or reconciliation). Returns the updated row, or
-/// `None` when nothing changed. The caller audits with its own actor.
-pub async fn set_status(
-    state: &AppState,
-    id: &str,
-    status: StreamStatus,
-    seen: bool,
-) -> AppResult<Option<CameraRow>> {
-    let cid = id.to_string();
-    let now = db::now();
-    let updated = state
-        .db
-        .transaction(move |c| {
-            let Some(row) = db::cameras::find(c, &cid)? else { return Ok(None) };
-            let status_changed = row.stream_status != status.as_str();
-            if !status_changed && !seen {
-                return Ok(None);
-            }
-            let changes = CameraChanges {
-                stream_status: Some(status.as_str().into()),
-                last_seen_at: seen.then_some(Some(now)),
-                ..Default::default()
-            };
-            db::cameras::update(c, &cid, &changes)?;
-            Ok(db::cameras::find(c, &cid)?.filter(|_| status_changed))
-        })
-        .await?;
-    if let Some(row) = &updated {
-        let data = serde_json::json!({
-            "camera_id": row.id,
-            "stream_status": status,
-            "last_seen_at": row.last_seen_at.map(|t| t.and_utc()),
-        });
-        changed(state, Event::new("camera.status", Some(&row.id), data)).await;
-    }
-    Ok(updated)
-}
-
-/// Audit helper for status changes made by nginx hooks or by the system.
-pub async fn audit_status(
-    state: &AppState,
-    actor: Actor,
-    row: &CameraRow,
-    action: &'static str,
-    detail: serde_json::Value,
-) -> AppResult<()> {
-    audit::record(
-        state,
-        &actor,
-        &RequestMeta::default(),
-        Change::new(action).on("camera", &row.id).after(detail),
-    )
-    .await
 }
