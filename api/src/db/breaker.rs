@@ -132,7 +132,7 @@ mod tests {
 
         up.store(false, Ordering::Release);
         let started = Instant::now();
-        let err = breaker.checkout(&pool).err().expect("down");
+        let err = breaker.checkout(&pool).expect_err("down");
         assert_eq!(err.code, crate::error::ErrorCode::Unavailable);
         assert!(started.elapsed() < CHECKOUT_TIMEOUT, "first failure took {:?}", started.elapsed());
         assert!(breaker.is_open());
