@@ -31,7 +31,9 @@ if [ -f frontend/package.json ]; then
 fi
 
 step "Rust unit tests (with real nginx -t, ffmpeg, ffprobe) and API tests (SQLite, MariaDB, MariaDB+Redis)"
-ARGUS_NGINX_TESTS=1 ARGUS_MEDIA_TESTS=1 cargo test --lib --bins --test api
+# The unit tests that need nginx or ffmpeg are #[ignore]d so a plain `cargo test` reports them
+# as not run instead of passing; here the tools are installed, so they run.
+cargo test --lib --bins --test api -- --include-ignored
 
 step "contract: schemathesis (all checks) against the OpenAPI document of a running server"
 cargo build --quiet -p argus

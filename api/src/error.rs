@@ -193,9 +193,18 @@ impl From<diesel::result::Error> for AppError {
                 e.transient = true;
                 e
             }
+            Error::DatabaseError(kind, info) if is_connection_lost(&kind, info.message()) => {
+                AppError::unavailable(format!("database unavailable: {}", info.message()))
+            }
             other => AppError::internal(format!("database: {other}")),
         }
     }
+}
+
+/// The connection died under a query (the server went away): 503, like a failed checkout.
+fn is_connection_lost(kind: &diesel::result::DatabaseErrorKind, message: &str) -> bool {
+    matches!(kind, diesel::result::DatabaseErrorKind::ClosedConnection)
+        || ["server has gone away", "Lost connection", "Can't connect"].iter().any(|m| message.contains(m))
 }
 
 /// Conflicts between concurrent transactions, which the database resolves by aborting one.

@@ -3,6 +3,7 @@
 
 pub mod api_tokens;
 pub mod audit;
+pub mod breaker;
 pub mod cameras;
 pub mod recordings;
 pub mod schema;
@@ -67,6 +68,7 @@ const MYSQL_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/my
 #[derive(Debug)]
 pub struct DbConnManager {
     url: String,
+    breaker: std::sync::Arc<breaker::Breaker>,
 }
 
 /// `sqlite://./data/argus.db`, `sqlite:///abs/path.db` or `sqlite:relative.db` → filesystem path.
@@ -79,6 +81,25 @@ impl r2d2::ManageConnection for DbConnManager {
     type Error = diesel::r2d2::Error;
 
     fn connect(&self) -> Result<DbConn, Self::Error> {
+        let result = self.establish();
+        match &result {
+            Ok(_) => self.breaker.connect_succeeded(),
+            Err(e) => self.breaker.connect_failed(&e.to_string()),
+        }
+        result
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), Self::Error> {
+        conn.batch_execute("SELECT 1").map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConn) -> bool {
+        false
+    }
+}
+
+impl DbConnManager {
+    fn establish(&self) -> Result<DbConn, diesel::r2d2::Error> {
         use diesel::r2d2::Error as E;
         match Backend::from_url(&self.url) {
             Ok(Backend::Sqlite) => {
@@ -101,14 +122,6 @@ impl r2d2::ManageConnection for DbConnManager {
             Err(e) => Err(E::ConnectionError(diesel::ConnectionError::InvalidConnectionUrl(e.message))),
         }
     }
-
-    fn is_valid(&self, conn: &mut DbConn) -> Result<(), Self::Error> {
-        conn.batch_execute("SELECT 1").map_err(diesel::r2d2::Error::QueryError)
-    }
-
-    fn has_broken(&self, _conn: &mut DbConn) -> bool {
-        false
-    }
 }
 
 pub type Pool = r2d2::Pool<DbConnManager>;
@@ -118,6 +131,7 @@ pub type Pool = r2d2::Pool<DbConnManager>;
 pub struct Db {
     pool: Pool,
     backend: Backend,
+    breaker: std::sync::Arc<breaker::Breaker>,
 }
 
 impl Db {
@@ -140,12 +154,17 @@ impl Db {
                 .map_err(|e| AppError::unavailable(format!("cannot open the database: {e}")))?;
             conn.batch_execute("PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL;")?;
         }
+        let breaker = std::sync::Arc::new(breaker::Breaker::default());
+        // The pool's connection timeout also caps r2d2's reconnect backoff at half of it, which
+        // bounds how long after the database returns the service notices (see `breaker`).
         let pool = r2d2::Pool::builder()
             .max_size(max_size)
-            .connection_timeout(std::time::Duration::from_secs(10))
-            .build(DbConnManager { url: url.to_string() })
+            .connection_timeout(std::time::Duration::from_secs(1))
+            .build_unchecked(DbConnManager { url: url.to_string(), breaker: breaker.clone() });
+        // At start-up a database that is still coming up gets 10 s.
+        pool.get_timeout(std::time::Duration::from_secs(10))
             .map_err(|e| AppError::unavailable(format!("cannot connect to the database: {e}")))?;
-        Ok(Db { pool, backend })
+        Ok(Db { pool, backend, breaker })
     }
 
     pub fn backend(&self) -> Backend {
@@ -159,8 +178,9 @@ impl Db {
         T: Send + 'static,
     {
         let pool = self.pool.clone();
+        let breaker = self.breaker.clone();
         tokio::task::spawn_blocking(move || {
-            let mut conn = pool.get()?;
+            let mut conn = breaker.checkout(&pool)?;
             f(&mut conn)
         })
         .await

@@ -52,6 +52,14 @@ pub fn find_by_source(conn: &mut DbConn, source: &str) -> AppResult<Option<Recor
         .optional()?)
 }
 
+pub fn find_by_file_path(conn: &mut DbConn, file_path: &str) -> AppResult<Option<RecordingRow>> {
+    Ok(recordings::table
+        .filter(recordings::file_path.eq(file_path))
+        .select(RecordingRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
 pub fn delete(conn: &mut DbConn, id: &str) -> AppResult<usize> {
     Ok(diesel::delete(recordings::table.find(id)).execute(conn)?)
 }

@@ -23,6 +23,14 @@ where
     state.locks.release(guard).await;
 }
 
+/// A rotation interrupted between its two steps (a kill after starting the idle recorder)
+/// leaves both recorders of a camera writing: the rotation pass stops the older one. Run at
+/// start so the overlap ends at once instead of at the first scheduled pass.
+pub async fn recover_recorders(state: &AppState) {
+    locked(state, "rotate-chunks", Duration::from_secs(30), || crate::dataplane::recorders::rotate_due(state))
+        .await
+}
+
 /// Starts the scheduler: reconciliation with nginx at start and then every
 /// `ARGUS_RECONCILE_SECS`… here every 10 s for stream state (stalls need it), every minute for
 /// orphaned recording files.
@@ -55,6 +63,7 @@ pub fn start(state: AppState) {
         locked(&state, "reconcile-streams", Duration::from_secs(30), || reconcile::streams(&state)).await;
         locked(&state, "ingest-orphans", Duration::from_secs(120), || reconcile::orphan_recordings(&state))
             .await;
+        recover_recorders(&state).await;
         loop {
             scheduler.run_pending().await;
             tokio::time::sleep(Duration::from_millis(500)).await;

@@ -154,28 +154,10 @@ async fn reconcile_streams(state: &AppState) -> AppResult<()> {
     Ok(())
 }
 
-/// Chunks nginx finished while Argus was not listening: FLV files nobody is writing any more.
+/// Chunks nginx finished while Argus was not listening, or whose filing a kill interrupted.
 pub async fn orphan_recordings(state: &AppState) {
-    let dir = state.settings.media.record_dir.clone();
-    let Ok(mut entries) = tokio::fs::read_dir(&dir).await else { return };
-    let quiet = Duration::from_secs(30);
-    while let Ok(Some(entry)) = entries.next_entry().await {
-        let path = entry.path();
-        if path.extension().and_then(|e| e.to_str()) != Some("flv") {
-            continue;
-        }
-        let idle = entry
-            .metadata()
-            .await
-            .ok()
-            .and_then(|m| m.modified().ok())
-            .and_then(|t| SystemTime::now().duration_since(t).ok())
-            .is_some_and(|d| d > quiet);
-        if idle {
-            tracing::info!(path = %path.display(), "ingesting an orphaned recording");
-            if state.ingest.send(path).await.is_err() {
-                return;
-            }
-        }
+    let queued = crate::services::unfiled::file_all(state).await;
+    if queued > 0 {
+        tracing::info!(queued, "queued unfiled recordings");
     }
 }

@@ -9,24 +9,33 @@ pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(json!({ "status": "ok" }))
 }
 
-/// Ready when the database answers, and Redis too when configured.
+/// Ready when the database answers. Redis is reported but never fails readiness: without it
+/// the cache, rate limiter and locks fall back to in-process ones (fail open), so taking every
+/// replica out of the load balancer at once for a Redis outage would turn it into a full one.
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     let db = state.db.ping().await.map_err(|e| e.message);
     let redis = match &state.redis {
-        None => None,
-        Some(pool) => Some(infra::redis_ping(pool).await.map_err(|e| e.message)),
+        None => json!("not configured"),
+        Some(pool) => match infra::redis_ping(pool).await {
+            Ok(()) => json!("ok"),
+            Err(e) => json!(format!("degraded: {}", e.message)),
+        },
     };
-    let ok = db.is_ok() && redis.as_ref().is_none_or(|r| r.is_ok());
-    let show = |r: &Result<(), String>| match r {
-        Ok(()) => json!("ok"),
-        Err(e) => json!(e),
+    let degraded = redis.as_str().is_some_and(|r| r.starts_with("degraded"));
+    let status = match (&db, degraded) {
+        (Err(_), _) => "unavailable",
+        (Ok(()), true) => "degraded",
+        (Ok(()), false) => "ready",
     };
     let body = json!({
-        "status": if ok { "ready" } else { "unavailable" },
-        "database": show(&db),
-        "redis": redis.as_ref().map(show).unwrap_or(json!("not configured")),
+        "status": status,
+        "database": match &db {
+            Ok(()) => json!("ok"),
+            Err(e) => json!(e),
+        },
+        "redis": redis,
     });
-    if ok {
+    if db.is_ok() {
         HttpResponse::Ok().json(body)
     } else {
         HttpResponse::ServiceUnavailable().json(body)

@@ -9,7 +9,7 @@ use crate::{
     db::{
         self,
         audit::{AuditFilter, AuditRow},
-        Page, PageRequest,
+        DbConn, Page, PageRequest,
     },
     error::AppResult,
     state::AppState,
@@ -91,6 +91,18 @@ fn row(actor: &Actor, meta: &RequestMeta, change: Change) -> AuditRow {
     }
 }
 
+/// The audit entry of a change, to be written with [`write`] inside the change's own
+/// `Db::transaction`: the change and its entry commit together or not at all.
+pub fn entry(actor: &Actor, meta: &RequestMeta, change: Change) -> AuditRow {
+    row(actor, meta, change)
+}
+
+/// Writes an entry made by [`entry`] on the caller's connection (inside its transaction).
+pub fn write(conn: &mut DbConn, entry: &AuditRow) -> AppResult<()> {
+    db::audit::insert(conn, entry)
+}
+
+/// Records an event that is not part of a database change (a login, an access) on its own.
 pub async fn record(state: &AppState, actor: &Actor, meta: &RequestMeta, change: Change) -> AppResult<()> {
     let row = row(actor, meta, change);
     state.db.run(move |c| db::audit::insert(c, &row)).await

@@ -11,6 +11,7 @@ pub mod stats;
 pub mod stream_writer;
 pub mod streaming;
 pub mod tokens;
+pub mod unfiled;
 pub mod users;
 
 use serde::{Deserialize, Deserializer};

@@ -139,55 +139,79 @@ async fn sha256_file(path: PathBuf) -> AppResult<String> {
     .map_err(|e| AppError::internal(format!("checksum: {e}")))
 }
 
-async fn move_file(from: &Path, to: &Path) -> AppResult<()> {
-    let io = |e: std::io::Error| AppError::internal(format!("moving {}: {e}", from.display()));
-    if let Some(dir) = to.parent() {
-        tokio::fs::create_dir_all(dir).await.map_err(io)?;
+/// Suffix of an MP4 still being written: renamed to `.mp4` only once complete and synced.
+pub const PART_SUFFIX: &str = "mp4.part";
+
+/// Where the chunk of `camera_id` started at `started` is filed.
+fn filed_path(storage_dir: &Path, camera_id: &str, epoch: i64, started: DateTime<Utc>) -> PathBuf {
+    storage_dir
+        .join(camera_id)
+        .join(format!("{:04}/{:02}/{:02}", started.year(), started.month(), started.day()))
+        .join(format!("{camera_id}-{epoch}.mp4"))
+}
+
+/// Flushes `path` (a file, or a directory after a rename in it) to disk.
+async fn sync_path(path: PathBuf) -> AppResult<()> {
+    tokio::task::spawn_blocking(move || std::fs::File::open(&path).and_then(|f| f.sync_all()))
+        .await
+        .map_err(|e| AppError::internal(e.to_string()))?
+        .map_err(|e| AppError::internal(format!("sync: {e}")))
+}
+
+/// Whether the chunk at `source` is already in the catalogue: a row made from it, or — for an
+/// FLV an older version moved into the storage directory before remuxing — a row of its MP4.
+async fn already_filed(state: &AppState, source: &Path, mp4: &Path) -> AppResult<bool> {
+    let s = source.to_string_lossy().to_string();
+    if state.db.run(move |c| db::recordings::find_by_source(c, &s)).await?.is_some() {
+        return Ok(true);
     }
-    if tokio::fs::rename(from, to).await.is_err() {
-        // Across file systems: copy, then remove.
-        tokio::fs::copy(from, to).await.map_err(io)?;
-        tokio::fs::remove_file(from).await.map_err(io)?;
+    let storage = &state.settings.media.storage_dir;
+    let storage = tokio::fs::canonicalize(storage).await.unwrap_or_else(|_| storage.clone());
+    if !source.starts_with(storage) {
+        return Ok(false);
     }
-    Ok(())
+    let f = mp4.to_string_lossy().to_string();
+    Ok(state.db.run(move |c| db::recordings::find_by_file_path(c, &f)).await?.is_some())
 }
 
 /// Files one chunk. `Ok(None)`: nothing to do (already filed, or an empty chunk of a refused
-/// publisher).
+/// publisher). Every step leaves the source FLV in place until the row exists, so a kill at any
+/// point leaves something the unfiled-chunk scan (`services::unfiled`) finishes: the MP4 is
+/// written under a `.mp4.part` name, synced, renamed, then the row inserted, then the FLV removed.
 pub async fn ingest(state: &AppState, path: &Path) -> AppResult<Option<RecordingView>> {
+    let path = tokio::fs::canonicalize(path).await.unwrap_or_else(|_| path.to_path_buf());
     let source = path.to_string_lossy().to_string();
-    let s = source.clone();
-    if state.db.run(move |c| db::recordings::find_by_source(c, &s)).await?.is_some() {
-        return Ok(None);
-    }
-    let probe::ChunkName { camera_id, epoch, .. } =
-        probe::parse_record_path(path).ok_or_else(|| AppError::bad_request("not an nginx recording name"))?;
-    let size = tokio::fs::metadata(path).await.map(|m| m.len()).unwrap_or(0);
-    if size == 0 {
-        tracing::info!(path = %path.display(), "removing empty chunk");
-        let _ = tokio::fs::remove_file(path).await;
-        return Ok(None);
-    }
+    let probe::ChunkName { camera_id, epoch, .. } = probe::parse_record_path(&path)
+        .ok_or_else(|| AppError::bad_request("not an nginx recording name"))?;
     let started =
         DateTime::<Utc>::from_timestamp(epoch, 0).ok_or_else(|| AppError::bad_request("bad epoch"))?;
-    let day_dir = state.settings.media.storage_dir.join(&camera_id).join(format!(
-        "{:04}/{:02}/{:02}",
-        started.year(),
-        started.month(),
-        started.day()
-    ));
-    let flv = day_dir.join(format!("{camera_id}-{epoch}.flv"));
-    let mp4 = day_dir.join(format!("{camera_id}-{epoch}.mp4"));
-    move_file(path, &flv).await?;
-    run_tool(
-        "ffmpeg",
-        &probe::remux_args(&flv.to_string_lossy(), &mp4.to_string_lossy()),
-        Duration::from_secs(600),
-    )
-    .await?;
-    let info = probe_file(&mp4).await?;
-    let checksum = sha256_file(mp4.clone()).await?;
-    let size_bytes = tokio::fs::metadata(&mp4).await.map(|m| m.len() as i64).unwrap_or(0);
+    let mp4 = filed_path(&state.settings.media.storage_dir, &camera_id, epoch, started);
+    if already_filed(state, &path, &mp4).await? {
+        tracing::info!(path = %path.display(), "chunk already filed; removing the leftover FLV");
+        let _ = tokio::fs::remove_file(&path).await;
+        return Ok(None);
+    }
+    let size = tokio::fs::metadata(&path).await.map(|m| m.len()).unwrap_or(0);
+    if size == 0 {
+        tracing::info!(path = %path.display(), "removing empty chunk");
+        let _ = tokio::fs::remove_file(&path).await;
+        return Ok(None);
+    }
+    let day_dir = mp4.parent().map(Path::to_path_buf).unwrap_or_default();
+    tokio::fs::create_dir_all(&day_dir)
+        .await
+        .map_err(|e| AppError::internal(format!("cannot create {}: {e}", day_dir.display())))?;
+    let part = mp4.with_extension(PART_SUFFIX);
+    run_tool("ffmpeg", &probe::remux_args(&source, &part.to_string_lossy()), Duration::from_secs(600))
+        .await?;
+    sync_path(part.clone()).await?;
+    let info = probe_file(&part).await?;
+    let checksum = sha256_file(part.clone()).await?;
+    let size_bytes = tokio::fs::metadata(&part).await.map(|m| m.len() as i64).unwrap_or(0);
+    tokio::fs::rename(&part, &mp4)
+        .await
+        .map_err(|e| AppError::internal(format!("cannot rename {}: {e}", part.display())))?;
+    sync_path(day_dir).await?;
     let duration_ms = (info.duration_s * 1000.0).round() as i64;
     let row = RecordingRow {
         id: db::new_id(),
@@ -209,7 +233,7 @@ pub async fn ingest(state: &AppState, path: &Path) -> AppResult<Option<Recording
     };
     let inserted = row.clone();
     state.db.run(move |c| db::recordings::insert(c, &inserted)).await?;
-    let _ = tokio::fs::remove_file(&flv).await;
+    let _ = tokio::fs::remove_file(&path).await;
     let view = RecordingView::from(row);
     state.cache.bump(CACHE_NS).await;
     state
@@ -275,24 +299,32 @@ pub async fn find_visible(state: &AppState, principal: &Principal, id: &str) -> 
         .ok_or_else(|| AppError::not_found("recording not found"))
 }
 
+/// Deletes the row first, then the file: a kill or a failure in between leaves a file without a
+/// row (garbage on disk), never a catalogued recording whose file is gone.
 pub async fn delete(state: &AppState, principal: &Principal, id: &str, meta: &RequestMeta) -> AppResult<()> {
     let row = find_visible(state, principal, id).await?;
+    let rid = id.to_string();
+    let entry = audit::entry(
+        &principal.into(),
+        meta,
+        Change::new("recording.deleted").on("recording", id).before(RecordingView::from(row.clone())),
+    );
+    state
+        .db
+        .transaction(move |c| {
+            db::recordings::delete(c, &rid)?;
+            audit::write(c, &entry)
+        })
+        .await?;
     match tokio::fs::remove_file(&row.file_path).await {
         Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => return Err(AppError::internal(format!("cannot delete {}: {e}", row.file_path))),
+        Err(e) => {
+            tracing::error!(path = %row.file_path, error = %e, "recording deleted but its file was not")
+        }
     }
-    let rid = id.to_string();
-    state.db.run(move |c| db::recordings::delete(c, &rid)).await?;
     state.cache.bump(CACHE_NS).await;
-    let view = RecordingView::from(row);
-    audit::record(
-        state,
-        &principal.into(),
-        meta,
-        Change::new("recording.deleted").on("recording", id).before(&view),
-    )
-    .await
+    Ok(())
 }
 
 /// Audits that someone opened a recording (download or play).

@@ -11,7 +11,7 @@ use super::{
 };
 use crate::{
     db::{self, audit::AuditRow, cameras::CameraChanges, stream_sessions::StreamSessionRow, DbConn},
-    error::AppResult,
+    error::{AppError, AppResult, ErrorCode},
     realtime::hub::Event,
     state::AppState,
 };
@@ -216,10 +216,39 @@ fn apply_batch(c: &mut DbConn, events: &[StreamEvent]) -> AppResult<Outcome> {
     Ok(out)
 }
 
-async fn apply(state: &AppState, events: Vec<StreamEvent>) -> AppResult<()> {
-    let outcome = state.db.transaction(move |c| apply_batch(c, &events)).await?;
-    announce(state, &outcome.status).await;
-    Ok(())
+/// Applies a batch in one transaction. A batch that fails for a reason retrying will not cure
+/// (one bad event: a constraint, a value the column refuses) is applied again event by event,
+/// so a poisoned event costs only itself. Not when the database is unavailable: then every
+/// event would fail the same way.
+pub async fn apply(state: &AppState, events: Vec<StreamEvent>) -> AppResult<()> {
+    let batch = events.clone();
+    let error = match state.db.transaction(move |c| apply_batch(c, &batch)).await {
+        Ok(outcome) => {
+            announce(state, &outcome.status).await;
+            return Ok(());
+        }
+        Err(e) if events.len() == 1 || e.code == ErrorCode::Unavailable => return Err(e),
+        Err(e) => e,
+    };
+    tracing::warn!(error = %error, count = events.len(), "stream event batch failed; applying its events one by one");
+    let mut changed = BTreeMap::new();
+    let mut dropped = 0;
+    for event in events {
+        let one = [event];
+        let attempt = one.clone();
+        match state.db.transaction(move |c| apply_batch(c, &attempt)).await {
+            Ok(outcome) => changed.extend(outcome.status),
+            Err(e) => {
+                dropped += 1;
+                tracing::error!(error = %e, event = ?one[0], "stream event not applied");
+            }
+        }
+    }
+    announce(state, &changed).await;
+    match dropped {
+        0 => Ok(()),
+        n => Err(AppError::internal(format!("{n} stream events not applied: {error}"))),
+    }
 }
 
 /// Invalidates camera caches and sends one `camera.status` event per changed camera.

@@ -153,6 +153,12 @@ pub async fn create(
         created_at: db::now(),
     };
     let (inserted, ids) = (row.clone(), camera_ids.clone().unwrap_or_default());
+    let token = view(row, camera_ids);
+    let entry = audit::entry(
+        &principal.into(),
+        meta,
+        Change::new("api_token.created").on("api_token", &token.id).after(&token),
+    );
     state
         .db
         .transaction(move |c| {
@@ -161,17 +167,10 @@ pub async fn create(
                     return Err(AppError::field("camera_ids", "unknown", &format!("no camera {id}")));
                 }
             }
-            db::api_tokens::insert(c, &inserted, &ids)
+            db::api_tokens::insert(c, &inserted, &ids)?;
+            audit::write(c, &entry)
         })
         .await?;
-    let token = view(row, camera_ids);
-    audit::record(
-        state,
-        &principal.into(),
-        meta,
-        Change::new("api_token.created").on("api_token", &token.id).after(&token),
-    )
-    .await?;
     Ok(CreatedToken { token, secret })
 }
 
@@ -210,14 +209,18 @@ pub async fn revoke(state: &AppState, principal: &Principal, id: &str, meta: &Re
         return Ok(());
     }
     let tid = id.to_string();
-    state.db.run(move |c| db::api_tokens::revoke(c, &tid, db::now())).await?;
-    audit::record(
-        state,
+    let entry = audit::entry(
         &principal.into(),
         meta,
         Change::new("api_token.revoked").on("api_token", id).before(&before),
-    )
-    .await
+    );
+    state
+        .db
+        .transaction(move |c| {
+            db::api_tokens::revoke(c, &tid, db::now())?;
+            audit::write(c, &entry)
+        })
+        .await
 }
 
 /// Checks a presented secret: existence, revocation, expiry, IP allowlist, then rate limit.

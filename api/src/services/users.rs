@@ -124,6 +124,8 @@ pub async fn create(
         last_login_at: None,
     };
     let inserted = row.clone();
+    let view = UserView::from(row);
+    let entry = audit::entry(actor, meta, Change::new("user.created").on("user", &view.id).after(&view));
     state
         .db
         .transaction(move |c| {
@@ -131,11 +133,10 @@ pub async fn create(
                 return Err(AppError::conflict("username is already taken")
                     .with_details(serde_json::json!({ "field": "username" })));
             }
-            db::users::insert(c, &inserted)
+            db::users::insert(c, &inserted)?;
+            audit::write(c, &entry)
         })
         .await?;
-    let view = UserView::from(row);
-    audit::record(state, actor, meta, Change::new("user.created").on("user", &view.id).after(&view)).await?;
     Ok(view)
 }
 
@@ -177,6 +178,8 @@ pub async fn update(
     };
     let deactivating = input.is_active == Some(false) && before.is_active;
     let uid = id.to_string();
+    let action = if deactivating { "user.deactivated" } else { "user.updated" };
+    let (actor, meta) = (audit::Actor::from(principal), meta.clone());
     state
         .db
         .transaction(move |c| {
@@ -184,19 +187,14 @@ pub async fn update(
             if deactivating {
                 db::sessions::revoke_all_for_user(c, &uid, None, "user_deactivated", db::now())?;
             }
-            Ok(())
+            let after = db::users::find(c, &uid)?
+                .map(UserView::from)
+                .ok_or_else(|| AppError::not_found("user not found"))?;
+            let change = Change::new(action).on("user", &uid).before(&before).after(&after);
+            audit::write(c, &audit::entry(&actor, &meta, change))?;
+            Ok(after)
         })
-        .await?;
-    let after = get(state, id).await?;
-    let action = if deactivating { "user.deactivated" } else { "user.updated" };
-    audit::record(
-        state,
-        &principal.into(),
-        meta,
-        Change::new(action).on("user", id).before(&before).after(&after),
-    )
-    .await?;
-    Ok(after)
+        .await
 }
 
 pub async fn deactivate(

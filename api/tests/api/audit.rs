@@ -1,9 +1,13 @@
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, PASSWORD};
 
-crate::matrix!(audit_log_filters_and_exports, csv_export_neutralises_formula_cells);
+crate::matrix!(
+    audit_log_filters_and_exports,
+    csv_export_neutralises_formula_cells,
+    a_change_whose_audit_entry_fails_is_not_saved
+);
 
 async fn audit_log_filters_and_exports(app: TestApp) {
     let admin = app.admin().await;
@@ -162,4 +166,86 @@ async fn csv_export_neutralises_formula_cells(app: TestApp) {
     assert!(cells.contains(&"'=2+3"), "{csv}");
     assert!(cells.contains(&format!("'{agent}").as_str()), "{csv}");
     assert!(cells.iter().all(|c| !c.starts_with(['=', '+', '-', '@', '\t', '\r'])), "{csv}");
+}
+
+/// Makes every audit insert fail (or work again), as a full disk or a broken table would.
+async fn refuse_audit_writes(app: &TestApp, refuse: bool) {
+    use diesel::connection::SimpleConnection;
+    let sql = match (app.state.db.backend(), refuse) {
+        (_, false) => "DROP TRIGGER refuse_audit",
+        (argus::db::Backend::Sqlite, true) => {
+            "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_logs BEGIN SELECT RAISE(ABORT, 'audit refused'); END;"
+        }
+        (argus::db::Backend::Mysql, true) => {
+            "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_logs FOR EACH ROW \
+             SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'audit refused'"
+        }
+    };
+    app.state.db.run(move |c| c.batch_execute(sql).map_err(Into::into)).await.expect("trigger");
+}
+
+/// The audit row commits with its change: when it cannot be written, the change is not saved
+/// either (before, the change was saved and the caller got a 5xx for it).
+async fn a_change_whose_audit_entry_fails_is_not_saved(app: TestApp) {
+    use reqwest::Method;
+    use serde_json::json;
+    let admin = app.admin().await;
+    let cam = app.create_camera(&admin, "AUD-TX-0").await;
+    let cam_path = format!("/api/v1/cameras/{}", cam["id"].as_str().unwrap());
+    let (_, user) = app
+        .post("/api/v1/users", &admin, json!({"username": "tx-user", "password": PASSWORD, "role": "viewer"}))
+        .await;
+    let user_path = format!("/api/v1/users/{}", user["id"].as_str().unwrap());
+    let (status, created) =
+        app.post("/api/v1/api-tokens", &admin, json!({"remark": "tx", "permissions": ["camera.read"]})).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let token_path = format!("/api/v1/api-tokens/{}", created["token"]["id"].as_str().unwrap());
+
+    refuse_audit_writes(&app, true).await;
+    let attempts = [
+        (
+            Method::POST,
+            "/api/v1/cameras".to_string(),
+            Some(json!({"name": "new", "serial_number": "AUD-TX-NEW"})),
+        ),
+        (Method::PATCH, cam_path.clone(), Some(json!({"name": "renamed"}))),
+        (Method::DELETE, cam_path.clone(), None),
+        (
+            Method::POST,
+            "/api/v1/users".into(),
+            Some(json!({"username": "tx-new", "password": PASSWORD, "role": "viewer"})),
+        ),
+        (Method::PATCH, user_path.clone(), Some(json!({"role": "operator"}))),
+        (
+            Method::POST,
+            "/api/v1/api-tokens".into(),
+            Some(json!({"remark": "tx-new", "permissions": ["camera.read"]})),
+        ),
+        (Method::DELETE, token_path.clone(), None),
+    ];
+    for (method, path, body) in attempts {
+        let (status, answer) = app.call(method.clone(), &path, Some(&admin), body).await;
+        assert!(status.is_server_error(), "{method} {path}: {status} {answer}");
+    }
+    // Nothing of it was saved.
+    let (_, found) = app.get("/api/v1/cameras?q=AUD-TX-NEW", &admin).await;
+    assert_eq!(found["total"], 0, "{found}");
+    let (status, camera) = app.get(&cam_path, &admin).await;
+    assert_eq!((status, camera["name"].as_str()), (StatusCode::OK, cam["name"].as_str()), "{camera}");
+    let (_, users) = app.get("/api/v1/users?q=tx-new", &admin).await;
+    assert!(users["items"].as_array().unwrap().iter().all(|u| u["username"] != "tx-new"), "{users}");
+    let (_, user_now) = app.get(&user_path, &admin).await;
+    assert_eq!(user_now["role"], "viewer");
+    let (_, tokens) = app.get("/api/v1/api-tokens", &admin).await;
+    assert_eq!(tokens["total"], 1, "{tokens}");
+    let (_, token_now) = app.get(&token_path, &admin).await;
+    assert!(token_now["revoked_at"].is_null(), "{token_now}");
+
+    refuse_audit_writes(&app, false).await;
+    let (status, _) =
+        app.call(Method::PATCH, &cam_path, Some(&admin), Some(json!({"name": "renamed"}))).await;
+    assert_eq!(status, StatusCode::OK);
+    let entries = app.audit(&admin, "camera.updated").await;
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0]["after"]["name"], "renamed");
 }

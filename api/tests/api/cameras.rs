@@ -1,11 +1,8 @@
-use argus::{
-    auth::Role,
-    services::cameras::{self, StreamStatus},
-};
+use argus::auth::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::helpers::{error_code, TestApp};
+use crate::helpers::{connect_ws, error_code, next_event, status_event, TestApp};
 
 crate::matrix!(
     create_camera_returns_key_and_rtmp_url,
@@ -256,10 +253,18 @@ async fn camera_list_cache_is_invalidated_by_writes_and_status_changes(app: Test
     app.create_camera(&admin, "C-2").await;
     let (_, second) = app.get("/api/v1/cameras", &admin).await;
     assert_eq!(second["total"], 2);
-    cameras::set_status(&app.state, cam["id"].as_str().unwrap(), StreamStatus::Online, true)
-        .await
-        .unwrap()
-        .expect("status changed");
+    // The camera goes live the way nginx reports it; once its status event is out, every
+    // cached list must show it.
+    let mut ws = connect_ws(&app, &admin).await;
+    let publish = [
+        ("app", "live"),
+        ("name", cam["stream_key"].as_str().unwrap()),
+        ("clientid", "7"),
+        ("call", "publish"),
+    ];
+    let resp = crate::streaming::hook(&app, "auth", &publish).await;
+    assert_eq!(resp.status(), StatusCode::FOUND);
+    next_event(&mut ws, status_event(cam["id"].as_str().unwrap(), "online")).await;
     let (_, online) = app.get("/api/v1/cameras?stream_status=online", &admin).await;
     assert_eq!(online["total"], 1);
     let (_, all) = app.get("/api/v1/cameras", &admin).await;

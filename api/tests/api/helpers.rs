@@ -26,7 +26,7 @@ pub enum Backend {
 pub const PASSWORD: &str = "test password 42";
 
 /// Server of the MariaDB the tests use; override with `TEST_MYSQL_URL` (no database part).
-fn mysql_server() -> String {
+pub fn mysql_server() -> String {
     std::env::var("TEST_MYSQL_URL").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306".into())
 }
 

@@ -173,8 +173,15 @@ async fn second_publisher_on_a_live_key_does_not_end_the_first(app: TestApp) {
     // nginx accepts the hook for a second publisher, refuses it itself, then reports it done.
     assert_eq!(hook(&app, "auth", &publish_form(key, "32")).await.status(), StatusCode::FOUND);
     hook(&app, "publish-done", &[("app", "live"), ("name", key), ("clientid", "32")]).await;
-    // Let the writer apply it, then check the first publisher still counts.
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Once the writer has applied the second one's end (its audit entry commits with it), the
+    // first publisher still counts.
+    let started = std::time::Instant::now();
+    while !app.audit(&admin, "stream.ended").await.iter().any(|e| e["after"]["client_id"] == "32") {
+        assert!(started.elapsed() < Duration::from_secs(10), "publish_done of client 32 never applied");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let (_, ended) = app.get(&format!("/api/v1/audit-logs?action=stream.ended&entity_id={id}"), &admin).await;
+    assert_eq!(ended["items"][0]["after"]["camera_offline"], false, "{ended}");
     let (_, now) = app.get(&format!("/api/v1/cameras/{id}"), &admin).await;
     assert_eq!(now["stream_status"], "online");
     hook(&app, "publish-done", &[("app", "live"), ("name", key), ("clientid", "31")]).await;
@@ -216,7 +223,7 @@ async fn websocket_only_shows_cameras_in_scope(app: TestApp) {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
-fn write_flv(path: &std::path::Path, seconds: u32) {
+pub fn write_flv(path: &std::path::Path, seconds: u32) {
     let status = std::process::Command::new("ffmpeg")
         .args([
             "-nostdin",
@@ -261,6 +268,8 @@ async fn record_done_files_a_playable_mp4_once(app: TestApp) {
     let epoch = 1_790_000_000;
     let flv = record_dir.join(format!("{id}-{epoch}.flv"));
     write_flv(&flv, 3);
+    let copy = app.state.settings.data_dir.join("copy.flv");
+    std::fs::copy(&flv, &copy).unwrap();
     let mut ws = connect_ws(&app, &admin).await;
 
     // Paths outside the recording directory are refused (and nothing is touched).
@@ -302,9 +311,16 @@ async fn record_done_files_a_playable_mp4_once(app: TestApp) {
         (Some(320), Some("h264"), Some("hot"))
     );
 
-    // The same hook again (nginx retry or reconciliation) does not create a second row.
-    hook(&app, "record-done", &[("app", "live"), ("path", &path)]).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // The same chunk reported again (an nginx retry, or a kill before ingest removed the FLV)
+    // reaches the dedup, which only removes the leftover: no second row.
+    std::fs::copy(&copy, &flv).unwrap();
+    let again = hook(&app, "record-done", &[("app", "live"), ("path", &path)]).await;
+    assert_eq!(again.status(), StatusCode::OK);
+    let started = std::time::Instant::now();
+    while flv.exists() {
+        assert!(started.elapsed() < Duration::from_secs(10), "the repeated chunk was never handled");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     let (_, list) = app.get(&format!("/api/v1/recordings?camera_id={id}"), &admin).await;
     assert_eq!(list["total"], 1);
 

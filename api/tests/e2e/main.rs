@@ -223,20 +223,31 @@ async fn killed_publisher_and_lost_hooks_are_reconciled_from_nginx_stat() {
     // lost while Argus was down): reconciliation corrects it.
     let ghost = app.create_camera(&admin, "E2E-GHOST").await;
     let ghost_id = ghost["id"].as_str().unwrap().to_string();
-    argus::services::cameras::set_status(
-        &app.state,
-        &ghost_id,
-        argus::services::cameras::StreamStatus::Online,
-        true,
-    )
-    .await
-    .unwrap();
+    // Its publish reached Argus (sent here as nginx sends it), its publish_done never did.
+    let hook = app.url(&format!("/api/v1/streaming/auth?secret={}", app.state.media.hook_secret));
+    let form = [
+        ("app", "live"),
+        ("name", ghost["stream_key"].as_str().unwrap()),
+        ("clientid", "9999"),
+        ("call", "publish"),
+    ];
+    let resp = app.client.post(hook).form(&form).send().await.expect("publish hook");
+    assert_eq!(resp.status(), StatusCode::FOUND);
     next_event(&mut ws, status_event(&ghost_id, "online")).await;
-    tokio::time::sleep(Duration::from_secs(1)).await;
-    argus::jobs::reconcile::streams(&app.state).await;
-    for camera in [&id, &ghost_id] {
-        let (_, now) = app.get(&format!("/api/v1/cameras/{camera}"), &admin).await;
-        assert_eq!(now["stream_status"], "offline", "{camera}");
+    // Reconciliation passes (every 10 s in production) until nginx has noticed the kill too.
+    let started = Instant::now();
+    loop {
+        argus::jobs::reconcile::streams(&app.state).await;
+        let mut statuses = Vec::new();
+        for camera in [&id, &ghost_id] {
+            let (_, now) = app.get(&format!("/api/v1/cameras/{camera}"), &admin).await;
+            statuses.push(now["stream_status"].clone());
+        }
+        if statuses.iter().all(|s| s == "offline") {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(10), "still {statuses:?}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
 
@@ -315,4 +326,47 @@ async fn hook_secret_stays_out_of_ps_and_logs_and_ops_endpoints_stay_off_nginx()
     let log = std::fs::read_to_string(data.join("run/error.log")).unwrap();
     assert!(log.contains("/argus-hooks/auth"), "the failed hook is logged:\n{log}");
     assert!(!log.contains(&secret), "hook secret in nginx's error log:\n{log}");
+}
+
+/// A `kill -9` between the two steps of a rotation leaves both recorders of the camera writing.
+/// The restarted Argus (its start-up pass, then the 10 s schedule) stops the older one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rotation_interrupted_half_way_is_finished_after_a_restart() {
+    let stack = Stack::start_with(vec![("ARGUS_RECORD_INTERVAL_SECS", "3600".into())]).await;
+    let app = &stack.app;
+    let LiveCamera { id, mut publisher, .. } = stack.live_camera(camera("E2E-HALF-ROTATED")).await;
+    let record_dir = app.state.settings.media.record_dir.clone();
+    let open = || {
+        argus::dataplane::recorders::open_chunks(&record_dir, std::time::SystemTime::now())
+            .into_iter()
+            .filter(|c| c.name.camera_id == id)
+            .collect::<Vec<_>>()
+    };
+    let wait_open = |n: usize, what: &'static str| {
+        let open = &open;
+        async move {
+            let started = Instant::now();
+            loop {
+                let now = open();
+                if now.len() == n {
+                    return now;
+                }
+                assert!(started.elapsed() < Duration::from_secs(15), "{what}: {now:?}");
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
+    };
+    let first = wait_open(1, "recording did not start").await.remove(0);
+    let busy = first.name.recorder.clone().unwrap_or_else(|| "main".into());
+    let idle =
+        argus::dataplane::nginx_conf::RECORDERS.into_iter().find(|r| *r != busy).expect("two recorders");
+    // Step one of a rotation — start the idle recorder — and then the kill: step two never runs.
+    argus::dataplane::control::record(&app.state, true, &id, idle).await.expect("nginx control");
+    wait_open(2, "the second recorder did not start writing").await;
+
+    argus::jobs::recover_recorders(&app.state).await;
+    let left = wait_open(1, "both recorders still write after the restart").await;
+    assert_eq!(left[0].name.recorder.as_deref(), Some(idle), "the older chunk is the one closed");
+    assert_ne!(left[0].path, first.path);
+    publisher.stop().await;
 }

@@ -73,6 +73,12 @@ pub async fn create(
         deleted_at: None,
     };
     let inserted = row.clone();
+    let redacted = CameraView::new(row.clone(), &state.settings.public_rtmp_url, false);
+    let entry = audit::entry(
+        &principal.into(),
+        meta,
+        Change::new("camera.created").on("camera", &row.id).after(&redacted),
+    );
     state
         .db
         .transaction(move |c| {
@@ -86,18 +92,11 @@ pub async fn create(
                     serde_json::json!({ "field": "serial_number", "camera_id": existing.id }),
                 ));
             }
-            db::cameras::insert(c, &inserted)
+            db::cameras::insert(c, &inserted)?;
+            audit::write(c, &entry)
         })
         .await?;
     let view = view_for(state, principal, row.clone());
-    let redacted = CameraView::new(row.clone(), &state.settings.public_rtmp_url, false);
-    audit::record(
-        state,
-        &principal.into(),
-        meta,
-        Change::new("camera.created").on("camera", &row.id).after(&redacted),
-    )
-    .await?;
     changed(state, Event::new("camera.created", Some(&row.id), event_view(state, &row))).await;
     Ok(view)
 }
@@ -169,19 +168,23 @@ async fn apply(
     let before = find_visible(state, principal, id).await?;
     changes.updated_at = Some(db::now());
     let cid = id.to_string();
+    let url = state.settings.public_rtmp_url.clone();
+    let (actor, meta_) = (Actor::from(principal), meta.clone());
+    let before_view = CameraView::new(before.clone(), &url, false);
     let after = state
         .db
         .transaction(move |c| {
             db::cameras::update(c, &cid, &changes)?;
-            db::cameras::find(c, &cid)?.ok_or_else(|| AppError::not_found("camera not found"))
+            let after = db::cameras::find(c, &cid)?.ok_or_else(|| AppError::not_found("camera not found"))?;
+            let change = Change::new(action).on("camera", &cid).before(&before_view).after(CameraView::new(
+                after.clone(),
+                &url,
+                false,
+            ));
+            audit::write(c, &audit::entry(&actor, &meta_, change))?;
+            Ok(after)
         })
         .await?;
-    let url = &state.settings.public_rtmp_url;
-    let change = Change::new(action)
-        .on("camera", id)
-        .before(CameraView::new(before.clone(), url, false))
-        .after(CameraView::new(after.clone(), url, false));
-    audit::record(state, &principal.into(), meta, change).await?;
     after_config_change(state, &before, Some(&after)).await;
     changed(state, Event::new("camera.updated", Some(id), event_view(state, &after))).await;
     Ok(view_for(state, principal, after))
@@ -266,9 +269,15 @@ pub async fn delete(state: &AppState, principal: &Principal, id: &str, meta: &Re
     let before = find_visible(state, principal, id).await?;
     let cid = id.to_string();
     let now = db::now();
+    let change = Change::new("camera.deleted").on("camera", id).before(CameraView::new(
+        before,
+        &state.settings.public_rtmp_url,
+        false,
+    ));
+    let entry = audit::entry(&principal.into(), meta, change);
     state
         .db
-        .run(move |c| {
+        .transaction(move |c| {
             db::cameras::update(
                 c,
                 &cid,
@@ -278,70 +287,10 @@ pub async fn delete(state: &AppState, principal: &Principal, id: &str, meta: &Re
                     updated_at: Some(now),
                     ..Default::default()
                 },
-            )
+            )?;
+            audit::write(c, &entry)
         })
         .await?;
-    let change = Change::new("camera.deleted").on("camera", id).before(CameraView::new(
-        before,
-        &state.settings.public_rtmp_url,
-        false,
-    ));
-    audit::record(state, &principal.into(), meta, change).await?;
     changed(state, Event::new("camera.deleted", Some(id), serde_json::json!({ "camera_id": id }))).await;
     Ok(())
-}
-
-/// Records a stream status change (from a hook or reconciliation). Returns the updated row, or
-/// `None` when nothing changed. The caller audits with its own actor.
-pub async fn set_status(
-    state: &AppState,
-    id: &str,
-    status: StreamStatus,
-    seen: bool,
-) -> AppResult<Option<CameraRow>> {
-    let cid = id.to_string();
-    let now = db::now();
-    let updated = state
-        .db
-        .transaction(move |c| {
-            let Some(row) = db::cameras::find(c, &cid)? else { return Ok(None) };
-            let status_changed = row.stream_status != status.as_str();
-            if !status_changed && !seen {
-                return Ok(None);
-            }
-            let changes = CameraChanges {
-                stream_status: Some(status.as_str().into()),
-                last_seen_at: seen.then_some(Some(now)),
-                ..Default::default()
-            };
-            db::cameras::update(c, &cid, &changes)?;
-            Ok(db::cameras::find(c, &cid)?.filter(|_| status_changed))
-        })
-        .await?;
-    if let Some(row) = &updated {
-        let data = serde_json::json!({
-            "camera_id": row.id,
-            "stream_status": status,
-            "last_seen_at": row.last_seen_at.map(|t| t.and_utc()),
-        });
-        changed(state, Event::new("camera.status", Some(&row.id), data)).await;
-    }
-    Ok(updated)
-}
-
-/// Audit helper for status changes made by nginx hooks or by the system.
-pub async fn audit_status(
-    state: &AppState,
-    actor: Actor,
-    row: &CameraRow,
-    action: &'static str,
-    detail: serde_json::Value,
-) -> AppResult<()> {
-    audit::record(
-        state,
-        &actor,
-        &RequestMeta::default(),
-        Change::new(action).on("camera", &row.id).after(detail),
-    )
-    .await
 }
