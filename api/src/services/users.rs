@@ -4,7 +4,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use validator::Validate;
 
-use super::audit::{self, Change};
+use super::{
+    audit::{self, Change},
+    revocation::{self, Subject},
+};
 use crate::{
     auth::{password, Principal, RequestMeta, Role},
     db::{
@@ -167,6 +170,9 @@ pub async fn update(
         })
         .await?;
     let after = get(state, id).await?;
+    if after.role != before.role || after.is_active != before.is_active {
+        revocation::principal_changed(state, Subject::User(id.to_string())).await;
+    }
     let action = if deactivating { "user.deactivated" } else { "user.updated" };
     audit::record(
         state,

@@ -459,6 +459,7 @@ pub async fn insert_recording(app: &TestApp) -> String {
         remark: "t".into(),
         permissions: vec![argus::auth::Permission::CameraWrite],
         camera_ids: None,
+        owner: "t".into(),
     });
     let serial = format!("RECROW-{}", uuid::Uuid::new_v4().simple());
     let input = serde_json::from_value(json!({"name": "r", "serial_number": serial})).unwrap();
