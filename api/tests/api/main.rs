@@ -7,6 +7,7 @@ mod auth;
 mod cameras;
 mod data_layer;
 mod rbac;
+mod revocation;
 mod service;
 mod streaming;
 mod tokens;
