@@ -66,9 +66,11 @@ pub async fn run(
                 Ok(event) if event.is_internal() => match recheck(event, principal.clone()).await {
                     None => {}
                     Some(Ok(now)) => {
+                        let rights_changed = now.permissions() != principal.permissions()
+                            || now.camera_scope() != principal.camera_scope();
                         principal = now;
                         // Tell the client what it may now do (role or scope changed).
-                        if let Some(text) = hello(&principal, "session.updated") {
+                        if let Some(text) = hello(&principal, "session.updated").filter(|_| rights_changed) {
                             if session.text(text).await.is_err() {
                                 reason = Some(None);
                             }
