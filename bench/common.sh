@@ -5,7 +5,9 @@ set -euo pipefail
 
 BENCH_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WORK="$(mktemp -d /tmp/argus-bench.XXXXXX)"
-ARGUS_BIN="${CARGO_TARGET_DIR:-$BENCH_ROOT/target}/release/argus"
+# ARGUS_BIN=path skips the build and measures that binary.
+PREBUILT_BIN=${ARGUS_BIN:-}
+ARGUS_BIN="${ARGUS_BIN:-${CARGO_TARGET_DIR:-$BENCH_ROOT/target}/release/argus}"
 PIDS=()
 
 cleanup() {
@@ -16,6 +18,7 @@ cleanup() {
 trap cleanup EXIT
 
 build_release() {
+  [ -n "$PREBUILT_BIN" ] && return 0
   (cd "$BENCH_ROOT" && cargo build --release --quiet -p argus)
 }
 
@@ -89,7 +92,10 @@ start_nginx_static() {
   local port=$1 file=$2 dir="$WORK/nginx-static"
   mkdir -p "$dir/logs" "$dir/root"
   cp "$file" "$dir/root/body.json"
+  # As root, workers run as `nobody` and cannot read the 0700 work dir.
+  local user=""; [ "$(id -u)" = 0 ] && user="user root;"
   cat >"$dir/nginx.conf" <<CONF
+$user
 worker_processes 1;
 pid $dir/nginx.pid;
 error_log $dir/logs/error.log warn;
