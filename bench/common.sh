@@ -5,7 +5,9 @@ set -euo pipefail
 
 BENCH_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WORK="$(mktemp -d /tmp/argus-bench.XXXXXX)"
-ARGUS_BIN="$BENCH_ROOT/target/release/argus"
+# ARGUS_BIN=path skips the build and measures that binary.
+PREBUILT_BIN=${ARGUS_BIN:-}
+ARGUS_BIN="${ARGUS_BIN:-${CARGO_TARGET_DIR:-$BENCH_ROOT/target}/release/argus}"
 PIDS=()
 
 cleanup() {
@@ -16,6 +18,7 @@ cleanup() {
 trap cleanup EXIT
 
 build_release() {
+  [ -n "$PREBUILT_BIN" ] && return 0
   (cd "$BENCH_ROOT" && cargo build --release --quiet -p argus)
 }
 
@@ -81,4 +84,32 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "n/a"; else printf 
 login_token() { # port
   curl -fsS "http://127.0.0.1:$1/api/v1/auth/login" -H 'content-type: application/json' \
     -d '{"username":"admin","password":"bench password 1"}' | python3 -c 'import sys,json; print(json.load(sys.stdin)["access_token"])'
+}
+
+# start_nginx_static PORT FILE: nginx serving FILE (as JSON) at /body.json, the same way it
+# serves any static file (sendfile, no compression).
+start_nginx_static() {
+  local port=$1 file=$2 dir="$WORK/nginx-static"
+  mkdir -p "$dir/logs" "$dir/root"
+  cp "$file" "$dir/root/body.json"
+  # As root, workers run as `nobody` and cannot read the 0700 work dir.
+  local user=""; [ "$(id -u)" = 0 ] && user="user root;"
+  cat >"$dir/nginx.conf" <<CONF
+$user
+worker_processes 1;
+pid $dir/nginx.pid;
+error_log $dir/logs/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on;
+  client_body_temp_path $dir/body; proxy_temp_path $dir/proxy; fastcgi_temp_path $dir/fcgi;
+  uwsgi_temp_path $dir/uwsgi; scgi_temp_path $dir/scgi;
+  types { application/json json; }
+  server { listen 127.0.0.1:$port; root $dir/root; }
+}
+CONF
+  nginx -p "$dir" -c "$dir/nginx.conf" -g 'daemon off;' &
+  PIDS+=($!)
+  wait_http "http://127.0.0.1:$port/body.json"
 }

@@ -239,19 +239,9 @@ impl From<actix_web::error::BlockingError> for AppError {
 
 /// JSON/query/path extractor failures get the same error shape as everything else.
 pub fn json_config() -> actix_web::web::JsonConfig {
-    actix_web::web::JsonConfig::default().limit(256 * 1024).error_handler(|err, _| json_error(&err).into())
-}
-
-/// Well-formed JSON whose values do not fit (a wrong type, an unparseable date) is a validation
-/// failure (422); a body that is not JSON at all, too large or of another type is a bad request.
-fn json_error(err: &actix_web::error::JsonPayloadError) -> AppError {
-    use actix_web::error::JsonPayloadError;
-    match err {
-        JsonPayloadError::Deserialize(e) if e.classify() == serde_json::error::Category::Data => {
-            AppError::new(ErrorCode::ValidationFailed, format!("invalid value in JSON body: {e}"))
-        }
-        _ => AppError::bad_request(format!("invalid JSON body: {err}")),
-    }
+    actix_web::web::JsonConfig::default()
+        .limit(256 * 1024)
+        .error_handler(|err, _| AppError::bad_request(format!("invalid JSON body: {err}")).into())
 }
 
 pub fn query_config() -> actix_web::web::QueryConfig {

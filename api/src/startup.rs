@@ -96,8 +96,10 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         profiles: Arc::new(profiles),
         stream_events,
         ingest,
+        principals: Default::default(),
     };
     stream_writer::spawn(state.clone(), stream_rx);
+    crate::services::cameras::spawn_stream_revocation_listener(state.clone());
     recordings::spawn_ingest_worker(state.clone(), ingest_rx);
     Ok(state)
 }

@@ -10,7 +10,7 @@ use crate::{
     infra::{cache::Cache, lock::JobLock, rate_limit::RateLimiter, RedisPool},
     metrics::Metrics,
     realtime::hub::Hub,
-    services::{recordings::IngestQueue, streaming::StreamEvents},
+    services::{principals::PrincipalCache, recordings::IngestQueue, streaming::StreamEvents},
 };
 
 /// Secrets shared with nginx.
@@ -39,4 +39,6 @@ pub struct AppState {
     pub stream_events: StreamEvents,
     /// Finished recording chunks waiting to be filed by `services::recordings`.
     pub ingest: IngestQueue,
+    /// Authenticated principals, briefly (`services::principals`).
+    pub principals: PrincipalCache,
 }

@@ -24,6 +24,8 @@ pub struct TokenPrincipal {
     pub permissions: Vec<Permission>,
     /// `None` = every camera.
     pub camera_ids: Option<Vec<String>>,
+    /// The user who created the token; it stops working when that user is deactivated.
+    pub owner: String,
 }
 
 #[derive(Clone, Debug)]
@@ -154,7 +156,7 @@ impl FromRequest for RequestMeta {
 
 /// The credential a request carries: `Authorization: Bearer …`, `X-API-Key: …`, or, for
 /// the few GET endpoints a browser opens without headers (WebSocket, media), `?access_token=`.
-fn credential(req: &HttpRequest) -> Option<String> {
+pub fn credential(req: &HttpRequest) -> Option<String> {
     let headers = req.headers();
     if let Some(v) = headers.get("authorization").and_then(|v| v.to_str().ok()) {
         let mut parts = v.splitn(2, ' ');

@@ -93,15 +93,20 @@ impl Cache {
 
     /// Current generation of a namespace (0 when never bumped).
     pub async fn generation(&self, namespace: &str) -> u64 {
+        self.checked_generation(namespace).await.unwrap_or(0)
+    }
+
+    /// Like `generation`, but `None` when Redis cannot be read: a cache whose invalidation must
+    /// never be missed (authenticated principals) is then bypassed instead of trusted.
+    pub async fn checked_generation(&self, namespace: &str) -> Option<u64> {
         match self {
-            Cache::Local(c) => c.generations.lock().map(|g| *g.get(namespace).unwrap_or(&0)).unwrap_or(0),
+            Cache::Local(c) => c.generations.lock().ok().map(|g| *g.get(namespace).unwrap_or(&0)),
             Cache::Redis { pool, prefix } => {
-                let Ok(mut conn) = pool.get().await else { return 0 };
+                let mut conn = pool.get().await.ok()?;
                 conn.get::<_, Option<u64>>(format!("{prefix}gen:{namespace}"))
                     .await
                     .ok()
-                    .flatten()
-                    .unwrap_or(0)
+                    .map(|g| g.unwrap_or(0))
             }
         }
     }

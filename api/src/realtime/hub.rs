@@ -26,6 +26,11 @@ impl Event {
     pub fn new(kind: &str, camera_id: Option<&str>, data: Value) -> Event {
         Event { kind: kind.to_string(), camera_id: camera_id.map(str::to_string), data, at: Utc::now() }
     }
+
+    /// `internal.*` events coordinate replicas (revocations); clients never see them.
+    pub fn is_internal(&self) -> bool {
+        self.kind.starts_with("internal.")
+    }
 }
 
 #[derive(Clone)]

@@ -1,10 +1,10 @@
 //! One WebSocket client: forwards hub events it may see (its permission scope and its own
 //! subscription), answers pings, pings it, and drops it when it stops reading.
 
-use std::{collections::HashSet, time::Duration};
+use std::{collections::HashSet, sync::Arc, time::Duration};
 
 use actix_ws::{CloseCode, CloseReason, Message, MessageStream, Session};
-use futures_util::StreamExt;
+use futures_util::{future::LocalBoxFuture, StreamExt};
 use serde::Deserialize;
 use tokio::{sync::broadcast::error::RecvError, time::Instant};
 
@@ -30,36 +30,66 @@ fn visible(principal: &Principal, subscription: &Option<HashSet<String>>, event:
     }
 }
 
-pub async fn run(state: AppState, principal: Principal, mut session: Session, mut messages: MessageStream) {
+/// Re-checks the socket's principal after an event: `None` = the event is not about it;
+/// `Some(Ok(p))` = carry on as `p` (role or scope changed); `Some(Err(why))` = close.
+pub type Recheck =
+    Box<dyn Fn(Arc<Event>, Principal) -> LocalBoxFuture<'static, Option<Result<Principal, String>>>>;
+
+fn policy_close(why: impl Into<String>) -> Option<CloseReason> {
+    Some(CloseReason { code: CloseCode::Policy, description: Some(why.into()) })
+}
+
+fn hello(principal: &Principal, kind: &str) -> Option<String> {
+    let data = serde_json::json!({ "actor": principal.actor_name(), "permissions": principal.permissions() });
+    serde_json::to_string(&Event::new(kind, None, data)).ok()
+}
+
+pub async fn run(
+    state: AppState,
+    mut principal: Principal,
+    recheck: Recheck,
+    mut session: Session,
+    mut messages: MessageStream,
+) {
     state.metrics.ws_clients.inc();
     let mut events = state.hub.subscribe();
     let mut subscription: Option<HashSet<String>> = None;
     let mut ping = tokio::time::interval(PING_EVERY);
     let mut last_seen = Instant::now();
-    let hello = Event::new(
-        "hello",
-        None,
-        serde_json::json!({ "actor": principal.actor_name(), "permissions": principal.permissions() }),
-    );
-    let mut reason = match serde_json::to_string(&hello) {
-        Ok(text) => session.text(text).await.err().map(|_| None),
-        Err(_) => Some(None),
+    let mut reason = match hello(&principal, "hello") {
+        Some(text) => session.text(text).await.err().map(|_| None),
+        None => Some(None),
     };
     while reason.is_none() {
         tokio::select! {
             event = events.recv() => match event {
+                Ok(event) if event.is_internal() => match recheck(event, principal.clone()).await {
+                    None => {}
+                    Some(Ok(now)) => {
+                        let rights_changed = now.permissions() != principal.permissions()
+                            || now.camera_scope() != principal.camera_scope();
+                        principal = now;
+                        // Tell the client what it may now do (role or scope changed).
+                        if let Some(text) = hello(&principal, "session.updated").filter(|_| rights_changed) {
+                            if session.text(text).await.is_err() {
+                                reason = Some(None);
+                            }
+                        }
+                    }
+                    Some(Err(why)) => reason = Some(policy_close(why)),
+                },
                 Ok(event) if visible(&principal, &subscription, &event) => {
                     let Ok(text) = serde_json::to_string(&*event) else { continue };
                     match tokio::time::timeout(SEND_TIMEOUT, session.text(text)).await {
                         Ok(Ok(())) => {}
                         Ok(Err(_)) => reason = Some(None),
-                        Err(_) => reason = Some(Some(CloseReason { code: CloseCode::Policy, description: Some("client too slow".into()) })),
+                        Err(_) => reason = Some(policy_close("client too slow")),
                     }
                 }
                 Ok(_) => {}
                 Err(RecvError::Lagged(missed)) => {
                     tracing::info!(missed, "dropping a WebSocket client that fell behind");
-                    reason = Some(Some(CloseReason { code: CloseCode::Policy, description: Some("client too slow".into()) }));
+                    reason = Some(policy_close("client too slow"));
                 }
                 Err(RecvError::Closed) => reason = Some(Some(CloseCode::Away.into())),
             },

@@ -2,9 +2,10 @@ use actix_web::{get, web, HttpRequest, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
-    auth::{require, Authorized},
+    auth::{permissions::Requirement, principal::credential, require, Authorized},
     error::{AppError, ErrorBody},
     realtime::session,
+    services,
     state::AppState,
 };
 
@@ -26,6 +27,21 @@ async fn ws(
     let (response, ws_session, messages) = actix_ws::handle(&req, body)
         .map_err(|e| AppError::bad_request(format!("not a WebSocket handshake: {e}")))?;
     let messages = messages.max_frame_size(64 * 1024);
-    actix_web::rt::spawn(session::run(state.get_ref().clone(), auth.principal, ws_session, messages));
+    let credential = credential(&req).unwrap_or_default();
+    let checker = state.get_ref().clone();
+    let recheck: session::Recheck = Box::new(move |event, current| {
+        let (state, credential) = (checker.clone(), credential.clone());
+        Box::pin(async move {
+            let required = <require::CameraRead as Requirement>::PERMISSION;
+            services::revocation::recheck(&state, &credential, required, &event, &current).await
+        })
+    });
+    actix_web::rt::spawn(session::run(
+        state.get_ref().clone(),
+        auth.principal,
+        recheck,
+        ws_session,
+        messages,
+    ));
     Ok(response)
 }

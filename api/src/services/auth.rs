@@ -6,11 +6,13 @@ use serde::Serialize;
 
 use super::{
     audit::{self, Actor, Change},
+    principals,
+    revocation::{self, Subject},
     tokens,
     users::UserView,
 };
 use crate::{
-    auth::{password, principal::UserPrincipal, random_secret, sha256_hex, Principal, RequestMeta, Role},
+    auth::{password, random_secret, sha256_hex, Principal, RequestMeta, Role},
     db::{self, sessions::SessionRow, users::UserChanges},
     error::{AppError, AppResult, RateInfo},
     state::AppState,
@@ -224,6 +226,7 @@ pub async fn refresh(state: &AppState, refresh_token: &str, meta: &RequestMeta) 
     match outcome {
         Outcome::Rotated(user) => token_pair(state, UserView::from(user), &sid, &new_secret),
         Outcome::Reused(user_id) => {
+            revocation::principal_changed(state, Subject::Session(sid.clone())).await;
             let actor = Actor { kind: "user", id: Some(user_id), name: None };
             audit::record(state, &actor, meta, Change::new("auth.refresh_reuse").on("session", &sid)).await?;
             Err(AppError::unauthorized("refresh token reuse detected; the session was revoked"))
@@ -239,6 +242,7 @@ pub async fn logout(state: &AppState, principal: &Principal, meta: &RequestMeta)
     let sid = user.session_id.clone();
     let s = sid.clone();
     state.db.run(move |c| db::sessions::revoke(c, &s, "logout", db::now())).await?;
+    revocation::principal_changed(state, Subject::Session(sid.clone())).await;
     audit::record(state, &principal.into(), meta, Change::new("auth.logout").on("session", &sid)).await
 }
 
@@ -290,41 +294,24 @@ pub async fn change_password(
             db::sessions::revoke_all_for_user(c, &uid, Some(&keep), "password_changed", now)
         })
         .await?;
+    revocation::principal_changed(state, Subject::User(me.id.clone())).await;
     let change = Change::new("user.password_changed")
         .on("user", &me.id)
         .after(serde_json::json!({ "sessions_revoked": revoked.len() }));
     audit::record(state, &principal.into(), meta, change).await
 }
 
-/// A JWT for dashboard users, an `argus_…` secret for API tokens.
+/// A JWT for dashboard users, an `argus_…` secret for API tokens. The principal comes from a
+/// short cache (`principals`); a token's address and rate limit are checked on every request.
 pub async fn authenticate(
     state: &AppState,
     credential: &str,
     meta: &RequestMeta,
 ) -> AppResult<(Principal, Option<RateInfo>)> {
-    if credential.starts_with(tokens::SECRET_PREFIX) {
-        let (token, rate) = tokens::authenticate(state, credential, meta).await?;
-        return Ok((Principal::Token(token), Some(rate)));
-    }
-    let claims = state.jwt.verify(credential)?;
-    let idle = Duration::seconds(state.settings.session_idle_secs);
-    let user = state
-        .db
-        .run(move |c| {
-            let session = db::sessions::find(c, &claims.sid)?;
-            let alive = session.is_some_and(|s| {
-                s.revoked_at.is_none() && s.user_id == claims.sub && s.last_used_at + idle >= db::now()
-            });
-            if !alive {
-                return Ok(None);
-            }
-            Ok(db::users::find(c, &claims.sub)?.map(|u| (u, claims.sid)))
-        })
-        .await?;
-    let (user, sid) = user.ok_or_else(|| AppError::unauthorized("session expired or revoked"))?;
-    let role = Role::parse(&user.role).ok_or_else(|| AppError::internal("user has an unknown role"))?;
-    if !user.is_active || !role.can_log_in() {
-        return Err(AppError::unauthorized("account disabled"));
-    }
-    Ok((Principal::User(UserPrincipal { id: user.id, username: user.username, role, session_id: sid }), None))
+    let resolved = principals::resolve(state, credential).await?;
+    let rate = match (&resolved.principal, &resolved.limits) {
+        (Principal::Token(token), Some(limits)) => Some(tokens::admit(state, token, limits, meta).await?),
+        _ => None,
+    };
+    Ok((resolved.principal.clone(), rate))
 }

@@ -29,13 +29,6 @@ pub struct HookForm {
     pub timestamp: Option<u64>,
 }
 
-impl HookForm {
-    /// The internal push from `live` to `hls` also triggers hooks; it is not a camera.
-    pub fn is_local_relay(&self) -> bool {
-        self.flashver.as_deref() == Some("ngx-local-relay") || self.app.as_deref().is_none_or(str::is_empty)
-    }
-}
-
 /// What nginx is told about a publisher.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
@@ -152,12 +145,12 @@ pub async fn on_publish(state: &AppState, form: &HookForm) -> AppResult<Verdict>
 }
 
 /// `on_update`: refuses (which drops the publisher) once the camera is deactivated, deleted or
-/// its key rotated. Relay and play updates are accepted without a lookup.
+/// its key rotated. Only publishers are checked, and all of them: nginx's internal relay to the
+/// `hls` application updates as a *player* (`update_play`, `app=""`, see nginx/README.md), while
+/// every publisher here passed `on_publish` on `live`. `flashver` is the client's own word
+/// (`ffmpeg -rtmp_flashver ngx-local-relay` forges the relay's), so it decides nothing.
 pub async fn on_update(state: &AppState, form: &HookForm) -> AppResult<Verdict> {
-    if form.is_local_relay()
-        || form.call.as_deref() != Some("update_publish")
-        || form.app.as_deref() != Some("live")
-    {
+    if form.call.as_deref() != Some("update_publish") || form.app.as_deref() != Some("live") {
         return Ok(Verdict::Accept);
     }
     let key = form.name.as_deref().unwrap_or_default();

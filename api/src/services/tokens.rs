@@ -6,7 +6,10 @@ use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
 use validator::Validate;
 
-use super::audit::{self, Change};
+use super::{
+    audit::{self, Change},
+    revocation::{self, Subject},
+};
 use crate::{
     auth::{
         permissions::token_grantable, principal::TokenPrincipal, random_secret, sha256_hex, Permission,
@@ -220,23 +223,32 @@ pub async fn revoke(state: &AppState, principal: &Principal, id: &str, meta: &Re
             db::api_tokens::revoke(c, &tid, db::now())?;
             audit::write(c, &entry)
         })
-        .await
+        .await?;
+    revocation::principal_changed(state, Subject::Token(id.to_string())).await;
+    Ok(())
 }
 
-/// Checks a presented secret: existence, revocation, expiry, IP allowlist, then rate limit.
-/// Looked up in the database on every request so that a revocation applies to the very next one.
-pub async fn authenticate(
-    state: &AppState,
-    secret: &str,
-    meta: &RequestMeta,
-) -> AppResult<(TokenPrincipal, RateInfo)> {
+/// What a token is held to on every request, beyond its permissions.
+#[derive(Clone, Debug)]
+pub struct TokenLimits {
+    /// Empty = any address.
+    pub ip_allowlist: Vec<IpNet>,
+    pub rate_limit_per_hour: u64,
+    pub expires_at: Option<chrono::NaiveDateTime>,
+}
+
+/// The token behind a presented secret: it exists, is neither revoked nor expired, and the user
+/// who created it is still active (a deactivated user's tokens stop working with them).
+/// `services::principals` caches the answer briefly; revocation drops it (`services::revocation`).
+pub async fn resolve(state: &AppState, secret: &str) -> AppResult<(TokenPrincipal, TokenLimits)> {
     let hash = sha256_hex(secret);
-    let (row, scope) = state
+    let (row, scope, owner_active) = state
         .db
         .run(move |c| {
             let Some(row) = db::api_tokens::find_by_hash(c, &hash)? else { return Ok(None) };
             let scope = scope_of(c, &row)?;
-            Ok(Some((row, scope)))
+            let owner_active = db::users::find(c, &row.created_by)?.is_some_and(|u| u.is_active);
+            Ok(Some((row, scope, owner_active)))
         })
         .await?
         .ok_or_else(|| AppError::unauthorized("invalid API token"))?;
@@ -247,21 +259,10 @@ pub async fn authenticate(
     if row.expires_at.is_some_and(|t| t <= now) {
         return Err(AppError::unauthorized("API token expired"));
     }
-    let allow: Vec<String> = serde_json::from_str(&row.ip_allowlist).unwrap_or_default();
-    if !allow.is_empty() {
-        let ip = meta.ip.as_deref().and_then(|s| s.parse::<std::net::IpAddr>().ok());
-        let permitted =
-            ip.is_some_and(|ip| allow.iter().filter_map(|s| parse_net(s)).any(|n| n.contains(&ip)));
-        if !permitted {
-            return Err(AppError::forbidden("this address may not use this API token"));
-        }
+    if !owner_active {
+        return Err(AppError::unauthorized("the user who created this API token is deactivated"));
     }
-    let limit = u64::try_from(row.rate_limit_per_hour).unwrap_or(0);
-    let decision = state.limiter.hit(&format!("token:{}", row.id), limit, 3600).await;
-    if !decision.allowed {
-        return Err(AppError::rate_limited("API token rate limit exceeded", decision.info));
-    }
-    // last_used_at is kept to the minute: one write per token per minute, not per request.
+    // last_used_at is kept to the minute: written from here (a cache miss), not per request.
     if row.last_used_at.is_none_or(|t| now - t > chrono::Duration::seconds(60)) {
         let (db, id) = (state.db.clone(), row.id.clone());
         tokio::spawn(async move {
@@ -270,9 +271,43 @@ pub async fn authenticate(
             }
         });
     }
+    let limits = TokenLimits {
+        ip_allowlist: serde_json::from_str::<Vec<String>>(&row.ip_allowlist)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|s| parse_net(s))
+            .collect(),
+        rate_limit_per_hour: u64::try_from(row.rate_limit_per_hour).unwrap_or(0),
+        expires_at: row.expires_at,
+    };
+    let owner = row.created_by.clone();
     let v = view(row, scope);
-    Ok((
-        TokenPrincipal { id: v.id, remark: v.remark, permissions: v.permissions, camera_ids: v.camera_ids },
-        decision.info,
-    ))
+    let principal = TokenPrincipal {
+        id: v.id,
+        remark: v.remark,
+        permissions: v.permissions,
+        camera_ids: v.camera_ids,
+        owner,
+    };
+    Ok((principal, limits))
+}
+
+/// The per-request checks of a resolved token: IP allowlist, then the hourly rate limit.
+pub async fn admit(
+    state: &AppState,
+    token: &TokenPrincipal,
+    limits: &TokenLimits,
+    meta: &RequestMeta,
+) -> AppResult<RateInfo> {
+    if !limits.ip_allowlist.is_empty() {
+        let ip = meta.ip.as_deref().and_then(|s| s.parse::<std::net::IpAddr>().ok());
+        if !ip.is_some_and(|ip| limits.ip_allowlist.iter().any(|n| n.contains(&ip))) {
+            return Err(AppError::forbidden("this address may not use this API token"));
+        }
+    }
+    let decision = state.limiter.hit(&format!("token:{}", token.id), limits.rate_limit_per_hour, 3600).await;
+    if !decision.allowed {
+        return Err(AppError::rate_limited("API token rate limit exceeded", decision.info));
+    }
+    Ok(decision.info)
 }

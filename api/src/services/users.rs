@@ -4,7 +4,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use validator::Validate;
 
-use super::audit::{self, Change};
+use super::{
+    audit::{self, Change},
+    revocation::{self, Subject},
+};
 use crate::{
     auth::{password, Principal, RequestMeta, Role},
     db::{
@@ -180,7 +183,9 @@ pub async fn update(
     let uid = id.to_string();
     let action = if deactivating { "user.deactivated" } else { "user.updated" };
     let (actor, meta) = (audit::Actor::from(principal), meta.clone());
-    state
+    let (role_before, active_before) = (before.role, before.is_active);
+    let rights_changed = |after: &UserView| after.role != role_before || after.is_active != active_before;
+    let after = state
         .db
         .transaction(move |c| {
             db::users::update(c, &uid, &changes)?;
@@ -194,7 +199,11 @@ pub async fn update(
             audit::write(c, &audit::entry(&actor, &meta, change))?;
             Ok(after)
         })
-        .await
+        .await?;
+    if rights_changed(&after) {
+        revocation::principal_changed(state, Subject::User(id.to_string())).await;
+    }
+    Ok(after)
 }
 
 pub async fn deactivate(

@@ -96,6 +96,18 @@ impl TestApp {
         TestApp { address, state, client, mysql_db, _dir: dir }
     }
 
+    /// A second instance on the same database, data dir (secrets) and Redis prefix, as another
+    /// replica behind a load balancer. Needs `self` to run with Redis.
+    pub async fn replica(&self) -> TestApp {
+        let s = &self.state.settings;
+        let env = vec![
+            ("DATABASE_URL", s.database_url.clone()),
+            ("ARGUS_DATA_DIR", self._dir.path().display().to_string()),
+            ("ARGUS_REDIS_PREFIX", s.redis_prefix.clone()),
+        ];
+        TestApp::spawn_with(Options { backend: Backend::Sqlite, redis: true, env }).await
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }
@@ -224,6 +236,22 @@ pub async fn next_event(ws: &mut Ws, pred: impl Fn(&Value) -> bool) -> Value {
     })
     .await
     .expect("event within 10 s")
+}
+
+/// The close frame the server sends next (skipping events), within 5 s.
+pub async fn next_close(ws: &mut Ws) -> tokio_tungstenite::tungstenite::protocol::CloseFrame {
+    tokio::time::timeout(Duration::from_secs(5), async {
+        loop {
+            match ws.next().await {
+                Some(Ok(Message::Close(Some(frame)))) => return frame,
+                Some(Ok(Message::Close(None))) | None => panic!("closed without a reason"),
+                Some(Ok(_)) => {}
+                Some(Err(e)) => panic!("websocket error before close: {e}"),
+            }
+        }
+    })
+    .await
+    .expect("server closes the socket within 5 s")
 }
 
 pub fn status_event<'a>(camera_id: &'a str, status: &'static str) -> impl Fn(&Value) -> bool + 'a {

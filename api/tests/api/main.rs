@@ -11,6 +11,7 @@ mod faults;
 mod hardening;
 mod rbac;
 mod recording_faults;
+mod revocation;
 mod service;
 mod streaming;
 mod tokens;

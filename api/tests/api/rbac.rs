@@ -134,6 +134,7 @@ async fn prepare(app: &TestApp, route: &Route, n: usize) -> (String, Option<Valu
             remark: "test".into(),
             permissions: vec![CameraWrite],
             camera_ids: None,
+            owner: "system".into(),
         });
         argus::services::cameras::create(&app.state, &system, input, &meta).await.unwrap().id
     } else if route.path.starts_with("/api/v1/recordings/") {

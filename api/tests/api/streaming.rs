@@ -25,7 +25,7 @@ pub async fn hook(app: &TestApp, name: &str, form: &[(&str, &str)]) -> reqwest::
     app.client.post(url).form(form).send().await.expect("hook request")
 }
 
-fn publish_form<'a>(key: &'a str, client: &'a str) -> Vec<(&'a str, &'a str)> {
+pub fn publish_form<'a>(key: &'a str, client: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
         ("app", "live"),
         ("flashver", "FMLE/3.0"),
@@ -475,6 +475,7 @@ pub async fn insert_recording(app: &TestApp) -> String {
         remark: "t".into(),
         permissions: vec![argus::auth::Permission::CameraWrite],
         camera_ids: None,
+        owner: "t".into(),
     });
     let serial = format!("RECROW-{}", uuid::Uuid::new_v4().simple());
     let input = serde_json::from_value(json!({"name": "r", "serial_number": serial})).unwrap();

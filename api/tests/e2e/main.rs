@@ -370,3 +370,25 @@ async fn a_rotation_interrupted_half_way_is_finished_after_a_restart() {
     assert_ne!(left[0].path, first.path);
     publisher.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deleting_a_live_camera_drops_its_publisher_and_refuses_its_key() {
+    let stack = Stack::start().await;
+    let app = &stack.app;
+    let LiveCamera { admin, id, mut publisher, .. } = stack.live_camera(camera("E2E-DEL")).await;
+    let (_, cam) = app.get(&format!("/api/v1/cameras/{id}"), &admin).await;
+    let rtmp_url = cam["rtmp_url"].as_str().expect("rtmp url (admin sees the key)").to_string();
+    let started = Instant::now();
+    let (status, _) =
+        app.call(reqwest::Method::DELETE, &format!("/api/v1/cameras/{id}"), Some(&admin), None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert!(publisher.wait_exit(Duration::from_secs(5)).await.is_some(), "still publishing 5 s after delete");
+    let dropped_after = started.elapsed();
+    println!("publisher dropped {dropped_after:?} after the delete");
+    assert!(dropped_after < Duration::from_secs(2), "dropped only after {dropped_after:?}");
+    // The key is refused from then on: nginx ends a new publisher at once.
+    let mut again = Publisher::start(&rtmp_url);
+    let exit =
+        again.wait_exit(Duration::from_secs(10)).await.expect("a publisher with a deleted key is refused");
+    assert!(!exit.success(), "refused publisher exits with an error");
+}

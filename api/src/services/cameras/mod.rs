@@ -190,24 +190,55 @@ async fn apply(
     Ok(view_for(state, principal, after))
 }
 
-/// Keeps the data plane in step with an edit: forget cached key lookups, drop a live publisher
-/// that may no longer stream, switch recording of a live camera on or off.
+/// Hub event kind: a camera's publisher must go (internal; every replica acts on it).
+pub const STREAM_REVOKED: &str = "internal.stream_revoked";
+
+/// The one owner of "a camera's key or publisher is revoked", called by edit, (de)activation,
+/// key rotation and delete: cached key lookups are forgotten, so the hooks refuse the old key
+/// from the next call on; a publisher that may no longer stream is dropped at once by the nginx
+/// of every replica (`spawn_stream_revocation_listener`); recording of a live camera follows the
+/// edit.
 async fn after_config_change(state: &AppState, before: &CameraRow, after: Option<&CameraRow>) {
     state.cache.delete(&key_cache_key(&before.stream_key)).await;
     if let Some(after) = after {
         state.cache.delete(&key_cache_key(&after.stream_key)).await;
     }
-    if before.stream_status != StreamStatus::Online.as_str() {
-        return;
-    }
     match after {
         Some(a) if a.is_active && a.stream_key == before.stream_key => {
-            if a.recording_enabled != before.recording_enabled {
+            let live = before.stream_status == StreamStatus::Online.as_str();
+            if live && a.recording_enabled != before.recording_enabled {
                 recorders::set(state, &a.id, a.recording_enabled).await;
             }
         }
-        _ => control::drop_publisher(state, &before.id).await,
+        // Whatever the recorded status says: it trails the publish hook by a writer batch, and
+        // dropping a stream that is not there is a harmless 204 from nginx.
+        _ => {
+            let data = serde_json::json!({ "camera_id": before.id });
+            state.hub.publish(Event::new(STREAM_REVOKED, Some(&before.id), data)).await;
+        }
     }
+}
+
+/// Drops, from this replica's nginx, the publisher of every camera revoked on any replica.
+pub fn spawn_stream_revocation_listener(state: AppState) -> tokio::task::JoinHandle<()> {
+    let mut events = state.hub.subscribe();
+    tokio::spawn(async move {
+        loop {
+            match events.recv().await {
+                Ok(event) if event.kind == STREAM_REVOKED => {
+                    if let Some(id) = &event.camera_id {
+                        control::drop_publisher(&state, id).await;
+                    }
+                }
+                Ok(_) => {}
+                // Missed ones are still refused by the next on_update (the key cache is gone).
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
+                    tracing::warn!(missed = n, "stream revocation listener fell behind")
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+            }
+        }
+    })
 }
 
 pub async fn update(
@@ -270,7 +301,7 @@ pub async fn delete(state: &AppState, principal: &Principal, id: &str, meta: &Re
     let cid = id.to_string();
     let now = db::now();
     let change = Change::new("camera.deleted").on("camera", id).before(CameraView::new(
-        before,
+        before.clone(),
         &state.settings.public_rtmp_url,
         false,
     ));
@@ -291,6 +322,7 @@ pub async fn delete(state: &AppState, principal: &Principal, id: &str, meta: &Re
             audit::write(c, &entry)
         })
         .await?;
+    after_config_change(state, &before, None).await;
     changed(state, Event::new("camera.deleted", Some(id), serde_json::json!({ "camera_id": id }))).await;
     Ok(())
 }
