@@ -4,6 +4,7 @@ use diesel::prelude::*;
 use super::{schema::audit_logs, DbConn, MultiBackend, PageRequest};
 use crate::error::AppResult;
 
+/// An entry's content. Written only through [`insert`] / [`insert_all`], which chain it.
 #[derive(Queryable, Selectable, Insertable, Clone, Debug)]
 #[diesel(table_name = audit_logs)]
 pub struct AuditRow {
@@ -32,13 +33,16 @@ pub struct AuditFilter {
     pub to: Option<NaiveDateTime>,
 }
 
+/// Appends one row to the hash chain (see [`super::audit_chain::append`]); call it inside the
+/// transaction of the change it records.
 pub fn insert(conn: &mut DbConn, row: &AuditRow) -> AppResult<()> {
-    diesel::insert_into(audit_logs::table).values(row).execute(conn)?;
+    super::audit_chain::append(conn, std::slice::from_ref(row))?;
     Ok(())
 }
 
+/// Appends rows, in this order, to the hash chain after one read of its head.
 pub fn insert_all(conn: &mut DbConn, rows: &[AuditRow]) -> AppResult<usize> {
-    super::insert_many!(conn, audit_logs::table, rows)
+    super::audit_chain::append(conn, rows)
 }
 
 fn filtered(f: &AuditFilter) -> audit_logs::BoxedQuery<'static, MultiBackend> {

@@ -7,6 +7,7 @@ pub mod cameras;
 pub mod live;
 pub mod recording_links;
 pub mod recordings;
+pub mod retention;
 pub mod stats;
 pub mod stream_writer;
 pub mod streaming;
