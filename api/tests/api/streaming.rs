@@ -25,7 +25,7 @@ pub async fn hook(app: &TestApp, name: &str, form: &[(&str, &str)]) -> reqwest::
     app.client.post(url).form(form).send().await.expect("hook request")
 }
 
-fn publish_form<'a>(key: &'a str, client: &'a str) -> Vec<(&'a str, &'a str)> {
+pub fn publish_form<'a>(key: &'a str, client: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
         ("app", "live"),
         ("flashver", "FMLE/3.0"),
