@@ -14,7 +14,6 @@ use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
 use super::{
-    audit::AuditRow,
     schema::{audit_chain_head, audit_logs},
     DbConn,
 };
@@ -26,6 +25,24 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 pub const BACKFILL_CHUNK: usize = 1000;
 /// Rows read per query while verifying, deleted per statement while pruning.
 const PAGE: i64 = 1000;
+
+/// An entry's content. Written only through [`append`] (`db::audit::insert` / `insert_all`), which chain it.
+#[derive(Queryable, Selectable, Insertable, Clone, Debug)]
+#[diesel(table_name = audit_logs)]
+pub struct AuditRow {
+    pub id: String,
+    pub actor_type: String,
+    pub actor_id: Option<String>,
+    pub actor_name: Option<String>,
+    pub action: String,
+    pub entity_type: Option<String>,
+    pub entity_id: Option<String>,
+    pub before_state: Option<String>,
+    pub after_state: Option<String>,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub created_at: NaiveDateTime,
+}
 
 #[derive(Queryable, Selectable, Insertable, Clone, Debug)]
 #[diesel(table_name = audit_logs)]
@@ -167,12 +184,11 @@ pub struct VerifyReport {
 /// Walks the chain from its oldest remaining row to the head and names the first broken link.
 /// Rows appended while it runs (past the head read at the start) are not checked.
 pub fn verify(c: &mut DbConn) -> AppResult<VerifyReport> {
-    let (head_seq, head_hash): (i64, String) = audit_chain_head::table
-        .find(1)
-        .select((audit_chain_head::seq, audit_chain_head::hash))
-        .first(c)?;
+    let (head_seq, head_hash): (i64, String) =
+        audit_chain_head::table.find(1).select((audit_chain_head::seq, audit_chain_head::hash)).first(c)?;
     let mut report = VerifyReport { rows: 0, first_seq: None, last_seq: None, anchor: None, broken: None };
-    let broken = |row: &ChainedRow, reason: String| BrokenLink { id: row.row.id.clone(), seq: row.chain_seq, reason };
+    let broken =
+        |row: &ChainedRow, reason: String| BrokenLink { id: row.row.id.clone(), seq: row.chain_seq, reason };
     // (seq, hash, id) of the last row checked.
     let mut last: Option<(i64, String, String)> = None;
     'walk: loop {
@@ -194,7 +210,8 @@ pub fn verify(c: &mut DbConn) -> AppResult<VerifyReport> {
             match &last {
                 None => {
                     if seq == 1 && prev != GENESIS {
-                        report.broken = Some(broken(&row, "the first row does not start from genesis".into()));
+                        report.broken =
+                            Some(broken(&row, "the first row does not start from genesis".into()));
                         break 'walk;
                     }
                     report.first_seq = Some(seq);
@@ -278,7 +295,8 @@ pub fn prune_before(c: &mut DbConn, cutoff: NaiveDateTime) -> AppResult<usize> {
     };
     let mut deleted = 0;
     loop {
-        let oldest: Option<i64> = audit_logs::table.select(diesel::dsl::min(audit_logs::chain_seq)).first(c)?;
+        let oldest: Option<i64> =
+            audit_logs::table.select(diesel::dsl::min(audit_logs::chain_seq)).first(c)?;
         let Some(oldest) = oldest.filter(|s| *s < keep_from) else { break };
         let upto = keep_from.min(oldest + PAGE);
         deleted += diesel::delete(audit_logs::table.filter(audit_logs::chain_seq.lt(upto))).execute(c)?;

@@ -88,7 +88,11 @@ pub fn revoke_all_for_user(
 
 /// Deletes sessions revoked before `revoked_before` and unrevoked ones last used before
 /// `unused_before` (long dead by idleness); returns how many.
-pub fn prune(conn: &mut DbConn, revoked_before: NaiveDateTime, unused_before: NaiveDateTime) -> AppResult<usize> {
+pub fn prune(
+    conn: &mut DbConn,
+    revoked_before: NaiveDateTime,
+    unused_before: NaiveDateTime,
+) -> AppResult<usize> {
     Ok(diesel::delete(
         sessions::table.filter(
             sessions::revoked_at

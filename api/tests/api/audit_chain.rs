@@ -43,7 +43,10 @@ async fn chain_ids(app: &TestApp) -> Vec<String> {
     app.state
         .db
         .run(|c| {
-            Ok(audit_logs::table.order(audit_logs::chain_seq.asc()).select(audit_logs::id).load::<String>(c)?)
+            Ok(audit_logs::table
+                .order(audit_logs::chain_seq.asc())
+                .select(audit_logs::id)
+                .load::<String>(c)?)
         })
         .await
         .unwrap()
@@ -56,7 +59,9 @@ async fn wait_for_action(app: &TestApp, action: &'static str, n: i64) {
         let count: i64 = app
             .state
             .db
-            .run(move |c| Ok(audit_logs::table.filter(audit_logs::action.eq(action)).count().get_result(c)?))
+            .run(move |c| {
+                Ok(audit_logs::table.filter(audit_logs::action.eq(action)).count().get_result(c)?)
+            })
             .await
             .unwrap();
         if count >= n {
@@ -135,7 +140,9 @@ async fn an_edited_row_is_named_by_verify(app: TestApp) {
     app.state
         .db
         .run(move |c| {
-            diesel::update(audit_logs::table.find(&edited)).set(audit_logs::after_state.eq(original)).execute(c)?;
+            diesel::update(audit_logs::table.find(&edited))
+                .set(audit_logs::after_state.eq(original))
+                .execute(c)?;
             Ok(())
         })
         .await
@@ -159,7 +166,9 @@ async fn parallel_writers_keep_one_chain(app: TestApp) {
         tokio::spawn(async move {
             for i in 0..15 {
                 let change = Change::new("test.parallel").on("writer", &format!("{w}-{i}"));
-                audit::record(&state, &Actor::system(), &RequestMeta::default(), change).await.expect("record");
+                audit::record(&state, &Actor::system(), &RequestMeta::default(), change)
+                    .await
+                    .expect("record");
             }
         })
     });
@@ -276,7 +285,8 @@ async fn pruning_keeps_the_chain_verifiable(app: TestApp) {
         .await
         .unwrap();
 
-    let policy = PrunePolicy { audit_days: 90, session_days: 30, stream_session_days: 30, session_idle_secs: 86_400 };
+    let policy =
+        PrunePolicy { audit_days: 90, session_days: 30, stream_session_days: 30, session_idle_secs: 86_400 };
     let report = prune_logs(&app.state.db, now, &policy).await.unwrap();
     assert_eq!(report, PruneReport { audit_rows: 4, sessions: 2, stream_sessions: 1 });
 
@@ -303,7 +313,9 @@ async fn pruning_keeps_the_chain_verifiable(app: TestApp) {
         })
         .await
         .unwrap();
-    assert!(sessions_left.contains(&"s-revoked-new".to_string()) && sessions_left.contains(&"s-live".to_string()));
+    assert!(
+        sessions_left.contains(&"s-revoked-new".to_string()) && sessions_left.contains(&"s-live".to_string())
+    );
     assert!(!sessions_left.iter().any(|s| s == "s-revoked-old" || s == "s-idle-old"), "{sessions_left:?}");
     assert_eq!(streams_left, vec!["ss-new".to_string(), "ss-open".to_string()]);
 
