@@ -54,6 +54,11 @@ pub enum Command {
         #[arg(long)]
         log_file: Option<std::path::PathBuf>,
     },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+    },
     /// Insert N synthetic cameras in one transaction (benchmarks and demos).
     #[command(hide = true)]
     SeedCameras {
@@ -72,6 +77,12 @@ pub enum NginxAction {
         #[arg(long)]
         out: Option<std::path::PathBuf>,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditAction {
+    /// Walk the hash chain from the oldest remaining row; name the first broken link (exit 1).
+    Verify,
 }
 
 #[derive(Subcommand, Debug)]
@@ -143,6 +154,26 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
                 if applied.is_empty() { String::new() } else { format!(": {}", applied.join(", ")) }
             );
             Ok(())
+        }
+        Command::Audit { action: AuditAction::Verify } => {
+            let db = db::Db::connect(&settings.database_url, 1)
+                .map_err(|e| anyhow::anyhow!("DATABASE_URL: {}", e.message))?;
+            let report = services::audit::verify_chain(&db).await.map_err(|e| anyhow::anyhow!(e.message))?;
+            match report.broken {
+                None => {
+                    let range = match (report.first_seq, report.last_seq) {
+                        (Some(a), Some(b)) => format!(", links {a}..={b}"),
+                        _ => String::new(),
+                    };
+                    let anchor = report.anchor.map(|h| format!(", anchored at {h}")).unwrap_or_default();
+                    println!("audit chain intact: {} row(s){range}{anchor}", report.rows);
+                    Ok(())
+                }
+                Some(b) => {
+                    let seq = b.seq.map(|s| format!(" (link {s})")).unwrap_or_default();
+                    anyhow::bail!("audit chain broken at row {}{seq}: {}", b.id, b.reason)
+                }
+            }
         }
         Command::SeedCameras { count, keys_out } => {
             let db = db::Db::connect(&settings.database_url, 1).map_err(|e| anyhow::anyhow!(e.message))?;

@@ -1,25 +1,10 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::{schema::audit_logs, DbConn, MultiBackend, PageRequest};
+use super::{audit_chain::append, schema::audit_logs, DbConn, MultiBackend, PageRequest};
 use crate::error::AppResult;
 
-#[derive(Queryable, Selectable, Insertable, Clone, Debug)]
-#[diesel(table_name = audit_logs)]
-pub struct AuditRow {
-    pub id: String,
-    pub actor_type: String,
-    pub actor_id: Option<String>,
-    pub actor_name: Option<String>,
-    pub action: String,
-    pub entity_type: Option<String>,
-    pub entity_id: Option<String>,
-    pub before_state: Option<String>,
-    pub after_state: Option<String>,
-    pub ip: Option<String>,
-    pub user_agent: Option<String>,
-    pub created_at: NaiveDateTime,
-}
+pub use super::audit_chain::AuditRow;
 
 #[derive(Default, Debug, Clone)]
 pub struct AuditFilter {
@@ -32,13 +17,16 @@ pub struct AuditFilter {
     pub to: Option<NaiveDateTime>,
 }
 
+/// Appends one row to the hash chain (see [`super::audit_chain::append`]); call it inside the
+/// transaction of the change it records.
 pub fn insert(conn: &mut DbConn, row: &AuditRow) -> AppResult<()> {
-    diesel::insert_into(audit_logs::table).values(row).execute(conn)?;
+    append(conn, std::slice::from_ref(row))?;
     Ok(())
 }
 
+/// Appends rows, in this order, to the hash chain after one read of its head.
 pub fn insert_all(conn: &mut DbConn, rows: &[AuditRow]) -> AppResult<usize> {
-    super::insert_many!(conn, audit_logs::table, rows)
+    append(conn, rows)
 }
 
 fn filtered(f: &AuditFilter) -> audit_logs::BoxedQuery<'static, MultiBackend> {

@@ -3,6 +3,7 @@
 
 pub mod api_tokens;
 pub mod audit;
+pub mod audit_chain;
 pub mod breaker;
 pub mod cameras;
 pub mod recordings;
@@ -217,8 +218,13 @@ impl Db {
         .await
     }
 
+    /// Applies pending migrations, then chains audit rows written before the chain existed.
     pub async fn migrate(&self) -> AppResult<Vec<String>> {
-        self.run(run_migrations).await
+        let applied = self.run(run_migrations).await?;
+        while self.transaction(|c| audit_chain::backfill(c, audit_chain::BACKFILL_CHUNK)).await?
+            == audit_chain::BACKFILL_CHUNK
+        {}
+        Ok(applied)
     }
 
     pub async fn ping(&self) -> AppResult<()> {

@@ -91,6 +91,9 @@ diesel::table! {
         ip -> Nullable<Text>,
         user_agent -> Nullable<Text>,
         created_at -> Timestamp,
+        chain_seq -> Nullable<BigInt>,
+        prev_hash -> Nullable<Text>,
+        row_hash -> Nullable<Text>,
     }
 }
 
@@ -144,3 +147,11 @@ diesel::table! {
 
 diesel::joinable!(stream_sessions -> cameras (camera_id));
 diesel::allow_tables_to_appear_in_same_query!(stream_sessions, cameras);
+
+diesel::table! {
+    audit_chain_head (id) {
+        id -> Integer,
+        seq -> BigInt,
+        hash -> Text,
+    }
+}

@@ -85,3 +85,20 @@ pub fn revoke_all_for_user(
     }
     Ok(ids)
 }
+
+/// Deletes sessions revoked before `revoked_before` and unrevoked ones last used before
+/// `unused_before` (long dead by idleness); returns how many.
+pub fn prune(
+    conn: &mut DbConn,
+    revoked_before: NaiveDateTime,
+    unused_before: NaiveDateTime,
+) -> AppResult<usize> {
+    Ok(diesel::delete(
+        sessions::table.filter(
+            sessions::revoked_at
+                .lt(revoked_before)
+                .or(sessions::revoked_at.is_null().and(sessions::last_used_at.lt(unused_before))),
+        ),
+    )
+    .execute(conn)?)
+}

@@ -82,3 +82,9 @@ pub fn touch(conn: &mut DbConn, id: &str, at: NaiveDateTime) -> AppResult<()> {
         .execute(conn)?;
     Ok(())
 }
+
+/// Deletes sessions that ended before `ended_before`; returns how many.
+pub fn prune(conn: &mut DbConn, ended_before: NaiveDateTime) -> AppResult<usize> {
+    Ok(diesel::delete(stream_sessions::table.filter(stream_sessions::ended_at.lt(ended_before)))
+        .execute(conn)?)
+}

@@ -1,6 +1,7 @@
 //! Scheduled work. Each job is a service call under a job lock (Redis when shared), so with
 //! several replicas only one runs it at a time.
 
+pub mod prune;
 pub mod reconcile;
 
 use std::time::Duration;
@@ -57,6 +58,12 @@ pub fn start(state: AppState) {
         async move {
             locked(&s, "ingest-orphans", Duration::from_secs(120), || reconcile::orphan_recordings(&s)).await
         }
+    });
+    let s = state.clone();
+    let every = u32::try_from(s.settings.security.prune_interval_secs).unwrap_or(u32::MAX);
+    scheduler.every(every.seconds()).run(move || {
+        let s = s.clone();
+        async move { locked(&s, "prune-logs", prune::LOCK_TTL, || prune::run(&s)).await }
     });
     tokio::spawn(async move {
         // At start: nothing depends on hooks that were lost while Argus was down.

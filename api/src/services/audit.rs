@@ -74,7 +74,8 @@ impl Change {
     }
 }
 
-fn row(actor: &Actor, meta: &RequestMeta, change: Change) -> AuditRow {
+/// The row for `change`; written with `db::audit::insert`, which chains it.
+pub fn row(actor: &Actor, meta: &RequestMeta, change: Change) -> AuditRow {
     AuditRow {
         id: db::new_id(),
         actor_type: actor.kind.to_string(),
@@ -105,7 +106,12 @@ pub fn write(conn: &mut DbConn, entry: &AuditRow) -> AppResult<()> {
 /// Records an event that is not part of a database change (a login, an access) on its own.
 pub async fn record(state: &AppState, actor: &Actor, meta: &RequestMeta, change: Change) -> AppResult<()> {
     let row = row(actor, meta, change);
-    state.db.run(move |c| db::audit::insert(c, &row)).await
+    state.db.transaction(move |c| db::audit::insert(c, &row)).await
+}
+
+/// Walks the hash chain; `broken` names the first row that does not fit.
+pub async fn verify_chain(db: &db::Db) -> AppResult<db::audit_chain::VerifyReport> {
+    db.run(db::audit_chain::verify).await
 }
 
 /// Records without making the caller wait (denials, failed logins): a lost entry is logged.

@@ -8,6 +8,7 @@ pub mod live;
 pub mod principals;
 pub mod recording_links;
 pub mod recordings;
+pub mod retention;
 pub mod revocation;
 pub mod stats;
 pub mod stream_writer;

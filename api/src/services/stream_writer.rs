@@ -38,6 +38,8 @@ pub fn spawn(state: AppState, mut rx: mpsc::Receiver<StreamEvent>) -> tokio::tas
 struct Outcome {
     /// Camera id → its status after the batch, for cameras whose status changed.
     status: BTreeMap<String, (StreamStatus, chrono::NaiveDateTime)>,
+    /// Audit rows of the batch, in event order: chained together after one head read.
+    audits: Vec<AuditRow>,
 }
 
 fn audit_row(
@@ -106,7 +108,7 @@ fn apply_one(
         }
         StreamEvent::Refused { stream_key_hint, addr, reason } => {
             let after = serde_json::json!({ "reason": reason, "key_prefix": stream_key_hint });
-            db::audit::insert(c, &audit_row("stream.publish_refused", None, addr, after))?;
+            out.audits.push(audit_row("stream.publish_refused", None, addr, after));
         }
         StreamEvent::Heartbeat { client_id } => {
             if touched.insert(client_id.clone()) {
@@ -123,10 +125,7 @@ fn apply_one(
                     set_status(c, out, &session.camera_id, StreamStatus::Offline, false)?;
                 }
                 let after = serde_json::json!({ "client_id": client_id, "camera_offline": last });
-                db::audit::insert(
-                    c,
-                    &audit_row("stream.ended", Some(&session.camera_id), session.addr, after),
-                )?;
+                out.audits.push(audit_row("stream.ended", Some(&session.camera_id), session.addr, after));
             }
         }
     }
@@ -179,14 +178,10 @@ fn apply_publishes(c: &mut DbConn, out: &mut Outcome, run: &[Publish]) -> AppRes
         }
     }
     db::cameras::set_status_all(c, &camera_ids, online.as_str(), Some(now))?;
-    let audits: Vec<AuditRow> = run
-        .iter()
-        .map(|p| {
-            let after = serde_json::json!({ "client_id": p.client_id });
-            audit_row("stream.published", Some(&p.camera_id), p.addr.clone(), after)
-        })
-        .collect();
-    db::audit::insert_all(c, &audits)?;
+    out.audits.extend(run.iter().map(|p| {
+        let after = serde_json::json!({ "client_id": p.client_id });
+        audit_row("stream.published", Some(&p.camera_id), p.addr.clone(), after)
+    }));
     Ok(())
 }
 
@@ -213,6 +208,7 @@ fn apply_batch(c: &mut DbConn, events: &[StreamEvent]) -> AppResult<Outcome> {
         }
     }
     apply_publishes(c, &mut out, &run)?;
+    db::audit::insert_all(c, &std::mem::take(&mut out.audits))?;
     Ok(out)
 }
 

@@ -3,6 +3,7 @@
 mod helpers;
 
 mod audit;
+mod audit_chain;
 mod auth;
 mod cameras;
 mod data_layer;
