@@ -378,6 +378,7 @@ const KNOWN_VARS: &[&str] = &[
     "ARGUS_TLS_KEY",
     "ARGUS_NGINX_HTTPS_PORT",
     "ARGUS_RTMPS_PORT",
+    "ARGUS_RTMPS_INTERNAL_PORT",
     "ARGUS_TLS_ONLY",
 ];
 

@@ -132,6 +132,7 @@ fn nginx_tls(tls: &crate::config::TlsSettings) -> anyhow::Result<NginxTls> {
         key: tls.key.clone(),
         https_port: tls.https_port,
         rtmps_port: tls.rtmps_port,
+        rtmps_internal_port: tls.rtmps_internal_port,
         only: tls.only,
         stream_module,
     })

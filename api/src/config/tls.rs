@@ -16,6 +16,8 @@ pub struct TlsSettings {
     pub https_port: u16,
     /// RTMPS ingest, terminated by nginx's stream module (`ARGUS_RTMPS_PORT`).
     pub rtmps_port: u16,
+    /// Loopback port where nginx-rtmp takes the decrypted RTMPS (`ARGUS_RTMPS_INTERNAL_PORT`).
+    pub rtmps_internal_port: u16,
     /// `ARGUS_TLS_ONLY`: the plaintext RTMP and HTTP listeners bind loopback only.
     pub only: bool,
 }
@@ -60,6 +62,7 @@ pub(super) fn tls_settings(src: &Source, cwd: &Path) -> Result<Option<TlsSetting
         key,
         https_port: src.parse("ARGUS_NGINX_HTTPS_PORT", 8443)?,
         rtmps_port: src.parse("ARGUS_RTMPS_PORT", 1937)?,
+        rtmps_internal_port: src.parse("ARGUS_RTMPS_INTERNAL_PORT", 1938)?,
         only,
     }))
 }
@@ -107,7 +110,10 @@ mod tests {
         let tls = s.media.tls.as_ref().expect("tls on");
         assert_eq!(tls.cert, std::path::Path::new("/srv/argus/tls/cert.pem"));
         assert_eq!(tls.key, std::path::Path::new("/etc/argus/key.pem"));
-        assert_eq!((tls.https_port, tls.rtmps_port, tls.only), (8443, 1937, false));
+        assert_eq!(
+            (tls.https_port, tls.rtmps_port, tls.rtmps_internal_port, tls.only),
+            (8443, 1937, 1938, false)
+        );
         assert_eq!(s.public_rtmp_url, "rtmps://127.0.0.1:1937/live");
         assert_eq!(s.media.public_hls_url, "https://127.0.0.1:8443");
 

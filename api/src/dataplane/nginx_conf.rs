@@ -11,7 +11,7 @@ use base64::Engine;
 use md5::{Digest, Md5};
 
 mod tls;
-pub use tls::{find_stream_module, rtmps_socket, NginxTls, STREAM_MODULE_CANDIDATES};
+pub use tls::{find_stream_module, NginxTls, STREAM_MODULE_CANDIDATES};
 
 pub const TEMPLATE: &str = include_str!("../../../nginx/nginx.conf.tmpl");
 
@@ -92,10 +92,10 @@ impl NginxParams {
     /// The placeholder values, checked.
     pub fn values(&self) -> Result<BTreeMap<&'static str, String>, RenderError> {
         let mut ports = vec![self.rtmp_port, self.rtmp_internal_port, self.http_port];
-        ports.extend(self.tls.iter().flat_map(|t| [t.https_port, t.rtmps_port]));
+        ports.extend(self.tls.iter().flat_map(|t| [t.https_port, t.rtmps_port, t.rtmps_internal_port]));
         if ports.contains(&0) || ports.iter().collect::<BTreeSet<_>>().len() != ports.len() {
             let reason = format!(
-                "rtmp, internal rtmp, http (and https, rtmps) ports must be distinct and non-zero: {ports:?}"
+                "rtmp, internal rtmp, http (and https, rtmps, internal rtmps) ports must be distinct and non-zero: {ports:?}"
             );
             return Err(RenderError::Invalid { name: "ports", reason });
         }
@@ -108,7 +108,7 @@ impl NginxParams {
         }
         let user =
             if self.run_as_root { "user root;" } else { "# not started as root: nginx's default user" };
-        let mut values = tls::values(self.tls.as_ref(), &self.run_dir, self.rtmp_port, self.http_port)?;
+        let mut values = tls::values(self.tls.as_ref(), self.rtmp_port, self.http_port)?;
         values.extend([
             ("user_directive", user.to_string()),
             ("run_dir", path("run_dir", &self.run_dir)?),
@@ -320,6 +320,7 @@ pub(crate) mod tests {
             key,
             https_port: 8443,
             rtmps_port: 1937,
+            rtmps_internal_port: 1938,
             only: false,
             stream_module: find_stream_module().expect("libnginx-mod-stream installed"),
         };

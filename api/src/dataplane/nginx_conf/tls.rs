@@ -2,10 +2,7 @@
 //! one HTTP server (same locations as plain HTTP) and RTMPS ingest through nginx's stream
 //! module. With TLS off each placeholder renders as a comment, so the template has no branches.
 
-use std::{
-    collections::BTreeMap,
-    path::{Path, PathBuf},
-};
+use std::{collections::BTreeMap, path::PathBuf};
 
 use super::{path, render_values, RenderError};
 
@@ -23,36 +20,32 @@ pub struct NginxTls {
     pub key: PathBuf,
     pub https_port: u16,
     pub rtmps_port: u16,
+    /// Loopback port of nginx-rtmp's PROXY protocol listener, where the stream module sends
+    /// the decrypted RTMPS.
+    pub rtmps_internal_port: u16,
     /// Plaintext RTMP and HTTP listen on loopback only (the hooks and transcoders use them).
     pub only: bool,
     pub stream_module: PathBuf,
 }
 
-/// Unix socket between the stream module and nginx-rtmp, in the run dir (no extra port).
-pub fn rtmps_socket(run_dir: &Path) -> PathBuf {
-    run_dir.join("rtmps.sock")
-}
-
-/// A socket path longer than this does not fit `sockaddr_un.sun_path` (108 bytes with NUL).
-const MAX_SOCKET_PATH: usize = 107;
-
-// The stream module terminates TLS and hands plain RTMP to the public RTMP server over a unix
-// socket, prefixed with a PROXY protocol header: nginx-rtmp then sees each publisher's own
+// The stream module terminates TLS and hands plain RTMP to the public RTMP server's loopback
+// listener, prefixed with a PROXY protocol header: nginx-rtmp then sees each publisher's own
 // address (its allow/deny rules, the hooks' `addr`). Without it every RTMPS client would look
 // like 127.0.0.1 and pass `allow play 127.0.0.1` (checked: with it, a play from another
-// address is refused, "access forbidden by rule").
+// address is refused, "access forbidden by rule"). Not a unix socket: nginx-rtmp marks
+// unix-socket sessions as its own auto-push relays and runs no hook for them.
 const STREAM_SERVER: &str = "stream {
     server {
         listen {{rtmps_port}} ssl;
         ssl_certificate {{tls_cert}};
         ssl_certificate_key {{tls_key}};
         ssl_protocols TLSv1.2 TLSv1.3;
-        proxy_pass unix:{{rtmps_socket}};
+        proxy_pass 127.0.0.1:{{rtmps_internal_port}};
         proxy_protocol on;
     }
 }";
 
-const RTMPS_UPSTREAM: &str = "listen unix:{{rtmps_socket}} proxy_protocol;";
+const RTMPS_UPSTREAM: &str = "listen 127.0.0.1:{{rtmps_internal_port}} proxy_protocol;";
 
 // Same server, same locations: `$scheme` tells Argus which listener a request came in on.
 const HTTPS_LISTEN: &str = "listen {{https_port}} ssl;
@@ -65,7 +58,6 @@ const HTTPS_LISTEN: &str = "listen {{https_port}} ssl;
 /// `http_listen`, `https_listen`.
 pub(super) fn values(
     tls: Option<&NginxTls>,
-    run_dir: &Path,
     rtmp_port: u16,
     http_port: u16,
 ) -> Result<BTreeMap<&'static str, String>, RenderError> {
@@ -80,17 +72,12 @@ pub(super) fn values(
             ("https_listen", off.to_string()),
         ]));
     };
-    let socket = path("rtmps_socket", &rtmps_socket(run_dir))?;
-    if socket.len() > MAX_SOCKET_PATH {
-        let reason = format!("{socket} is longer than {MAX_SOCKET_PATH} bytes: use a shorter data dir");
-        return Err(RenderError::Invalid { name: "rtmps_socket", reason });
-    }
     let snippet_values = BTreeMap::from([
         ("tls_cert", path("tls_cert", &tls.cert)?),
         ("tls_key", path("tls_key", &tls.key)?),
         ("https_port", tls.https_port.to_string()),
         ("rtmps_port", tls.rtmps_port.to_string()),
-        ("rtmps_socket", socket),
+        ("rtmps_internal_port", tls.rtmps_internal_port.to_string()),
     ]);
     let snippet = |text: &str| render_values(text, &snippet_values);
     let plain = |port: u16| if tls.only { format!("127.0.0.1:{port}") } else { port.to_string() };
@@ -106,6 +93,8 @@ pub(super) fn values(
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
     use super::*;
     use crate::dataplane::nginx_conf::{tests::params, NginxParams};
 
@@ -115,6 +104,7 @@ mod tests {
             key: "/etc/argus/key.pem".into(),
             https_port: 8443,
             rtmps_port: 1937,
+            rtmps_internal_port: 1938,
             only,
             stream_module: STREAM_MODULE_CANDIDATES[0].into(),
         }
@@ -138,8 +128,10 @@ mod tests {
         assert!(conf.contains("listen 8443 ssl;") && conf.contains("listen 1937 ssl;"));
         assert_eq!(conf.matches("ssl_certificate /etc/argus/cert.pem;").count(), 2);
         assert_eq!(conf.matches("ssl_certificate_key /etc/argus/key.pem;").count(), 2);
-        assert!(conf.contains("listen unix:/srv/argus/run/rtmps.sock proxy_protocol;"));
-        assert!(conf.contains("proxy_pass unix:/srv/argus/run/rtmps.sock;\n        proxy_protocol on;"));
+        // TCP on loopback (a unix socket would skip the hooks), with the client's address.
+        assert!(conf.contains("listen 127.0.0.1:1938 proxy_protocol;"));
+        assert!(conf.contains("proxy_pass 127.0.0.1:1938;\n        proxy_protocol on;"));
+        assert!(!conf.contains("unix:"));
         // One HTTP server: the HTTPS listener shares every location with plain HTTP.
         assert_eq!(conf.matches("\n    server {").count(), 4, "rtmp public + internal, stream, http");
         assert_eq!(conf.matches("location / {").count(), 1);
@@ -161,13 +153,12 @@ mod tests {
             NginxTls { rtmps_port: 1936, ..tls(false) },
             NginxTls { https_port: 8088, ..tls(false) },
             NginxTls { https_port: 1937, ..tls(false) },
+            NginxTls { rtmps_internal_port: 1935, ..tls(false) },
             NginxTls { key: "/etc/my key.pem".into(), ..tls(false) },
         ];
         for t in bad {
             let p = NginxParams { tls: Some(t), ..base.clone() };
             assert!(matches!(p.render(), Err(RenderError::Invalid { .. })), "{p:?}");
         }
-        let long = NginxParams { tls: Some(tls(false)), ..params(&Path::new("/").join("d".repeat(100))) };
-        assert!(matches!(long.render(), Err(RenderError::Invalid { name: "rtmps_socket", .. })));
     }
 }
