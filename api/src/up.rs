@@ -66,8 +66,8 @@ impl Doctor {
         self.checks
             .iter()
             .map(|c| match &c.found {
-                Some(path) => format!("ok       {:<18} {path}", c.what),
-                None => format!("MISSING  {:<18} (Debian package: {})", c.what, c.package),
+                Some(path) => format!("ok       {:<20} {path}", c.what),
+                None => format!("MISSING  {:<20} (Debian package: {})", c.what, c.package),
             })
             .collect::<Vec<_>>()
             .join("\n")
