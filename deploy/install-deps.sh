@@ -11,7 +11,7 @@ want=()
 for group in "${groups[@]}"; do
   case "$group" in
     build)   want+=(libmariadb-dev-compat libmariadb-dev pkg-config) ;;
-    runtime) want+=(nginx libnginx-mod-rtmp ffmpeg libmariadb3) ;;
+    runtime) want+=(nginx libnginx-mod-rtmp libnginx-mod-stream ffmpeg libmariadb3) ;;
     # A Node.js that is already installed (nvm, NodeSource) is used as it is.
     frontend) command -v npm >/dev/null || want+=(nodejs npm) ;;
     test)    want+=(wrk chromium curl python3) ;;

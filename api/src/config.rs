@@ -8,6 +8,9 @@ use std::{
     path::{Path, PathBuf},
 };
 
+mod tls;
+pub use tls::TlsSettings;
+
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("{var}: {message}")]
@@ -90,6 +93,8 @@ pub struct MediaSettings {
     pub playback_ttl_secs: i64,
     /// Publishers whose byte counters stay frozen this long are dropped and marked `error`.
     pub stall_secs: u64,
+    /// HTTPS and RTMPS through nginx; `None` = plaintext only.
+    pub tls: Option<TlsSettings>,
 }
 /// Reads one variable: the environment first, then the file's value (stringified).
 struct Source<'a> {
@@ -171,12 +176,13 @@ impl Settings {
                 });
             }
         }
+        let tls = tls::tls_settings(&src, cwd)?;
         let public_rtmp_url =
-            src.raw("ARGUS_PUBLIC_RTMP_URL").unwrap_or_else(|| "rtmp://127.0.0.1:1935/live".to_string());
-        if !public_rtmp_url.starts_with("rtmp://") {
+            src.raw("ARGUS_PUBLIC_RTMP_URL").unwrap_or_else(|| tls::default_rtmp_url(tls.as_ref()));
+        if !(public_rtmp_url.starts_with("rtmp://") || public_rtmp_url.starts_with("rtmps://")) {
             return Err(ConfigError::Invalid {
                 var: "ARGUS_PUBLIC_RTMP_URL",
-                message: "must start with rtmp://".into(),
+                message: "must start with rtmp:// or rtmps://".into(),
             });
         }
         let jwt_secret = src.raw("ARGUS_JWT_SECRET");
@@ -235,7 +241,7 @@ impl Settings {
             camera_cache_ttl_secs: src.parse("ARGUS_CAMERA_CACHE_TTL_SECS", 30)?,
             stats_cache_ttl_secs: src.parse("ARGUS_STATS_CACHE_TTL_SECS", 5)?,
             frontend_dir: src.raw("ARGUS_FRONTEND_DIR").map(|d| absolute(cwd, &d)),
-            media: media_settings(&src, cwd, &data_dir)?,
+            media: media_settings(&src, cwd, &data_dir, tls)?,
             security: security_settings(&src)?,
         })
     }
@@ -247,7 +253,12 @@ fn absolute(cwd: &Path, path: &str) -> PathBuf {
     joined.components().filter(|c| !matches!(c, std::path::Component::CurDir)).collect()
 }
 
-fn media_settings(src: &Source, cwd: &Path, data_dir: &Path) -> Result<MediaSettings, ConfigError> {
+fn media_settings(
+    src: &Source,
+    cwd: &Path,
+    data_dir: &Path,
+    tls: Option<TlsSettings>,
+) -> Result<MediaSettings, ConfigError> {
     let dir = |var: &'static str, default: &str| -> PathBuf {
         src.raw(var).map(|d| absolute(cwd, &d)).unwrap_or_else(|| data_dir.join(default))
     };
@@ -265,8 +276,9 @@ fn media_settings(src: &Source, cwd: &Path, data_dir: &Path) -> Result<MediaSett
         }
     };
     let nginx_http_port: u16 = src.parse("ARGUS_NGINX_HTTP_PORT", 8088)?;
-    let public_hls_url =
-        src.raw("ARGUS_PUBLIC_HLS_URL").unwrap_or_else(|| format!("http://127.0.0.1:{nginx_http_port}"));
+    let public_hls_url = src
+        .raw("ARGUS_PUBLIC_HLS_URL")
+        .unwrap_or_else(|| tls::default_hls_url(tls.as_ref(), nginx_http_port));
     if !(public_hls_url.starts_with("http://") || public_hls_url.starts_with("https://")) {
         return Err(ConfigError::Invalid {
             var: "ARGUS_PUBLIC_HLS_URL",
@@ -288,6 +300,7 @@ fn media_settings(src: &Source, cwd: &Path, data_dir: &Path) -> Result<MediaSett
         update_interval_secs: src.parse("ARGUS_HOOK_UPDATE_SECS", 10)?,
         playback_ttl_secs: src.parse("ARGUS_PLAYBACK_TTL_SECS", 3600)?,
         stall_secs: src.parse("ARGUS_STALL_SECS", 20)?,
+        tls,
     })
 }
 
@@ -361,6 +374,12 @@ const KNOWN_VARS: &[&str] = &[
     "ARGUS_STREAM_SESSION_RETENTION_DAYS",
     "ARGUS_SESSION_RETENTION_DAYS",
     "ARGUS_PRUNE_INTERVAL_SECS",
+    "ARGUS_TLS_CERT",
+    "ARGUS_TLS_KEY",
+    "ARGUS_NGINX_HTTPS_PORT",
+    "ARGUS_RTMPS_PORT",
+    "ARGUS_RTMPS_INTERNAL_PORT",
+    "ARGUS_TLS_ONLY",
 ];
 
 fn file_key(var: &str) -> String {

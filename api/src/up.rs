@@ -8,7 +8,7 @@ use std::{
 use crate::{
     cli::bootstrap_admin,
     config::Settings,
-    dataplane::nginx_conf::{find_rtmp_module, NginxParams},
+    dataplane::nginx_conf::{find_rtmp_module, find_stream_module, NginxParams, NginxTls},
     startup::Application,
     state::AppState,
 };
@@ -42,6 +42,11 @@ pub fn doctor() -> Doctor {
                 found: find_rtmp_module().map(|p| p.display().to_string()),
                 package: "libnginx-mod-rtmp",
             },
+            Check {
+                what: "nginx stream module",
+                found: find_stream_module().map(|p| p.display().to_string()),
+                package: "libnginx-mod-stream",
+            },
             Check { what: "ffmpeg", found: which("ffmpeg"), package: "ffmpeg" },
             Check { what: "ffprobe", found: which("ffprobe"), package: "ffmpeg" },
         ],
@@ -61,8 +66,8 @@ impl Doctor {
         self.checks
             .iter()
             .map(|c| match &c.found {
-                Some(path) => format!("ok       {:<18} {path}", c.what),
-                None => format!("MISSING  {:<18} (Debian package: {})", c.what, c.package),
+                Some(path) => format!("ok       {:<20} {path}", c.what),
+                None => format!("MISSING  {:<20} (Debian package: {})", c.what, c.package),
             })
             .collect::<Vec<_>>()
             .join("\n")
@@ -103,12 +108,34 @@ pub fn render_nginx(
         hls_dir: m.hls_dir.clone(),
         update_interval_secs: m.update_interval_secs,
         argus_bin: argus_bin.to_path_buf(),
+        tls: m.tls.as_ref().map(nginx_tls).transpose()?,
     };
     // The transcoders nginx starts read the hook secret from here, not from their command line.
     crate::infra::private::write_private(&run.join("hook_secret"), state.media.hook_secret.as_bytes())?;
     let path = out.unwrap_or_else(|| run.join("nginx.conf"));
     crate::infra::private::write_private(&path, params.render()?.as_bytes())?;
     Ok(path)
+}
+
+/// nginx's master reads the certificate and key itself, as the user running Argus: check them
+/// here so a typo names the variable instead of surfacing as an `nginx -t` failure.
+fn nginx_tls(tls: &crate::config::TlsSettings) -> anyhow::Result<NginxTls> {
+    for (var, file) in [("ARGUS_TLS_CERT", &tls.cert), ("ARGUS_TLS_KEY", &tls.key)] {
+        std::fs::File::open(file)
+            .map_err(|e| anyhow::anyhow!("{var}: cannot read {}: {e}", file.display()))?;
+    }
+    let stream_module = find_stream_module().ok_or_else(|| {
+        anyhow::anyhow!("TLS needs the nginx stream module: apt-get install libnginx-mod-stream")
+    })?;
+    Ok(NginxTls {
+        cert: tls.cert.clone(),
+        key: tls.key.clone(),
+        https_port: tls.https_port,
+        rtmps_port: tls.rtmps_port,
+        rtmps_internal_port: tls.rtmps_internal_port,
+        only: tls.only,
+        stream_module,
+    })
 }
 
 /// Renders the config, checks it with `nginx -t` and starts nginx in the foreground as a child.
@@ -188,6 +215,12 @@ pub async fn up(settings: Settings) -> anyhow::Result<()> {
     );
     println!("  test stream       ffmpeg -re -f lavfi -i testsrc2=size=1280x720:rate=25 -f lavfi -i sine -c:v libx264 -preset veryfast -g 25 -c:a aac -f flv {rtmp_host}/<stream key>");
     println!("  HLS (signed)      {}/hls/…", s.media.public_hls_url);
+    if let Some(tls) = &s.media.tls {
+        println!(
+            "  HTTPS (nginx)     https://{host}:{}/   RTMPS ingest on port {}",
+            tls.https_port, tls.rtmps_port
+        );
+    }
     println!("Ctrl-C stops everything.");
     let result = tokio::select! {
         r = app.run_until_stopped() => r.map_err(anyhow::Error::from),

@@ -10,6 +10,9 @@ use std::{
 use base64::Engine;
 use md5::{Digest, Md5};
 
+mod tls;
+pub use tls::{find_stream_module, NginxTls, STREAM_MODULE_CANDIDATES};
+
 pub const TEMPLATE: &str = include_str!("../../../nginx/nginx.conf.tmpl");
 
 /// Where Debian's libnginx-mod-rtmp puts the module.
@@ -56,6 +59,8 @@ pub struct NginxParams {
     pub update_interval_secs: u64,
     /// The `argus` binary nginx runs as `argus transcode …` per live camera.
     pub argus_bin: PathBuf,
+    /// HTTPS and RTMPS listeners; `None` = plaintext only.
+    pub tls: Option<NginxTls>,
 }
 
 /// Characters that would end or alter an nginx directive (or a shell word in exec_push).
@@ -86,10 +91,12 @@ fn path(name: &'static str, p: &Path) -> Result<String, RenderError> {
 impl NginxParams {
     /// The placeholder values, checked.
     pub fn values(&self) -> Result<BTreeMap<&'static str, String>, RenderError> {
-        let ports = [self.rtmp_port, self.rtmp_internal_port, self.http_port];
-        if ports.contains(&0) || ports.iter().collect::<BTreeSet<_>>().len() != 3 {
-            let reason =
-                format!("rtmp, internal rtmp and http ports must be distinct and non-zero: {ports:?}");
+        let mut ports = vec![self.rtmp_port, self.rtmp_internal_port, self.http_port];
+        ports.extend(self.tls.iter().flat_map(|t| [t.https_port, t.rtmps_port, t.rtmps_internal_port]));
+        if ports.contains(&0) || ports.iter().collect::<BTreeSet<_>>().len() != ports.len() {
+            let reason = format!(
+                "rtmp, internal rtmp, http (and https, rtmps, internal rtmps) ports must be distinct and non-zero: {ports:?}"
+            );
             return Err(RenderError::Invalid { name: "ports", reason });
         }
         if self.update_interval_secs == 0 {
@@ -101,11 +108,11 @@ impl NginxParams {
         }
         let user =
             if self.run_as_root { "user root;" } else { "# not started as root: nginx's default user" };
-        Ok(BTreeMap::from([
+        let mut values = tls::values(self.tls.as_ref(), self.rtmp_port, self.http_port)?;
+        values.extend([
             ("user_directive", user.to_string()),
             ("run_dir", path("run_dir", &self.run_dir)?),
             ("rtmp_module", path("rtmp_module", &self.rtmp_module)?),
-            ("rtmp_port", self.rtmp_port.to_string()),
             ("rtmp_internal_port", self.rtmp_internal_port.to_string()),
             ("http_port", self.http_port.to_string()),
             ("api", self.api.clone()),
@@ -115,7 +122,8 @@ impl NginxParams {
             ("hls_dir", path("hls_dir", &self.hls_dir)?),
             ("update_interval", self.update_interval_secs.to_string()),
             ("argus_bin", path("argus_bin", &self.argus_bin)?),
-        ]))
+        ]);
+        Ok(values)
     }
 
     /// The shipped template, rendered.
@@ -184,10 +192,10 @@ pub fn hls_url(base: &str, secret: &str, stream: &str, file: &str, expires_epoch
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn params(dir: &Path) -> NginxParams {
+    pub(crate) fn params(dir: &Path) -> NginxParams {
         NginxParams {
             run_dir: dir.join("run"),
             rtmp_module: PathBuf::from(RTMP_MODULE_CANDIDATES[0]),
@@ -202,6 +210,7 @@ mod tests {
             hls_dir: dir.join("hls"),
             update_interval_secs: 30,
             argus_bin: PathBuf::from("/usr/bin/argus"),
+            tls: None,
         }
     }
 
@@ -287,30 +296,53 @@ mod tests {
         );
     }
 
-    /// The rendered config passes `nginx -t` (needs nginx and the module; run with
-    /// `--include-ignored`, as scripts/test.sh does).
+    /// The rendered config passes `nginx -t` with TLS off and on (needs nginx, the rtmp and
+    /// stream modules, and openssl for a throwaway certificate; run with `--include-ignored`, as
+    /// scripts/test.sh does).
     #[test]
     #[ignore = "needs nginx"]
     fn nginx_accepts_the_rendered_config() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let mut p = params(dir.path());
-        p.rtmp_module = find_rtmp_module().expect("libnginx-mod-rtmp installed");
-        for d in [&p.run_dir, &p.record_dir, &p.hls_dir] {
-            std::fs::create_dir_all(d).expect("mkdir");
-        }
-        let conf = p.run_dir.join("nginx.conf");
-        std::fs::write(&conf, p.render().expect("renders")).expect("write");
-        let nginx =
-            ["/usr/sbin/nginx", "nginx"].into_iter().find(|n| Path::new(n).exists()).unwrap_or("nginx");
-        let out = std::process::Command::new(nginx)
-            .arg("-t")
-            .arg("-p")
-            .arg(&p.run_dir)
-            .arg("-c")
-            .arg(&conf)
+        let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+        let made = std::process::Command::new("openssl")
+            .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-days", "1"])
+            .arg("-keyout")
+            .arg(&key)
+            .arg("-out")
+            .arg(&cert)
             .output()
-            .expect("nginx runs");
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(out.status.success() && stderr.contains("test is successful"), "{stderr}");
+            .expect("openssl runs");
+        assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+        let tls = NginxTls {
+            cert,
+            key,
+            https_port: 8443,
+            rtmps_port: 1937,
+            rtmps_internal_port: 1938,
+            only: false,
+            stream_module: find_stream_module().expect("libnginx-mod-stream installed"),
+        };
+        for tls in [None, Some(tls)] {
+            let mut p = params(dir.path());
+            p.rtmp_module = find_rtmp_module().expect("libnginx-mod-rtmp installed");
+            p.tls = tls;
+            for d in [&p.run_dir, &p.record_dir, &p.hls_dir] {
+                std::fs::create_dir_all(d).expect("mkdir");
+            }
+            let conf = p.run_dir.join("nginx.conf");
+            std::fs::write(&conf, p.render().expect("renders")).expect("write");
+            let nginx =
+                ["/usr/sbin/nginx", "nginx"].into_iter().find(|n| Path::new(n).exists()).unwrap_or("nginx");
+            let out = std::process::Command::new(nginx)
+                .arg("-t")
+                .arg("-p")
+                .arg(&p.run_dir)
+                .arg("-c")
+                .arg(&conf)
+                .output()
+                .expect("nginx runs");
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(out.status.success() && stderr.contains("test is successful"), "{stderr}");
+        }
     }
 }

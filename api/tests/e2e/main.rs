@@ -6,6 +6,7 @@
 mod helpers;
 
 mod stack;
+mod tls;
 
 use std::time::{Duration, Instant};
 

@@ -18,7 +18,7 @@ use tokio::process::{Child, Command};
 
 use crate::helpers::{connect_ws, next_event, status_event, Backend, Options, TestApp, Ws};
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
 }
 
