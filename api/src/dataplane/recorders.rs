@@ -33,9 +33,11 @@ impl OpenChunk {
     }
 }
 
-/// Chunks nginx is writing now, oldest first.
+/// Chunks nginx is writing now, oldest first. Two chunks of one camera started within the same
+/// second (a rotation cut short right after a publish) are ordered by the file's creation time,
+/// or, where the filesystem keeps none, by size: the one written longer is the older.
 pub fn open_chunks(record_dir: &Path, now: SystemTime) -> Vec<OpenChunk> {
-    let mut chunks: Vec<OpenChunk> = std::fs::read_dir(record_dir)
+    let mut chunks: Vec<(OpenChunk, Option<SystemTime>)> = std::fs::read_dir(record_dir)
         .into_iter()
         .flatten()
         .flatten()
@@ -43,11 +45,12 @@ pub fn open_chunks(record_dir: &Path, now: SystemTime) -> Vec<OpenChunk> {
             let meta = entry.metadata().ok()?;
             let age = now.duration_since(meta.modified().ok()?).unwrap_or_default();
             let name = probe::parse_record_path(&entry.path())?;
-            (age <= OPEN_WITHIN).then(|| OpenChunk { path: entry.path(), name, size: meta.len() })
+            let chunk = OpenChunk { path: entry.path(), name, size: meta.len() };
+            (age <= OPEN_WITHIN).then(|| (chunk, meta.created().ok()))
         })
         .collect();
-    chunks.sort_by_key(|c| c.name.epoch);
-    chunks
+    chunks.sort_by_key(|(c, created)| (c.name.epoch, *created, std::cmp::Reverse(c.size)));
+    chunks.into_iter().map(|(chunk, _)| chunk).collect()
 }
 
 /// Open chunks due for rotation: the newest open chunk of each camera once it is
@@ -56,6 +59,7 @@ pub fn open_chunks(record_dir: &Path, now: SystemTime) -> Vec<OpenChunk> {
 pub fn due_for_rotation(open: &[OpenChunk], now_epoch: i64, interval_secs: u64) -> Vec<OpenChunk> {
     let mut due = Vec::new();
     let mut cameras: Vec<&str> = open.iter().map(|c| c.name.camera_id.as_str()).collect();
+    cameras.sort_unstable();
     cameras.dedup();
     for camera in cameras {
         let mine: Vec<&OpenChunk> = open.iter().filter(|c| c.name.camera_id == camera).collect();
@@ -198,6 +202,26 @@ mod tests {
         assert_eq!(names, vec![("a", 1_000), ("b", 1_000)]);
         assert_eq!(due[0].recorder(), "main");
         assert!(due_for_rotation(&open[3..], 4_600, 3_600).is_empty());
+    }
+
+    #[test]
+    fn a_camera_between_others_is_rotated_once() {
+        // Sorted by start time, one camera's chunks can sit on both sides of another's.
+        let open = vec![chunk("a", 1_000, "main"), chunk("b", 1_500, "main"), chunk("a", 2_000, "alt")];
+        let due = due_for_rotation(&open, 2_100, 3_600);
+        let names: Vec<(&str, i64)> = due.iter().map(|c| (c.name.camera_id.as_str(), c.name.epoch)).collect();
+        assert_eq!(names, vec![("a", 1_000)]);
+    }
+
+    #[test]
+    fn chunks_started_in_the_same_second_are_ordered_oldest_first() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        // A rotation started right after the publish: both names carry the same second.
+        std::fs::write(dir.path().join("cam-1764000000.main.flv"), vec![0u8; 4096]).expect("write");
+        std::fs::write(dir.path().join("cam-1764000000.alt.flv"), b"flv").expect("write");
+        let open = open_chunks(dir.path(), SystemTime::now());
+        let recorders: Vec<&str> = open.iter().map(|c| c.recorder()).collect();
+        assert_eq!(recorders, ["main", "alt"]);
     }
 
     #[test]
