@@ -8,7 +8,12 @@ use std::{
     path::{Path, PathBuf},
 };
 
+mod file;
+mod media;
+mod security;
 mod tls;
+pub use media::MediaSettings;
+pub use security::SecuritySettings;
 pub use tls::TlsSettings;
 
 #[derive(Debug, thiserror::Error)]
@@ -52,50 +57,6 @@ pub struct Settings {
     pub security: SecuritySettings,
 }
 
-/// Client addresses, operational endpoints and log retention.
-#[derive(Clone, Debug)]
-pub struct SecuritySettings {
-    /// Peers whose `X-Forwarded-For` is believed (default: the bundled nginx on loopback).
-    pub trusted_proxies: Vec<ipnet::IpNet>,
-    /// Bearer token `/metrics` requires; `None` = open (it is served on the API port only).
-    pub metrics_token: Option<String>,
-    pub audit_retention_days: u32,
-    /// Ended stream sessions older than this are pruned.
-    pub stream_session_retention_days: u32,
-    /// Sessions that can no longer refresh (idle-expired or revoked) are pruned after this.
-    pub session_retention_days: u32,
-    pub prune_interval_secs: u64,
-}
-
-/// The data plane: nginx-rtmp, FFmpeg, recordings and HLS.
-#[derive(Clone, Debug)]
-pub struct MediaSettings {
-    /// Shared secret in every hook URL; `None` = generate and keep in the data dir.
-    pub hook_secret: Option<String>,
-    /// Signs HLS URLs (nginx `secure_link_md5`); `None` = generate and keep in the data dir.
-    pub playback_secret: Option<String>,
-    pub rtmp_port: u16,
-    /// Loopback-only RTMP port of nginx's transcoding (`hls`) server.
-    pub rtmp_internal_port: u16,
-    /// nginx's HTTP port: signed HLS, `/stat` and `/control` (the latter two loopback-only).
-    pub nginx_http_port: u16,
-    /// Base of playback URLs handed to browsers, e.g. `http://cams.example.com:8088`.
-    pub public_hls_url: String,
-    /// Where nginx writes FLV chunks while recording.
-    pub record_dir: PathBuf,
-    /// Where finished recordings are filed (`CAMERA/YYYY/MM/DD/…mp4`).
-    pub storage_dir: PathBuf,
-    pub hls_dir: PathBuf,
-    /// Folder of transcoding profiles; `None` = the profiles embedded in the binary.
-    pub profiles_dir: Option<PathBuf>,
-    pub record_interval_secs: u64,
-    pub update_interval_secs: u64,
-    pub playback_ttl_secs: i64,
-    /// Publishers whose byte counters stay frozen this long are dropped and marked `error`.
-    pub stall_secs: u64,
-    /// HTTPS and RTMPS through nginx; `None` = plaintext only.
-    pub tls: Option<TlsSettings>,
-}
 /// Reads one variable: the environment first, then the file's value (stringified).
 struct Source<'a> {
     env: &'a HashMap<String, String>,
@@ -141,7 +102,7 @@ impl Settings {
     /// relative reaches nginx, FFmpeg or a child process started in another directory.
     pub fn from_map_in(env: &HashMap<String, String>, cwd: &Path) -> Result<Self, ConfigError> {
         let file = match env.get("ARGUS_CONFIG") {
-            Some(path) => load_file(&cwd.join(path).to_string_lossy())?,
+            Some(path) => file::load_file(&cwd.join(path).to_string_lossy())?,
             None => HashMap::new(),
         };
         let src = Source { env, file };
@@ -241,8 +202,8 @@ impl Settings {
             camera_cache_ttl_secs: src.parse("ARGUS_CAMERA_CACHE_TTL_SECS", 30)?,
             stats_cache_ttl_secs: src.parse("ARGUS_STATS_CACHE_TTL_SECS", 5)?,
             frontend_dir: src.raw("ARGUS_FRONTEND_DIR").map(|d| absolute(cwd, &d)),
-            media: media_settings(&src, cwd, &data_dir, tls)?,
-            security: security_settings(&src)?,
+            media: media::media_settings(&src, cwd, &data_dir, tls)?,
+            security: security::security_settings(&src)?,
         })
     }
 }
@@ -251,159 +212,6 @@ impl Settings {
 fn absolute(cwd: &Path, path: &str) -> PathBuf {
     let joined = cwd.join(path);
     joined.components().filter(|c| !matches!(c, std::path::Component::CurDir)).collect()
-}
-
-fn media_settings(
-    src: &Source,
-    cwd: &Path,
-    data_dir: &Path,
-    tls: Option<TlsSettings>,
-) -> Result<MediaSettings, ConfigError> {
-    let dir = |var: &'static str, default: &str| -> PathBuf {
-        src.raw(var).map(|d| absolute(cwd, &d)).unwrap_or_else(|| data_dir.join(default))
-    };
-    let secret = |var: &'static str| -> Result<Option<String>, ConfigError> {
-        match src.raw(var) {
-            Some(s)
-                if s.len() < 16 || !s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') =>
-            {
-                Err(ConfigError::Invalid {
-                    var,
-                    message: "must be at least 16 characters of [A-Za-z0-9_-]".into(),
-                })
-            }
-            other => Ok(other),
-        }
-    };
-    let nginx_http_port: u16 = src.parse("ARGUS_NGINX_HTTP_PORT", 8088)?;
-    let public_hls_url = src
-        .raw("ARGUS_PUBLIC_HLS_URL")
-        .unwrap_or_else(|| tls::default_hls_url(tls.as_ref(), nginx_http_port));
-    if !(public_hls_url.starts_with("http://") || public_hls_url.starts_with("https://")) {
-        return Err(ConfigError::Invalid {
-            var: "ARGUS_PUBLIC_HLS_URL",
-            message: "must start with http:// or https://".into(),
-        });
-    }
-    Ok(MediaSettings {
-        hook_secret: secret("ARGUS_HOOK_SECRET")?,
-        playback_secret: secret("ARGUS_PLAYBACK_SECRET")?,
-        rtmp_port: src.parse("ARGUS_RTMP_PORT", 1935)?,
-        rtmp_internal_port: src.parse("ARGUS_RTMP_INTERNAL_PORT", 1936)?,
-        nginx_http_port,
-        public_hls_url: public_hls_url.trim_end_matches('/').to_string(),
-        record_dir: dir("ARGUS_RECORD_DIR", "record"),
-        storage_dir: dir("ARGUS_STORAGE_DIR", "recordings"),
-        hls_dir: dir("ARGUS_HLS_DIR", "hls"),
-        profiles_dir: src.raw("ARGUS_PROFILES_DIR").map(|d| absolute(cwd, &d)),
-        record_interval_secs: src.parse("ARGUS_RECORD_INTERVAL_SECS", 3600)?,
-        update_interval_secs: src.parse("ARGUS_HOOK_UPDATE_SECS", 10)?,
-        playback_ttl_secs: src.parse("ARGUS_PLAYBACK_TTL_SECS", 3600)?,
-        stall_secs: src.parse("ARGUS_STALL_SECS", 20)?,
-        tls,
-    })
-}
-
-fn security_settings(src: &Source) -> Result<SecuritySettings, ConfigError> {
-    let trusted_proxies = match src.raw("ARGUS_TRUSTED_PROXIES") {
-        None => {
-            vec!["127.0.0.1/32".parse().expect("valid literal"), "::1/128".parse().expect("valid literal")]
-        }
-        Some(list) => list
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(|s| {
-                s.parse::<ipnet::IpNet>()
-                    .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
-                    .map_err(|_| ConfigError::Invalid {
-                        var: "ARGUS_TRUSTED_PROXIES",
-                        message: format!("{s:?} is not an address or CIDR"),
-                    })
-            })
-            .collect::<Result<_, _>>()?,
-    };
-    Ok(SecuritySettings {
-        trusted_proxies,
-        metrics_token: src.raw("ARGUS_METRICS_TOKEN").filter(|s| !s.is_empty()),
-        audit_retention_days: src.parse("ARGUS_AUDIT_RETENTION_DAYS", 90)?,
-        stream_session_retention_days: src.parse("ARGUS_STREAM_SESSION_RETENTION_DAYS", 90)?,
-        session_retention_days: src.parse("ARGUS_SESSION_RETENTION_DAYS", 30)?,
-        prune_interval_secs: src.parse::<u64>("ARGUS_PRUNE_INTERVAL_SECS", 3600)?.max(1),
-    })
-}
-
-/// Every variable Argus reads. In the TOML file a key is the variable lower-cased without its
-/// `ARGUS_` prefix (`bind`, `database_url`, `hls_dir`, …).
-const KNOWN_VARS: &[&str] = &[
-    "ARGUS_BIND",
-    "DATABASE_URL",
-    "ARGUS_DATABASE_POOL_SIZE",
-    "REDIS_URL",
-    "ARGUS_REDIS_PREFIX",
-    "ARGUS_DATA_DIR",
-    "ARGUS_JWT_SECRET",
-    "ARGUS_ACCESS_TOKEN_TTL_SECS",
-    "ARGUS_SESSION_IDLE_SECS",
-    "ARGUS_PUBLIC_RTMP_URL",
-    "ARGUS_LOG_FORMAT",
-    "ARGUS_LOGIN_RATE_PER_IP",
-    "ARGUS_LOGIN_RATE_PER_USER",
-    "ARGUS_LOGIN_RATE_WINDOW_SECS",
-    "ARGUS_TOKEN_RATE_PER_HOUR",
-    "ARGUS_CAMERA_CACHE_TTL_SECS",
-    "ARGUS_STATS_CACHE_TTL_SECS",
-    "ARGUS_FRONTEND_DIR",
-    "ARGUS_HOOK_SECRET",
-    "ARGUS_PLAYBACK_SECRET",
-    "ARGUS_RTMP_PORT",
-    "ARGUS_RTMP_INTERNAL_PORT",
-    "ARGUS_NGINX_HTTP_PORT",
-    "ARGUS_PUBLIC_HLS_URL",
-    "ARGUS_RECORD_DIR",
-    "ARGUS_STORAGE_DIR",
-    "ARGUS_HLS_DIR",
-    "ARGUS_PROFILES_DIR",
-    "ARGUS_RECORD_INTERVAL_SECS",
-    "ARGUS_HOOK_UPDATE_SECS",
-    "ARGUS_PLAYBACK_TTL_SECS",
-    "ARGUS_STALL_SECS",
-    "ARGUS_TRUSTED_PROXIES",
-    "ARGUS_METRICS_TOKEN",
-    "ARGUS_AUDIT_RETENTION_DAYS",
-    "ARGUS_STREAM_SESSION_RETENTION_DAYS",
-    "ARGUS_SESSION_RETENTION_DAYS",
-    "ARGUS_PRUNE_INTERVAL_SECS",
-    "ARGUS_TLS_CERT",
-    "ARGUS_TLS_KEY",
-    "ARGUS_NGINX_HTTPS_PORT",
-    "ARGUS_RTMPS_PORT",
-    "ARGUS_RTMPS_INTERNAL_PORT",
-    "ARGUS_TLS_ONLY",
-];
-
-fn file_key(var: &str) -> String {
-    var.strip_prefix("ARGUS_").unwrap_or(var).to_lowercase()
-}
-
-fn load_file(path: &str) -> Result<HashMap<&'static str, String>, ConfigError> {
-    let err = |message: String| ConfigError::File { path: path.to_string(), message };
-    let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
-    let table: toml::Table = toml::from_str(&text).map_err(|e| err(e.to_string()))?;
-    let mut out = HashMap::new();
-    for (key, value) in table {
-        let var = KNOWN_VARS
-            .iter()
-            .find(|v| file_key(v) == key)
-            .ok_or_else(|| err(format!("unknown key {key:?}")))?;
-        let value = match value {
-            toml::Value::String(s) => s,
-            toml::Value::Integer(_) | toml::Value::Boolean(_) | toml::Value::Float(_) => value.to_string(),
-            other => return Err(err(format!("{key}: unsupported value {other}"))),
-        };
-        out.insert(*var, value);
-    }
-    Ok(out)
 }
 
 #[cfg(test)]
