@@ -1,14 +1,14 @@
 //! `argus up` (nginx-rtmp + API + dashboard in one command), `argus doctor` and nginx rendering.
 
-use std::{
-    path::{Path, PathBuf},
-    process::Stdio,
-};
+use std::path::{Path, PathBuf};
 
 use crate::{
     cli::bootstrap_admin,
     config::Settings,
-    dataplane::nginx_conf::{find_rtmp_module, find_stream_module, NginxParams, NginxTls},
+    dataplane::{
+        nginx_conf::{find_rtmp_module, find_stream_module, NginxParams, NginxTls},
+        nginx_process::{self, NginxProcess},
+    },
     startup::Application,
     state::AppState,
 };
@@ -138,16 +138,15 @@ fn nginx_tls(tls: &crate::config::TlsSettings) -> anyhow::Result<NginxTls> {
     })
 }
 
-/// Renders the config, checks it with `nginx -t` and starts nginx in the foreground as a child.
-/// Stop it with [`stop_nginx`]: SIGKILL (also what dropping the handle sends) ends only the
-/// master and orphans a worker that keeps serving. If Argus dies, nginx is told to quit.
-pub async fn start_nginx(
-    state: &AppState,
-    argus_bin: &Path,
-    api_port: u16,
-) -> anyhow::Result<tokio::process::Child> {
-    let conf = render_nginx(state, None, argus_bin, api_port)?;
+/// Renders the config, checks it with `nginx -t` and starts nginx in the foreground, or adopts
+/// the nginx an earlier Argus of this run folder started and that survived it (with its live
+/// publishers): left as it is when the config is unchanged, reloaded when it changed. Stop it
+/// with [`NginxProcess::stop`].
+pub async fn start_nginx(state: &AppState, argus_bin: &Path, api_port: u16) -> anyhow::Result<NginxProcess> {
     let run = run_dir(&state.settings);
+    let conf_path = run.join("nginx.conf");
+    let previous = std::fs::read(&conf_path).ok();
+    let conf = render_nginx(state, None, argus_bin, api_port)?;
     let nginx = nginx_binary().ok_or_else(|| anyhow::anyhow!("nginx not found: apt-get install nginx"))?;
     let check = tokio::process::Command::new(&nginx)
         .arg("-t")
@@ -160,29 +159,17 @@ pub async fn start_nginx(
     if !check.status.success() {
         anyhow::bail!("nginx rejected {}:\n{}", conf.display(), String::from_utf8_lossy(&check.stderr));
     }
-    let mut cmd = tokio::process::Command::new(&nginx);
-    cmd.arg("-p").arg(&run).arg("-c").arg(&conf).args(["-g", "daemon off;"]).stdin(Stdio::null());
-    // Its own process group: Ctrl-C in a terminal reaches Argus only, which then stops nginx
-    // gracefully (SIGINT would make nginx drop every stream at once).
-    cmd.process_group(0);
-    crate::dataplane::die_with_parent(&mut cmd, libc::SIGQUIT);
-    Ok(cmd.spawn()?)
-}
-
-/// Graceful stop (SIGQUIT): nginx ends the transcoders and closes open recordings, then exits.
-pub fn stop_nginx(child: &mut tokio::process::Child, timeout: std::time::Duration) {
-    let Some(pid) = child.id() else { return };
-    // SAFETY: signalling our own child by pid.
-    unsafe { libc::kill(pid as i32, libc::SIGQUIT) };
-    let deadline = std::time::Instant::now() + timeout;
-    while std::time::Instant::now() < deadline {
-        if matches!(child.try_wait(), Ok(Some(_))) {
-            return;
+    if let Some(pid) = nginx_process::running(&nginx_process::pid_file(&run), &conf) {
+        if previous.as_deref() != std::fs::read(&conf).ok().as_deref() {
+            // Live streams stay on the old worker until they end; new ones go to the new one.
+            tracing::warn!(pid, "the running nginx has an older config: reloading it");
+            nginx_process::reload(pid);
+        } else {
+            tracing::info!(pid, "adopted the running nginx (its live streams are kept)");
         }
-        std::thread::sleep(std::time::Duration::from_millis(50));
+        return Ok(NginxProcess::Adopted { pid });
     }
-    tracing::warn!(pid, "nginx did not quit in time; killing it");
-    let _ = child.start_kill();
+    Ok(nginx_process::launch(&nginx, &run, &conf)?)
 }
 
 pub async fn up(settings: Settings) -> anyhow::Result<()> {
@@ -196,7 +183,7 @@ pub async fn up(settings: Settings) -> anyhow::Result<()> {
     }
     let app = Application::build(settings).await?;
     let state = app.state().clone();
-    let mut nginx_child = start_nginx(&state, &std::env::current_exe()?, app.port()).await?;
+    let mut nginx = start_nginx(&state, &std::env::current_exe()?, app.port()).await?;
     let run = run_dir(&state.settings);
     crate::jobs::start(state.clone());
     let s = &state.settings;
@@ -224,9 +211,9 @@ pub async fn up(settings: Settings) -> anyhow::Result<()> {
     println!("Ctrl-C stops everything.");
     let result = tokio::select! {
         r = app.run_until_stopped() => r.map_err(anyhow::Error::from),
-        status = nginx_child.wait() => Err(anyhow::anyhow!("nginx exited ({:?}); see {}", status.ok(), run.join("error.log").display())),
+        how = nginx.exited() => Err(anyhow::anyhow!("nginx exited ({how}); see {}", run.join("error.log").display())),
     };
     // Blocking is fine here: the API has stopped; nothing else runs on this thread.
-    stop_nginx(&mut nginx_child, std::time::Duration::from_secs(10));
+    nginx.stop(std::time::Duration::from_secs(10));
     result
 }

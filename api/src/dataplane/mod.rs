@@ -13,6 +13,7 @@
 pub mod control;
 pub mod http;
 pub mod nginx_conf;
+pub mod nginx_process;
 pub mod probe;
 pub mod profile_sources;
 pub mod profiles;

@@ -1,5 +1,8 @@
-//! Fixed-window rate limiter: a counter per (key, window). Redis `INCR` + `EXPIRE` when shared,
-//! an in-process map otherwise.
+//! Sliding-window rate limiter: a counter per (key, fixed window), and a decision on the current
+//! count plus the previous window's weighted by how much of it still lies within one window of
+//! now. A burst just before a window boundary therefore still counts just after it (a plain
+//! fixed window would forget it at once). Redis `INCR` + `EXPIRE` when shared, an in-process map
+//! otherwise.
 
 use std::{
     sync::{
@@ -21,7 +24,7 @@ pub enum RateLimiter {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Decision {
     pub allowed: bool,
-    /// Hits in the current window, this one included (for `hit`).
+    /// Hits in the current fixed window, this one included (for `hit`).
     pub count: u64,
     pub info: RateInfo,
 }
@@ -30,13 +33,19 @@ fn now_secs() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
 }
 
+/// `count` plus the share of the previous window's hits that still lies within one window.
+fn sliding_estimate(count: u64, previous: u64, now: u64, window_secs: u64) -> u64 {
+    let elapsed = now % window_secs;
+    count + previous * (window_secs - elapsed) / window_secs
+}
+
 impl RateLimiter {
     pub fn local() -> RateLimiter {
         RateLimiter::Local(
             moka::sync::Cache::builder()
                 .max_capacity(200_000)
-                // Longer than any window we use; stale windows simply age out.
-                .time_to_live(Duration::from_secs(2 * 3600))
+                // Longer than two of any window we use; stale windows simply age out.
+                .time_to_live(Duration::from_secs(3 * 3600))
                 .build(),
         )
     }
@@ -51,24 +60,27 @@ impl RateLimiter {
         let now = now_secs();
         let window = now / window_secs;
         let reset_secs = (window + 1) * window_secs - now;
-        let slot = format!("{key}:{window}");
-        let count = match self {
+        let (slot, previous_slot) = (format!("{key}:{window}"), format!("{key}:{}", window.wrapping_sub(1)));
+        let (count, previous) = match self {
             RateLimiter::Local(map) => {
-                map.get_with(slot, || Arc::new(AtomicU64::new(0))).fetch_add(1, Ordering::Relaxed) + 1
+                let count =
+                    map.get_with(slot, || Arc::new(AtomicU64::new(0))).fetch_add(1, Ordering::Relaxed) + 1;
+                (count, map.get(&previous_slot).map(|c| c.load(Ordering::Relaxed)).unwrap_or(0))
             }
             RateLimiter::Redis { pool, prefix } => {
-                match redis_incr(pool, &format!("{prefix}{slot}"), window_secs).await {
-                    Ok(n) => n,
+                let keys = (format!("{prefix}{slot}"), format!("{prefix}{previous_slot}"));
+                match redis_incr(pool, &keys.0, &keys.1, window_secs).await {
+                    Ok(counts) => counts,
                     Err(e) => {
                         // Fail open: a Redis outage must not lock every user out.
                         tracing::warn!(error = %e, "rate limiter unavailable, allowing");
-                        0
+                        (0, 0)
                     }
                 }
             }
         };
         Decision {
-            allowed: count <= limit,
+            allowed: sliding_estimate(count, previous, now, window_secs) <= limit,
             count,
             info: RateInfo { limit, remaining: limit.saturating_sub(count), reset_secs },
         }
@@ -108,46 +120,72 @@ impl RateLimiter {
         let now = now_secs();
         let window = now / window_secs;
         let reset_secs = (window + 1) * window_secs - now;
-        let slot = format!("{key}:{window}");
-        let count = match self {
-            RateLimiter::Local(map) => map.get(&slot).map(|c| c.load(Ordering::Relaxed)).unwrap_or(0),
+        let (slot, previous_slot) = (format!("{key}:{window}"), format!("{key}:{}", window.wrapping_sub(1)));
+        let (count, previous) = match self {
+            RateLimiter::Local(map) => {
+                let read = |slot: &str| map.get(slot).map(|c| c.load(Ordering::Relaxed)).unwrap_or(0);
+                (read(&slot), read(&previous_slot))
+            }
             RateLimiter::Redis { pool, prefix } => {
-                let key = format!("{prefix}{slot}");
+                let keys = [format!("{prefix}{slot}"), format!("{prefix}{previous_slot}")];
                 async {
                     let mut conn = pool.get().await.ok()?;
-                    redis::cmd("GET").arg(&key).query_async::<Option<u64>>(&mut conn).await.ok()?
+                    let counts: Vec<Option<u64>> =
+                        redis::cmd("MGET").arg(&keys).query_async(&mut conn).await.ok()?;
+                    Some((
+                        counts.first().copied().flatten().unwrap_or(0),
+                        counts.get(1).copied().flatten().unwrap_or(0),
+                    ))
                 }
                 .await
-                .unwrap_or(0)
+                .unwrap_or((0, 0))
             }
         };
         Decision {
-            allowed: count < limit,
+            allowed: sliding_estimate(count, previous, now, window_secs) < limit,
             count,
             info: RateInfo { limit, remaining: limit.saturating_sub(count), reset_secs },
         }
     }
 }
 
-async fn redis_incr(pool: &RedisPool, key: &str, window_secs: u64) -> Result<u64, String> {
+/// INCR of the current window's counter (kept two windows: the next one still weighs it) and
+/// the previous window's count, in one round trip.
+async fn redis_incr(
+    pool: &RedisPool,
+    key: &str,
+    previous: &str,
+    window_secs: u64,
+) -> Result<(u64, u64), String> {
     let mut conn = pool.get().await.map_err(|e| e.to_string())?;
-    let (count,): (u64,) = redis::pipe()
+    let (count, previous): (u64, Option<u64>) = redis::pipe()
         .atomic()
         .cmd("INCR")
         .arg(key)
         .cmd("EXPIRE")
         .arg(key)
-        .arg(window_secs + 1)
+        .arg(2 * window_secs + 1)
         .arg("NX")
         .ignore()
+        .cmd("GET")
+        .arg(previous)
         .query_async(&mut conn)
         .await
         .map_err(|e| e.to_string())?;
-    Ok(count)
+    Ok((count, previous.unwrap_or(0)))
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_burst_before_a_window_boundary_still_counts_after_it() {
+        // 20 hits in the window that just ended, 1 s into the next 300 s window.
+        assert_eq!(super::sliding_estimate(1, 20, 300 * 5 + 1, 300), 1 + 20 * 299 / 300);
+        // Half-way through, half of them; a full window later, none.
+        assert_eq!(super::sliding_estimate(0, 20, 300 * 5 + 150, 300), 10);
+        assert_eq!(super::sliding_estimate(3, 0, 300 * 5 + 299, 300), 3);
+    }
+
     use super::*;
 
     #[tokio::test]

@@ -393,3 +393,31 @@ async fn deleting_a_live_camera_drops_its_publisher_and_refuses_its_key() {
         again.wait_exit(Duration::from_secs(10)).await.expect("a publisher with a deleted key is refused");
     assert!(!exit.success(), "refused publisher exits with an error");
 }
+
+/// nginx holds the live publishers, so it outlives Argus: an Argus that dies without stopping it
+/// (kill -9) and starts again adopts the running nginx instead of starting a second one that
+/// could not see the streams, and the camera keeps publishing and stays online.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restarted_argus_adopts_the_running_nginx_and_keeps_its_publishers() {
+    let stack = Stack::start().await;
+    let app = &stack.app;
+    let LiveCamera { admin, id, mut publisher, .. } = stack.live_camera(camera("E2E-ADOPT")).await;
+    let first = stack.nginx.pid().expect("nginx pid");
+
+    // What a kill -9 leaves behind: nginx still running, with nobody to stop it. The restarted
+    // Argus starts its data plane again.
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_argus"));
+    let again = argus::up::start_nginx(&app.state, bin, stack.relay_port).await.expect("start again");
+    assert_eq!(again.pid(), Some(first), "a second nginx was started instead of adopting the first");
+    assert!(
+        matches!(again, argus::dataplane::nginx_process::NginxProcess::Adopted { .. }),
+        "the running nginx is adopted"
+    );
+    assert!(publisher.is_running(), "the publisher was dropped");
+    // nginx's /stat still lists the stream, so reconciliation keeps the camera online.
+    argus::jobs::reconcile::streams(&app.state).await;
+    let (_, cam) = app.get(&format!("/api/v1/cameras/{id}"), &admin).await;
+    assert_eq!(cam["stream_status"], "online", "{cam}");
+    assert!(publisher.wait_exit(Duration::from_secs(2)).await.is_none(), "the publisher was dropped");
+    publisher.stop().await;
+}

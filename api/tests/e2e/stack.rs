@@ -25,7 +25,9 @@ pub fn free_port() -> u16 {
 pub struct Stack {
     pub app: TestApp,
     pub http: reqwest::Client,
-    _nginx: Child,
+    pub nginx: argus::dataplane::nginx_process::NginxProcess,
+    /// Where nginx's hooks reach the API (through [`relay`]).
+    pub relay_port: u16,
     relay_open: Arc<AtomicBool>,
 }
 
@@ -82,7 +84,7 @@ impl Stack {
             assert!(started.elapsed() < Duration::from_secs(10), "nginx did not open the RTMP port");
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        Stack { app, http: reqwest::Client::new(), _nginx: nginx, relay_open }
+        Stack { app, http: reqwest::Client::new(), nginx, relay_port, relay_open }
     }
 
     /// Polls a playlist until it lists at least `min_entries` URIs (renditions or segments).
@@ -216,7 +218,7 @@ impl Stack {
 
 impl Drop for Stack {
     fn drop(&mut self) {
-        argus::up::stop_nginx(&mut self._nginx, Duration::from_secs(5));
+        self.nginx.stop(Duration::from_secs(5));
     }
 }
 
