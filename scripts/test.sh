@@ -43,6 +43,10 @@ step "end to end: Argus + nginx-rtmp + FFmpeg"
 # One at a time: each test runs its own nginx and live transcoders on a 2-core machine.
 cargo test --test e2e -- --test-threads=1
 
+step "fault suite: kill -9 of argus up with a live, recording camera"
+cargo build --quiet -p argus
+ARGUS_BIN="${CARGO_TARGET_DIR:-$PWD/target}/debug/argus" bash scripts/fault-suite.sh
+
 if [ -f frontend/package.json ]; then
   step "end to end: dashboard in Chromium against argus up"
   cargo build --quiet -p argus
