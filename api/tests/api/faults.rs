@@ -166,6 +166,71 @@ async fn mariadb_down_answers_503_within_2s_and_recovers_on_its_own() {
     assert_eq!(publish(&key).send().await.expect("hook").status(), StatusCode::FOUND);
 }
 
+/// MariaDB stopped while nginx and the dashboard keep calling: 240 concurrent hook and API
+/// requests all answer within 2 s (nothing queues behind the dead pool), publishes of a key
+/// already cached keep being accepted, and the service is whole again once MariaDB returns.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mariadb_down_under_hook_and_api_load_answers_every_request_fast() {
+    let db = MysqlDatabase::create();
+    let server = mysql_server();
+    let target = server.rsplit('@').next().unwrap_or("127.0.0.1:3306").to_string();
+    let proxy = TcpProxy::start(&target).await;
+    let url = format!("{}:{}/{}", server.rsplit_once(':').expect("port in url").0, proxy.port, db.0);
+    let app = TestApp::spawn_with(Options {
+        backend: Backend::Mysql,
+        redis: false,
+        env: vec![("DATABASE_URL", url)],
+    })
+    .await;
+    let admin = app.admin().await;
+    let cam = app.create_camera(&admin, "FAULT-DB-LOAD").await;
+    let key = cam["stream_key"].as_str().expect("stream key").to_string();
+    let hook_url = app.url(&format!("/api/v1/streaming/auth?secret={}", app.state.media.hook_secret));
+    let publish = |key: String, client: usize| {
+        let client = client.to_string();
+        app.client.post(&hook_url).form(&[
+            ("app", "live"),
+            ("name", key.as_str()),
+            ("clientid", client.as_str()),
+            ("call", "publish"),
+        ])
+    };
+    // Looked up once while the database is up: the hook answers it from the cache from then on.
+    assert_eq!(publish(key.clone(), 0).send().await.expect("hook").status(), StatusCode::FOUND);
+
+    proxy.cut();
+    let requests = (0..240).map(|i| match i % 4 {
+        0 => ("cached key", StatusCode::FOUND, publish(key.clone(), i)),
+        1 => ("uncached key", StatusCode::SERVICE_UNAVAILABLE, publish(format!("no-such-key-{i}"), i)),
+        2 => (
+            "cameras",
+            StatusCode::SERVICE_UNAVAILABLE,
+            app.client.get(app.url("/api/v1/cameras")).bearer_auth(&admin),
+        ),
+        _ => ("readyz", StatusCode::SERVICE_UNAVAILABLE, app.client.get(app.url("/readyz"))),
+    });
+    let started = Instant::now();
+    let answers = futures_util::future::join_all(requests.map(|(what, want, req)| async move {
+        let (status, took) = timed(req).await;
+        (what, want, status, took)
+    }))
+    .await;
+    let slowest = answers.iter().map(|a| a.3).max().unwrap_or_default();
+    for (what, want, status, took) in &answers {
+        assert_eq!(status, want, "{what}");
+        assert!(*took < Duration::from_secs(2), "{what} took {took:?}");
+    }
+    println!(
+        "240 requests with the database down: all answered in {:?}, slowest {slowest:?}",
+        started.elapsed()
+    );
+
+    proxy.restore().await;
+    wait_ready(&app, StatusCode::OK, Duration::from_secs(3)).await;
+    let (status, _) = app.get("/api/v1/cameras", &admin).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn redis_down_keeps_serving_and_readiness_reports_it_degraded_not_failed() {
     let redis = crate::helpers::redis_url();
