@@ -112,8 +112,9 @@ async fn wait_ready(app: &TestApp, want: StatusCode, within: Duration) -> Durati
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn mariadb_down_answers_503_within_2s_and_recovers_on_its_own() {
+/// An app whose MariaDB (a fresh database, dropped afterwards) is reached through a proxy the
+/// test can cut and restore. Bound in this order, the app goes first and the database last.
+async fn app_behind_cuttable_mariadb() -> (MysqlDatabase, TcpProxy, TestApp) {
     let db = MysqlDatabase::create();
     let server = mysql_server();
     let target = server.rsplit('@').next().unwrap_or("127.0.0.1:3306").to_string();
@@ -125,6 +126,12 @@ async fn mariadb_down_answers_503_within_2s_and_recovers_on_its_own() {
         env: vec![("DATABASE_URL", url)],
     })
     .await;
+    (db, proxy, app)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mariadb_down_answers_503_within_2s_and_recovers_on_its_own() {
+    let (_db, proxy, app) = app_behind_cuttable_mariadb().await;
     let admin = app.admin().await;
     let cam = app.create_camera(&admin, "FAULT-DB-1").await;
     let key = cam["stream_key"].as_str().expect("stream key").to_string();
@@ -171,17 +178,7 @@ async fn mariadb_down_answers_503_within_2s_and_recovers_on_its_own() {
 /// already cached keep being accepted, and the service is whole again once MariaDB returns.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mariadb_down_under_hook_and_api_load_answers_every_request_fast() {
-    let db = MysqlDatabase::create();
-    let server = mysql_server();
-    let target = server.rsplit('@').next().unwrap_or("127.0.0.1:3306").to_string();
-    let proxy = TcpProxy::start(&target).await;
-    let url = format!("{}:{}/{}", server.rsplit_once(':').expect("port in url").0, proxy.port, db.0);
-    let app = TestApp::spawn_with(Options {
-        backend: Backend::Mysql,
-        redis: false,
-        env: vec![("DATABASE_URL", url)],
-    })
-    .await;
+    let (_db, proxy, app) = app_behind_cuttable_mariadb().await;
     let admin = app.admin().await;
     let cam = app.create_camera(&admin, "FAULT-DB-LOAD").await;
     let key = cam["stream_key"].as_str().expect("stream key").to_string();
