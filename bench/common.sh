@@ -41,25 +41,30 @@ start_argus() {
   wait_http "http://127.0.0.1:$port/healthz"
 }
 
-# start_nginx_baseline PORT: nginx answering every request with `return 200`.
-start_nginx_baseline() {
-  local port=$1 dir="$WORK/nginx"
+# run_nginx DIR PORT URL_PATH HTTP_LINES…: a one-worker nginx in DIR listening on PORT, with
+# HTTP_LINES inside its `http` block; waits until URL_PATH answers.
+run_nginx() {
+  local dir=$1 port=$2 path=$3; shift 3
   mkdir -p "$dir/logs"
-  cat >"$dir/nginx.conf" <<CONF
-worker_processes 1;
-pid $dir/nginx.pid;
-error_log $dir/logs/error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $dir/body; proxy_temp_path $dir/proxy; fastcgi_temp_path $dir/fcgi;
-  uwsgi_temp_path $dir/uwsgi; scgi_temp_path $dir/scgi;
-  server { listen 127.0.0.1:$port; location / { return 200 '{"ok":true}'; } }
-}
-CONF
+  # As root, workers run as `nobody` and cannot read the 0700 work dir.
+  local user=""; [ "$(id -u)" = 0 ] && user="user root;"
+  {
+    printf '%s\nworker_processes 1;\npid %s/nginx.pid;\nerror_log %s/logs/error.log warn;\n' "$user" "$dir" "$dir"
+    printf 'events { worker_connections 1024; }\nhttp {\n  access_log off;\n'
+    printf '  client_body_temp_path %s/body; proxy_temp_path %s/proxy; fastcgi_temp_path %s/fcgi;\n' "$dir" "$dir" "$dir"
+    printf '  uwsgi_temp_path %s/uwsgi; scgi_temp_path %s/scgi;\n' "$dir" "$dir"
+    printf '  %s\n' "$@"
+    printf '}\n'
+  } >"$dir/nginx.conf"
   nginx -p "$dir" -c "$dir/nginx.conf" -g 'daemon off;' &
   PIDS+=($!)
-  wait_http "http://127.0.0.1:$port/"
+  wait_http "http://127.0.0.1:$port$path"
+}
+
+# start_nginx_baseline PORT: nginx answering every request with `return 200`.
+start_nginx_baseline() {
+  local port=$1
+  run_nginx "$WORK/nginx" "$port" / "server { listen 127.0.0.1:$port; location / { return 200 '{\"ok\":true}'; } }"
 }
 
 # run_wrk LABEL URL [wrk args...] → prints one line and sets RPS / P50_MS / P99_MS.
@@ -90,26 +95,8 @@ login_token() { # port
 # serves any static file (sendfile, no compression).
 start_nginx_static() {
   local port=$1 file=$2 dir="$WORK/nginx-static"
-  mkdir -p "$dir/logs" "$dir/root"
+  mkdir -p "$dir/root"
   cp "$file" "$dir/root/body.json"
-  # As root, workers run as `nobody` and cannot read the 0700 work dir.
-  local user=""; [ "$(id -u)" = 0 ] && user="user root;"
-  cat >"$dir/nginx.conf" <<CONF
-$user
-worker_processes 1;
-pid $dir/nginx.pid;
-error_log $dir/logs/error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  sendfile on;
-  client_body_temp_path $dir/body; proxy_temp_path $dir/proxy; fastcgi_temp_path $dir/fcgi;
-  uwsgi_temp_path $dir/uwsgi; scgi_temp_path $dir/scgi;
-  types { application/json json; }
-  server { listen 127.0.0.1:$port; root $dir/root; }
-}
-CONF
-  nginx -p "$dir" -c "$dir/nginx.conf" -g 'daemon off;' &
-  PIDS+=($!)
-  wait_http "http://127.0.0.1:$port/body.json"
+  run_nginx "$dir" "$port" /body.json "sendfile on;" "types { application/json json; }" \
+    "server { listen 127.0.0.1:$port; root $dir/root; }"
 }
