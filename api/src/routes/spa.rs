@@ -43,7 +43,11 @@ fn from_binary(relative: &str) -> actix_web::Result<HttpResponse> {
     Ok(HttpResponse::Ok()
         .content_type(mime)
         .insert_header((header::CACHE_CONTROL, cache_policy(name != "index.html", name)))
-        .body(body.into_owned()))
+        .body(match body {
+            // Release builds embed the files in the binary: serve them without a copy.
+            std::borrow::Cow::Borrowed(bytes) => actix_web::web::Bytes::from_static(bytes),
+            std::borrow::Cow::Owned(bytes) => actix_web::web::Bytes::from(bytes),
+        }))
 }
 
 /// Vite puts content-hashed file names under `assets/`: those never change. Everything else
