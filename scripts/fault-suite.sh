@@ -72,10 +72,6 @@ login() {
 get() { curl -fsS "$API$1" -H "authorization: Bearer $TOKEN"; }
 status_of() { get "/api/v1/cameras/$CAM_ID" | jq -r .stream_status; }
 is_online() { [ "$(status_of 2>/dev/null)" = online ]; }
-# FLV chunks of the camera written to within the last 3 s (nginx writes every frame).
-open_chunks() {
-  find "$RECORD_DIR" -maxdepth 1 -name "$CAM_ID-*.flv" -newermt "-3 seconds" 2>/dev/null | wc -l
-}
 wait_for() { # seconds, description, command...
   local limit=$1 what=$2; shift 2
   local t0; t0=$(now)
@@ -105,16 +101,34 @@ KILLED_AT=$(now)
 start_argus
 TOKEN=$(login)
 
-# 20 s at an 8 s interval: two rotations. A hand-over overlaps for about a GOP (1 s here);
-# two chunks written for 3 samples in a row is two recorders running.
-overlap=0; streak=0; max_open=0
-for _ in $(seq 1 40); do
-  n=$(open_chunks)
-  [ "$n" -gt "$max_open" ] && max_open=$n
-  if [ "$n" -gt 1 ]; then streak=$((streak + 1)); else streak=0; fi
-  [ "$streak" -ge 3 ] && overlap=1
-  sleep 0.5
-done
+# 20 s at an 8 s interval: two rotations. A chunk counts as open while its FLV grows (nginx writes
+# every frame as it arrives); a file's mtime is no measure, since a chunk closed 2 s ago but not
+# yet filed still looks recent. A hand-over overlaps for about a GOP (1 s here); two chunks growing
+# in 3 consecutive 0.5 s windows is two recorders running.
+read -r max_open overlap < <(python3 - "$RECORD_DIR" "$CAM_ID" <<'PY'
+import glob, os, sys, time
+record_dir, camera = sys.argv[1], sys.argv[2]
+def sizes():
+    out = {}
+    for path in glob.glob(os.path.join(record_dir, f"{camera}-*.flv")):
+        try:
+            out[path] = os.path.getsize(path)
+        except FileNotFoundError:
+            pass  # filed (moved away) between the listing and the stat
+    return out
+max_open = streak = overlap = 0
+before = sizes()
+for _ in range(40):
+    time.sleep(0.5)
+    after = sizes()
+    growing = sum(1 for path, size in after.items() if size > before.get(path, 0))
+    max_open = max(max_open, growing)
+    streak = streak + 1 if growing > 1 else 0
+    overlap |= streak >= 3
+    before = after
+print(max_open, int(overlap))
+PY
+)
 result kill9-no-overlap "$overlap" "at most $max_open chunks open at once; overlap > 1.5 s: $([ $overlap -eq 1 ] && echo yes || echo no)"
 
 # Judged 30 s after the kill, when reconciliation has run: a status still 'online' right after
