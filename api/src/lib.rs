@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod dataplane;
 pub mod db;
+pub mod domain;
 pub mod error;
 pub mod http_headers;
 pub mod infra;
