@@ -1,9 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api } from '../../api';
-import { useAllCameras } from '../../api/hooks';
 import { keys } from '../../api/keys';
 import type { CreatedToken, NewApiToken, Permission } from '../../api/types';
+import { CameraMultiPicker } from '../../components/CameraPicker';
 import { CopyButton } from '../../components/CopyButton';
 import { CheckField, FormError, TextField } from '../../components/Field';
 import { Modal } from '../../components/Modal';
@@ -36,7 +36,6 @@ function SecretShown({ created, onClose }: { created: CreatedToken; onClose: () 
 export function TokenCreate({ onClose }: { onClose: () => void }) {
   const qc = useQueryClient();
   const catalog = useQuery({ queryKey: keys.permissions, queryFn: api.auth.permissions, staleTime: Infinity });
-  const cameras = useAllCameras();
   const [remark, setRemark] = useState('');
   const [perms, setPerms] = useState<Permission[]>(['camera.read']);
   const [allCameras, setAllCameras] = useState(true);
@@ -87,9 +86,7 @@ export function TokenCreate({ onClose }: { onClose: () => void }) {
           <legend>Camera scope</legend>
           <CheckField label="Every camera (including future ones)" checked={allCameras} onChange={(e) => setAllCameras(e.target.checked)} />
           {!allCameras && (
-            <div className="check-grid check-grid--scroll">
-              {cameras.data?.map((c) => <CheckField key={c.id} label={c.name} checked={cameraIds.includes(c.id)} onChange={() => setCameraIds((l) => toggle(l, c.id))} />)}
-            </div>
+            <CameraMultiPicker value={cameraIds} onChange={setCameraIds} testId="token-cameras" />
           )}
           {errors.fields.camera_ids && <small className="field__error" role="alert">{errors.fields.camera_ids}</small>}
         </fieldset>
