@@ -10,9 +10,6 @@ import { Modal } from '../../components/Modal';
 import { localInputToIso } from '../../lib/format';
 import { mapFormError, NO_ERRORS } from '../../lib/formErrors';
 
-/** Permissions a token may hold (people and tokens are managed by users only). */
-const NOT_GRANTABLE: Permission[] = ['user.manage', 'token.manage'];
-
 export function parseAllowlist(text: string): string[] {
   return text.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean);
 }
@@ -68,7 +65,8 @@ export function TokenCreate({ onClose }: { onClose: () => void }) {
       ...(rate ? { rate_limit_per_hour: Number(rate) } : {}),
     });
   };
-  const grantable = (catalog.data?.permissions ?? []).filter((p) => !NOT_GRANTABLE.includes(p));
+  // The server says what a token may hold (people and tokens are managed by users only).
+  const grantable = catalog.data?.token_grantable ?? [];
 
   return (
     <Modal title="New API token" onClose={onClose} wide>
