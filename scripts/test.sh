@@ -26,8 +26,10 @@ step "cargo clippy -- -D warnings"
 cargo clippy --all-targets --quiet -- -D warnings
 
 if [ -f frontend/package.json ]; then
-  step "dashboard: install, typecheck, unit tests, build"
-  (cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm run typecheck && npm test && npm run build)
+  step "dashboard: install, API types match the server's OpenAPI document, typecheck, unit tests, build"
+  # check:api regenerates src/api/schema.d.ts from `argus openapi` into a temp file and fails on
+  # any difference, so the dashboard's types and the server cannot drift apart.
+  (cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm run check:api && npm run typecheck && npm test && npm run build)
 fi
 
 step "Rust unit tests (with real nginx -t, ffmpeg, ffprobe) and API tests (SQLite, MariaDB, MariaDB+Redis)"

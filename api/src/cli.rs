@@ -1,4 +1,4 @@
-//! Command-line interface: `argus serve | migrate | user create …`.
+//! Command-line interface: `argus serve | migrate | openapi | user create …`.
 
 use clap::{Parser, Subcommand};
 
@@ -59,6 +59,8 @@ pub enum Command {
         #[command(subcommand)]
         action: AuditAction,
     },
+    /// Print the OpenAPI document the server serves at /api/openapi.json (no database needed).
+    Openapi,
     /// Insert N synthetic cameras in one transaction (benchmarks and demos).
     #[command(hide = true)]
     SeedCameras {
@@ -143,6 +145,13 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
                 hls_dir,
             };
             crate::dataplane::transcode::run(job).await
+        }
+        Command::Openapi => {
+            let profiles = crate::dataplane::profile_sources::load(settings.media.profiles_dir.as_deref())
+                .map_err(|e| anyhow::anyhow!("ARGUS_PROFILES_DIR: {e}"))?;
+            let names: Vec<String> = profiles.keys().cloned().collect();
+            println!("{}", crate::openapi::document(&names).to_pretty_json()?);
+            Ok(())
         }
         Command::Migrate => {
             let db = db::Db::connect(&settings.database_url, 1)

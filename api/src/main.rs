@@ -25,8 +25,9 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(2);
         }
     };
-    // The transcoder logs to its own file (see `argus transcode --log-file`).
-    if !matches!(cli.command, cli::Command::Transcode { .. }) {
+    // The transcoder logs to its own file (see `argus transcode --log-file`); `argus openapi`
+    // prints the document on stdout, where log lines would spoil it.
+    if !matches!(cli.command, cli::Command::Transcode { .. } | cli::Command::Openapi) {
         telemetry::init(settings.log_format);
     }
     match cli::run(cli, settings).await {

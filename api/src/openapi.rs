@@ -1,6 +1,10 @@
 //! The OpenAPI document: this base (info, security schemes, tags) merged with every handler's
 //! `#[utoipa::path]` by utoipa-actix-web.
 
+use actix_web::{
+    dev::{ServiceFactory, ServiceRequest},
+    App,
+};
 use utoipa::{
     openapi::{
         path::{Operation, ParameterIn, PathItem},
@@ -9,6 +13,7 @@ use utoipa::{
     },
     Modify, OpenApi,
 };
+use utoipa_actix_web::{AppExt, UtoipaApp};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -56,15 +61,35 @@ impl Modify for SecurityAddon {
     }
 }
 
+/// Mounts every `/api/v1` route on `app` and collects their paths on top of [`ApiDoc`]. The
+/// server and [`document`] both build on it, so `argus openapi` prints what the server serves.
+pub fn with_api_routes<T>(app: UtoipaApp<T>) -> UtoipaApp<T>
+where
+    T: ServiceFactory<ServiceRequest, Config = (), Error = actix_web::Error, InitError = ()>,
+{
+    app.openapi(ApiDoc::openapi())
+        .service(utoipa_actix_web::scope("/api/v1").configure(crate::routes::configure))
+}
+
+/// The document `/api/openapi.json` serves, built without a database or a running server
+/// (`argus openapi`; the dashboard's types are generated from it).
+pub fn document(profile_names: &[String]) -> utoipa::openapi::OpenApi {
+    let (_, doc) = with_api_routes(App::new().into_utoipa_app()).split_for_parts();
+    complete(doc, profile_names)
+}
+
 /// The finished document (the handlers' paths merged in by utoipa-actix-web): every operation
 /// also lists the error answers the shared machinery gives it, so the document and the server
 /// agree without each handler repeating them (a status a handler documents itself is kept), and
 /// names that are only known at run time (the loaded transcoding profiles, the permission names)
-/// are listed as the enums they are.
+/// are listed as the enums they are. Operation ids get their tag in front (`cameras_list`):
+/// utoipa names an operation after its handler, and several modules have a `list`, while an id
+/// must be unique for generated clients (the dashboard's types) to tell the operations apart.
 pub fn complete(mut doc: utoipa::openapi::OpenApi, profile_names: &[String]) -> utoipa::openapi::OpenApi {
     for item in doc.paths.paths.values_mut() {
         for op in operations_mut(item) {
             add_common_errors(op);
+            qualify_operation_id(op);
         }
     }
     let permissions: Vec<&str> = crate::auth::Permission::ALL.iter().map(|p| p.as_str()).collect();
@@ -72,6 +97,10 @@ pub fn complete(mut doc: utoipa::openapi::OpenApi, profile_names: &[String]) -> 
         ("NewCamera", "transcode_profile", serde_json::json!(profile_names)),
         ("CameraUpdate", "transcode_profile", serde_json::json!(profile_names)),
         ("NewApiToken", "permissions", serde_json::json!(permissions)),
+        ("ApiTokenView", "permissions", serde_json::json!(permissions)),
+        ("Me", "permissions", serde_json::json!(permissions)),
+        ("PermissionTable", "permissions", serde_json::json!(permissions)),
+        ("PermissionTable", "token_grantable", serde_json::json!(permissions)),
     ];
     match serde_json::to_value(&doc) {
         Ok(mut value) => {
@@ -87,7 +116,12 @@ pub fn complete(mut doc: utoipa::openapi::OpenApi, profile_names: &[String]) -> 
 /// Restricts a string property (or the items of a string array) of a component schema to
 /// `values`, keeping `null` allowed where the property is nullable.
 fn set_enum(doc: &mut serde_json::Value, schema: &str, property: &str, values: serde_json::Value) {
-    let Some(prop) = doc.pointer_mut(&format!("/components/schemas/{schema}/properties/{property}")) else {
+    // A schema that extends another (`#[serde(flatten)]`) keeps its own properties in `allOf`.
+    let base = format!("/components/schemas/{schema}");
+    let found = std::iter::once(format!("{base}/properties/{property}"))
+        .chain((0..all_of_len(doc, &base)).map(|i| format!("{base}/allOf/{i}/properties/{property}")))
+        .find(|path| doc.pointer(path).is_some());
+    let Some(prop) = found.and_then(|path| doc.pointer_mut(&path)) else {
         tracing::warn!(schema, property, "OpenAPI: no such property to restrict");
         return;
     };
@@ -101,6 +135,18 @@ fn set_enum(doc: &mut serde_json::Value, schema: &str, property: &str, values: s
         list.push(serde_json::Value::Null);
     }
     target["enum"] = values;
+}
+
+/// `list` of the `api-tokens` tag becomes `api_tokens_list`.
+fn qualify_operation_id(op: &mut Operation) {
+    let tag = op.tags.as_ref().and_then(|tags| tags.first()).map(|t| t.replace('-', "_"));
+    if let (Some(tag), Some(id)) = (tag, op.operation_id.as_mut()) {
+        *id = format!("{tag}_{id}");
+    }
+}
+
+fn all_of_len(doc: &serde_json::Value, schema_path: &str) -> usize {
+    doc.pointer(&format!("{schema_path}/allOf")).and_then(|v| v.as_array()).map_or(0, Vec::len)
 }
 
 fn operations_mut(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
@@ -151,4 +197,31 @@ fn error_response(description: &str) -> RefOr<Response> {
         )
         .build()
         .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn document_without_a_server_has_unique_operation_ids_and_permission_enums() {
+        let doc = serde_json::to_value(document(&["default".to_string()])).expect("serializable");
+        let mut ids: Vec<&str> = doc["paths"]
+            .as_object()
+            .expect("paths")
+            .values()
+            .flat_map(|item| item.as_object().expect("path item").values())
+            .filter_map(|op| op["operationId"].as_str())
+            .collect();
+        assert!(ids.contains(&"cameras_list") && ids.contains(&"api_tokens_list"), "{ids:?}");
+        let count = ids.len();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), count, "duplicate operation ids");
+        let me =
+            &doc["components"]["schemas"]["Me"]["allOf"][1]["properties"]["permissions"]["items"]["enum"];
+        assert_eq!(me.as_array().map(Vec::len), Some(crate::auth::Permission::ALL.len()));
+        let profile = &doc["components"]["schemas"]["NewCamera"]["properties"]["transcode_profile"]["enum"];
+        assert_eq!(profile, &serde_json::json!(["default", null]));
+    }
 }

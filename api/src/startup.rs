@@ -9,7 +9,6 @@ use actix_web::{
     web, App, HttpMessage, HttpServer,
 };
 use tracing_actix_web::TracingLogger;
-use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
@@ -21,7 +20,6 @@ use crate::{
     http_headers,
     infra::{self, cache::Cache, lock::JobLock, rate_limit::RateLimiter},
     metrics::{self, Metrics},
-    openapi::ApiDoc,
     realtime::{bridge, hub::Hub},
     routes::{self, health},
     services::{recordings, stream_writer, streaming},
@@ -167,16 +165,13 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
     let policies = web::Data::new(http_headers::Policies::new(&state.settings.media.public_hls_url));
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
-        let (app, api) = App::new()
-            .into_utoipa_app()
-            .openapi(ApiDoc::openapi())
+        let (app, api) = crate::openapi::with_api_routes(App::new().into_utoipa_app())
             .app_data(data.clone())
             .app_data(policies.clone())
             .app_data(error::json_config())
             .app_data(error::query_config())
             .app_data(error::path_config())
             .app_data(error::form_config())
-            .service(utoipa_actix_web::scope("/api/v1").configure(routes::configure))
             .split_for_parts();
         let profile_names: Vec<String> = data.profiles.keys().cloned().collect();
         let api = crate::openapi::complete(api, &profile_names);

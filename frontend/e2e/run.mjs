@@ -221,6 +221,15 @@ try {
     if (!(stats.variance > 100)) throw new Error(`frame looks blank (variance ${stats.variance})`);
     await page.getByTestId(`player-${ctx.cameraId}`).screenshot({ path: path.join(ARTIFACTS, '04-live-player.png') });
     await shot(page, '05-live-grid');
+
+    // The camera picker searches on the server; a picked wall follows the picked camera by id.
+    await page.getByTestId('pick-cameras').click();
+    await page.getByTestId('live-picker-search').fill(CAMERA.name);
+    await page.getByTestId('live-picker').getByRole('checkbox', { name: CAMERA.name }).check();
+    await page.getByRole('list', { name: 'Selected cameras' }).getByText(CAMERA.name).waitFor();
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.getByTestId('pick-cameras').filter({ hasText: 'Cameras (1)' }).waitFor();
+    await page.getByTestId(`player-${ctx.cameraId}`).waitFor();
   });
 
   await run.step('stop ffmpeg → badge turns offline, player shows placeholder', async () => {
@@ -282,12 +291,38 @@ try {
     fs.rmSync(file);
   });
 
+  await run.step('the recordings camera filter searches the server and filters by the picked camera', async () => {
+    const { page } = ctx;
+    const api = (r, pathname) => new URL(r.url()).pathname === `/api/v1${pathname}` && r.request().method() === 'GET';
+    const filter = page.getByTestId('rec-filter-camera');
+    const term = CAMERA.name.split(' ').at(-1);
+    const [searched] = await Promise.all([
+      page.waitForResponse((r) => api(r, '/cameras') && new URL(r.url()).searchParams.get('q') === term, { timeout: 10_000 }),
+      filter.fill(term),
+    ]);
+    const limit = Number(new URL(searched.url()).searchParams.get('limit'));
+    if (!(limit > 0 && limit <= 20)) throw new Error(`the picker asked for ${limit} cameras`);
+    const [filtered] = await Promise.all([
+      page.waitForResponse((r) => api(r, '/recordings') && new URL(r.url()).searchParams.get('camera_id') === ctx.cameraId, { timeout: 10_000 }),
+      page.getByRole('option', { name: CAMERA.name }).click(),
+    ]);
+    if ((await filtered.json()).total < 1) throw new Error('no recording for the picked camera');
+    await page.locator(`tr[data-camera="${ctx.cameraId}"]`).first().waitFor();
+    if ((await filter.inputValue()) !== CAMERA.name) throw new Error(`the filter shows "${await filter.inputValue()}"`);
+    await shot(page, '08b-recordings-filtered');
+    await page.getByTestId('rec-filter-camera-clear').click();
+  });
+
   await run.step('admin pages: API token secret shown once, users list, audit log + CSV export', async () => {
     const { page } = ctx;
     await page.getByTestId('nav-admintokens').click();
     await page.getByTestId('token-add').click();
     await page.getByLabel('Remark').fill('e2e integration');
     await page.getByLabel('camera.watch').check();
+    await page.getByLabel('Every camera (including future ones)').uncheck();
+    await page.getByTestId('token-cameras-search').fill(CAMERA.name);
+    await page.getByTestId('token-cameras').getByRole('checkbox', { name: CAMERA.name }).check();
+    await page.getByRole('list', { name: 'Selected cameras' }).getByText(CAMERA.name).waitFor();
     await page.getByTestId('token-save').click();
     const secret = (await page.getByTestId('token-secret').textContent({ timeout: 10_000 }))?.trim();
     if (!secret?.startsWith('argus_')) throw new Error(`unexpected token secret: ${secret}`);
@@ -296,6 +331,9 @@ try {
     await page.getByText('e2e integration').waitFor();
     const res = await fetch(`${stack.base}/api/v1/cameras`, { headers: { 'x-api-key': secret } });
     if (res.status !== 200) throw new Error(`the new token cannot list cameras: ${res.status}`);
+    const { access_token } = await apiCall('POST', '/auth/login', null, { username: 'admin', password: ADMIN_PASSWORD });
+    const token = (await apiCall('GET', '/api-tokens', access_token)).items.find((t) => t.remark === 'e2e integration');
+    if (JSON.stringify(token?.camera_ids) !== JSON.stringify([ctx.cameraId])) throw new Error(`token scope is ${JSON.stringify(token?.camera_ids)}`);
     await page.getByTestId('nav-adminusers').click();
     await page.getByRole('cell', { name: 'admin' }).first().waitFor();
     await page.getByTestId('nav-adminaudit').click();

@@ -13,22 +13,6 @@ export function useCameraPage(query: CameraQuery) {
   return useQuery({ queryKey: keys.cameraList(query), queryFn: () => api.cameras.list(query), placeholderData: keepPreviousData });
 }
 
-/** Every camera the user may see (all pages), for pickers and the live wall. */
-export function useAllCameras() {
-  return useQuery({
-    queryKey: keys.cameraAll,
-    queryFn: async () => {
-      const all: Camera[] = [];
-      for (let page = 1; ; page += 1) {
-        const p = await api.cameras.list({ page, limit: 100, sort: 'name' });
-        all.push(...p.items);
-        if (page >= p.total_pages || p.items.length === 0) return all;
-      }
-    },
-    staleTime: 30_000,
-  });
-}
-
 export function useProfiles() {
   return useQuery({ queryKey: keys.profiles, queryFn: api.profiles, staleTime: 5 * 60_000 });
 }

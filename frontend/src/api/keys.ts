@@ -7,7 +7,7 @@ export const keys = {
   profiles: ['profiles'] as const,
   cameras: ['cameras'] as const,
   cameraList: (q: CameraQuery) => ['cameras', 'list', q] as const,
-  cameraAll: ['cameras', 'all'] as const,
+  cameraLabel: (id: string) => ['cameras', 'label', id] as const,
   camera: (id: string) => ['cameras', 'detail', id] as const,
   quality: (id: string) => ['quality', id] as const,
   playback: (id: string) => ['playback', id] as const,

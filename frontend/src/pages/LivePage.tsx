@@ -1,6 +1,9 @@
-import { useMemo, useState } from 'react';
-import { useAllCameras } from '../api/hooks';
-import type { Camera } from '../api/types';
+import { useQueries } from '@tanstack/react-query';
+import { useState } from 'react';
+import { api } from '../api';
+import { keys } from '../api/keys';
+import type { Camera, CameraQuery } from '../api/types';
+import { CameraMultiPicker } from '../components/CameraPicker';
 import { PageHeader } from '../components/Layout';
 import { Modal } from '../components/Modal';
 import { EmptyState, QueryState } from '../components/States';
@@ -10,6 +13,8 @@ import { useLocalState } from '../lib/useLocalState';
 
 export const LAYOUTS = [1, 4, 8, 16, 32] as const;
 type Layout = (typeof LAYOUTS)[number] | 'list';
+/** Cameras in list mode (the wall sizes are the layouts). */
+const LIST_SIZE = 50;
 
 /** Cameras for the wall: the picked ones (in order) if any, else online first, then by name. */
 export function wallCameras(all: Camera[], picked: string[], size: number): Camera[] {
@@ -21,24 +26,48 @@ export function wallCameras(all: Camera[], picked: string[], size: number): Came
   return [...all].sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name)).slice(0, size);
 }
 
-function Picker({ cameras, picked, onChange, onClose }: { cameras: Camera[]; picked: string[]; onChange: (ids: string[]) => void; onClose: () => void }) {
+/**
+ * The wall's cameras without loading every camera: the picked ones by id, or else the first
+ * `size` in wallCameras' order, which three small sorted pages always contain (online by name;
+ * active by name, of which fewer than `size` are online when they are needed; inactive by name).
+ */
+function useWall(picked: string[], size: number) {
+  const auto = picked.length === 0;
+  const sorted: CameraQuery[] = [
+    { stream_status: 'online', sort: 'name', limit: size },
+    { is_active: true, sort: 'name', limit: Math.min(2 * size, 100) },
+    { is_active: false, sort: 'name', limit: size },
+  ];
+  const pages = useQueries({
+    // The online page also gives the online count, so it runs for a picked wall too.
+    queries: sorted.map((query, i) => ({ queryKey: keys.cameraList(query), queryFn: () => api.cameras.list(query), enabled: auto || i === 0 })),
+  });
+  const byId = useQueries({
+    queries: picked.map((id) => ({ queryKey: keys.cameraLabel(id), queryFn: () => api.cameras.get(id), staleTime: 5 * 60_000, retry: false })),
+  });
+  const found = (auto ? pages.flatMap((p) => p.data?.items ?? []) : byId.flatMap((q) => (q.data ? [q.data] : [])));
+  const known = [...new Map(found.map((c) => [c.id, c])).values()];
+  const waiting = auto ? pages : byId;
+  return {
+    // A picked camera that is gone (404) just drops out of the wall.
+    query: {
+      data: waiting.some((q) => q.isLoading) ? undefined : wallCameras(known, picked, size),
+      isLoading: waiting.some((q) => q.isLoading),
+      error: auto ? pages.find((p) => p.error)?.error : null,
+      refetch: () => pages.forEach((p) => void p.refetch()),
+    },
+    empty: auto && known.length === 0,
+    onlineCount: pages[0].data?.total ?? 0,
+  };
+}
+
+function Picker({ picked, onChange, onClose }: { picked: string[]; onChange: (ids: string[]) => void; onClose: () => void }) {
   const [sel, setSel] = useState<string[]>(picked);
-  const toggle = (id: string) => setSel((s) => (s.includes(id) ? s.filter((x) => x !== id) : [...s, id]));
   return (
     <Modal title="Choose cameras" onClose={onClose}>
       <div className="modal__body picker">
         <p className="muted small">Tiles follow the order you pick. Pick none to show online cameras first.</p>
-        <ul>
-          {cameras.map((c) => (
-            <li key={c.id}>
-              <label className="check">
-                <input type="checkbox" checked={sel.includes(c.id)} onChange={() => toggle(c.id)} />
-                <span>{c.name}</span>
-                <StatusBadge cameraId={`pick-${c.id}`} status={c.stream_status} />
-              </label>
-            </li>
-          ))}
-        </ul>
+        <CameraMultiPicker value={sel} onChange={setSel} extra={(c) => <StatusBadge cameraId={`pick-${c.id}`} status={c.stream_status} />} testId="live-picker" />
       </div>
       <footer className="modal__foot">
         <button type="button" className="btn" onClick={() => setSel([])}>Reset</button>
@@ -69,13 +98,11 @@ function ListMode({ cameras }: { cameras: Camera[] }) {
 }
 
 export default function LivePage() {
-  const cameras = useAllCameras();
   const [layout, setLayout] = useLocalState<Layout>('argus.live.layout', 4);
   const [picked, setPicked] = useLocalState<string[]>('argus.live.picked', []);
   const [picking, setPicking] = useState(false);
-  const size = layout === 'list' ? Infinity : layout;
-  const wall = useMemo(() => wallCameras(cameras.data ?? [], picked, size), [cameras.data, picked, size]);
-  const onlineCount = cameras.data?.filter((c) => c.stream_status === 'online').length ?? 0;
+  const size = layout === 'list' ? LIST_SIZE : layout;
+  const { query: wall, empty, onlineCount } = useWall(picked, size);
 
   return (
     <>
@@ -96,19 +123,19 @@ export default function LivePage() {
         </button>
       </PageHeader>
       <QueryState
-        query={cameras}
-        isEmpty={(all) => all.length === 0}
+        query={wall}
+        isEmpty={() => empty}
         empty={<EmptyState title="No cameras">Add a camera first; it appears here once it publishes.</EmptyState>}
       >
-        {() =>
+        {(cameras) =>
           layout === 'list' ? (
-            <ListMode cameras={wall} />
+            <ListMode cameras={cameras} />
           ) : (
             <div className={`wall wall--${layout}`} data-testid="live-grid">
-              {wall.map((c) => (
+              {cameras.map((c) => (
                 <LivePlayer key={c.id} camera={c} compact={layout >= 16} />
               ))}
-              {Array.from({ length: Math.max(0, layout - wall.length) }, (_, i) => (
+              {Array.from({ length: Math.max(0, layout - cameras.length) }, (_, i) => (
                 <div key={`empty-${i}`} className="player player--empty">
                   <button type="button" onClick={() => setPicking(true)} aria-label="Choose cameras for empty tiles">
                     {layout < 16 ? 'Empty tile' : ''}
@@ -119,7 +146,7 @@ export default function LivePage() {
           )
         }
       </QueryState>
-      {picking && cameras.data && <Picker cameras={cameras.data} picked={picked} onChange={setPicked} onClose={() => setPicking(false)} />}
+      {picking && <Picker picked={picked} onChange={setPicked} onClose={() => setPicking(false)} />}
     </>
   );
 }

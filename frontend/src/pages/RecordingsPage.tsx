@@ -1,11 +1,12 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { api } from '../api';
 import { describeError } from '../api/errors';
-import { useAllCameras } from '../api/hooks';
+import { useCameraName } from '../api/cameraSearch';
 import { keys } from '../api/keys';
 import type { Recording, RecordingQuery } from '../api/types';
 import { Can } from '../auth/AuthProvider';
+import { CameraSelect } from '../components/CameraPicker';
 import { PageHeader } from '../components/Layout';
 import { ConfirmDialog, Modal } from '../components/Modal';
 import { PagedTable } from '../components/PagedTable';
@@ -37,6 +38,11 @@ export function toRecordingQuery(f: Filters, page: number): RecordingQuery {
   };
 }
 
+/** A recording's camera, named by id (each camera is asked for once and cached). */
+function CameraName({ id }: { id: string }) {
+  return <>{useCameraName(id)}</>;
+}
+
 function PlayerModal({ recording, title, onClose }: { recording: Recording; title: string; onClose: () => void }) {
   return (
     <Modal title={title} onClose={onClose} wide>
@@ -54,14 +60,13 @@ function PlayerModal({ recording, title, onClose }: { recording: Recording; titl
 
 export default function RecordingsPage() {
   const qc = useQueryClient();
-  const cameras = useAllCameras();
-  const names = useMemo(() => new Map((cameras.data ?? []).map((c) => [c.id, c.name])), [cameras.data]);
   const [filters, setFilters] = useState<Filters>(NONE);
   const [page, setPage] = useState(1);
   const q = toRecordingQuery(filters, page);
   const list = useQuery({ queryKey: keys.recordingList(q), queryFn: () => api.recordings.list(q), placeholderData: keepPreviousData });
   const [playing, setPlaying] = useState<Recording | null>(null);
   const [deleting, setDeleting] = useState<Recording | null>(null);
+  const playingName = useCameraName(playing?.camera_id);
   const [actionError, setActionError] = useState<string | null>(null);
   const remove = useMutation({
     mutationFn: (id: string) => api.recordings.remove(id),
@@ -71,23 +76,17 @@ export default function RecordingsPage() {
       void qc.invalidateQueries({ queryKey: keys.stats });
     },
   });
-  const set = (k: keyof Filters) => (e: { target: { value: string } }) => {
-    setFilters((f) => ({ ...f, [k]: e.target.value }));
+  const setFilter = (k: keyof Filters, value: string) => {
+    setFilters((f) => ({ ...f, [k]: value }));
     setPage(1);
   };
-  const cameraName = (id: string) => names.get(id) ?? id.slice(0, 8);
+  const set = (k: keyof Filters) => (e: { target: { value: string } }) => setFilter(k, e.target.value);
 
   return (
     <>
       <PageHeader title="Recordings" />
       <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Recording filters">
-        <label>
-          <span className="sr-only">Camera</span>
-          <select value={filters.camera_id} onChange={set('camera_id')} data-testid="rec-filter-camera">
-            <option value="">All cameras</option>
-            {cameras.data?.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
-          </select>
-        </label>
+        <CameraSelect value={filters.camera_id} onChange={(id) => setFilter('camera_id', id)} testId="rec-filter-camera" />
         <label className="labelled">From <input type="datetime-local" value={filters.from} onChange={set('from')} /></label>
         <label className="labelled">To <input type="datetime-local" value={filters.to} onChange={set('to')} /></label>
         <label className="labelled">Min s <input type="number" min={0} inputMode="numeric" className="input--short" value={filters.min} onChange={set('min')} /></label>
@@ -101,7 +100,7 @@ export default function RecordingsPage() {
         {(p) => (
           <PagedTable page={p} columns={COLUMNS} onPage={setPage} testId="recordings-table" row={(r) => (
             <tr data-testid={`recording-row-${r.id}`} data-camera={r.camera_id}>
-              <td data-label="Camera">{cameraName(r.camera_id)}</td>
+              <td data-label="Camera"><CameraName id={r.camera_id} /></td>
               <td data-label="Started">{formatDateTime(r.started_at)}</td>
               <td data-label="Duration">{formatDuration(r.duration_ms)}</td>
               <td data-label="Size">{formatBytes(r.size_bytes)}</td>
@@ -120,11 +119,11 @@ export default function RecordingsPage() {
           )} />
         )}
       </QueryState>
-      {playing && <PlayerModal recording={playing} title={`${cameraName(playing.camera_id)} — ${formatDateTime(playing.started_at)}`} onClose={() => setPlaying(null)} />}
+      {playing && <PlayerModal recording={playing} title={`${playingName} — ${formatDateTime(playing.started_at)}`} onClose={() => setPlaying(null)} />}
       {deleting && (
         <ConfirmDialog
           title="Delete recording?"
-          message={<>The {formatDuration(deleting.duration_ms)} recording of {cameraName(deleting.camera_id)} from {formatDateTime(deleting.started_at)} is deleted for good.{remove.error ? <div className="alert alert--error">{describeError(remove.error)}</div> : null}</>}
+          message={<>The {formatDuration(deleting.duration_ms)} recording of <CameraName id={deleting.camera_id} /> from {formatDateTime(deleting.started_at)} is deleted for good.{remove.error ? <div className="alert alert--error">{describeError(remove.error)}</div> : null}</>}
           confirmLabel="Delete"
           danger
           busy={remove.isPending}

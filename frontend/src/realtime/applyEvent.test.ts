@@ -9,16 +9,16 @@ const page = (items: Camera[]): Page<Camera> => ({ items, total: items.length, p
 const at = '2026-01-01T00:00:00Z';
 
 describe('applyEvent', () => {
-  it('camera.status updates the camera in lists, the all-cameras array and its detail', () => {
+  it('camera.status updates the camera in lists, a picker label and its detail', () => {
     const qc = new QueryClient();
     qc.setQueryData(keys.cameraList({ page: 1 }), page([camera('a'), camera('b')]));
-    qc.setQueryData(keys.cameraAll, [camera('a')]);
+    qc.setQueryData(keys.cameraLabel('a'), camera('a'));
     qc.setQueryData(keys.camera('a'), camera('a'));
     applyEvent(qc, { type: 'camera.status', data: { camera_id: 'a', stream_status: 'online', last_seen_at: '2026-01-02T00:00:00Z' }, at });
 
     const list = qc.getQueryData<Page<Camera>>(keys.cameraList({ page: 1 }))!;
     expect(list.items.map((c) => c.stream_status)).toEqual(['online', 'offline']);
-    expect(qc.getQueryData<Camera[]>(keys.cameraAll)![0].stream_status).toBe('online');
+    expect(qc.getQueryData<Camera>(keys.cameraLabel('a'))!.stream_status).toBe('online');
     expect(qc.getQueryData<Camera>(keys.camera('a'))!.last_seen_at).toBe('2026-01-02T00:00:00Z');
   });
 

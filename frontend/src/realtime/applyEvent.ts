@@ -4,12 +4,11 @@ import type { QueryClient } from '@tanstack/react-query';
 import { keys } from '../api/keys';
 import type { Camera, CameraQuery, Page, WsEvent } from '../api/types';
 
-type CameraCache = Page<Camera> | Camera | Camera[] | undefined;
+type CameraCache = Page<Camera> | Camera | undefined;
 
-/** Apply `patch` to the camera `id` wherever it sits in a cached page, list or detail. */
+/** Apply `patch` to the camera `id` wherever it sits in a cached page or single camera. */
 export function patchCameraCache(data: CameraCache, id: string, patch: (c: Camera) => Camera): CameraCache {
   if (!data) return data;
-  if (Array.isArray(data)) return data.some((c) => c.id === id) ? data.map((c) => (c.id === id ? patch(c) : c)) : data;
   if ('items' in data) {
     return data.items.some((c) => c.id === id)
       ? { ...data, items: data.items.map((c) => (c.id === id ? patch(c) : c)) }

@@ -1,17 +1,14 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api } from '../../api';
-import { useAllCameras } from '../../api/hooks';
 import { keys } from '../../api/keys';
 import type { CreatedToken, NewApiToken, Permission } from '../../api/types';
+import { CameraMultiPicker } from '../../components/CameraPicker';
 import { CopyButton } from '../../components/CopyButton';
 import { CheckField, FormError, TextField } from '../../components/Field';
 import { Modal } from '../../components/Modal';
 import { localInputToIso } from '../../lib/format';
 import { mapFormError, NO_ERRORS } from '../../lib/formErrors';
-
-/** Permissions a token may hold (people and tokens are managed by users only). */
-const NOT_GRANTABLE: Permission[] = ['user.manage', 'token.manage'];
 
 export function parseAllowlist(text: string): string[] {
   return text.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean);
@@ -36,7 +33,6 @@ function SecretShown({ created, onClose }: { created: CreatedToken; onClose: () 
 export function TokenCreate({ onClose }: { onClose: () => void }) {
   const qc = useQueryClient();
   const catalog = useQuery({ queryKey: keys.permissions, queryFn: api.auth.permissions, staleTime: Infinity });
-  const cameras = useAllCameras();
   const [remark, setRemark] = useState('');
   const [perms, setPerms] = useState<Permission[]>(['camera.read']);
   const [allCameras, setAllCameras] = useState(true);
@@ -69,7 +65,8 @@ export function TokenCreate({ onClose }: { onClose: () => void }) {
       ...(rate ? { rate_limit_per_hour: Number(rate) } : {}),
     });
   };
-  const grantable = (catalog.data?.permissions ?? []).filter((p) => !NOT_GRANTABLE.includes(p));
+  // The server says what a token may hold (people and tokens are managed by users only).
+  const grantable = catalog.data?.token_grantable ?? [];
 
   return (
     <Modal title="New API token" onClose={onClose} wide>
@@ -87,9 +84,7 @@ export function TokenCreate({ onClose }: { onClose: () => void }) {
           <legend>Camera scope</legend>
           <CheckField label="Every camera (including future ones)" checked={allCameras} onChange={(e) => setAllCameras(e.target.checked)} />
           {!allCameras && (
-            <div className="check-grid check-grid--scroll">
-              {cameras.data?.map((c) => <CheckField key={c.id} label={c.name} checked={cameraIds.includes(c.id)} onChange={() => setCameraIds((l) => toggle(l, c.id))} />)}
-            </div>
+            <CameraMultiPicker value={cameraIds} onChange={setCameraIds} testId="token-cameras" />
           )}
           {errors.fields.camera_ids && <small className="field__error" role="alert">{errors.fields.camera_ids}</small>}
         </fieldset>

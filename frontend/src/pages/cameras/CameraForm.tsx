@@ -92,7 +92,7 @@ export function CameraForm({ camera, onClose, onSaved }: { camera?: Camera; onCl
           {!editing && <option value="">Server default</option>}
           {profiles.data?.map((p) => (
             <option key={p.name} value={p.name}>
-              {p.name} ({p.rungs.map((r) => (r.passthrough ? 'source' : `${r.height}p`)).join(', ')})
+              {p.name} ({p.rungs.map((r) => (r.passthrough ? 'source' : r.height ? `${r.height}p` : r.name)).join(', ')})
             </option>
           ))}
         </SelectField>
