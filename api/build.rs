@@ -9,4 +9,6 @@ fn main() {
     // Rebuild when the dashboard or the default profiles change (cargo scans folders recursively).
     println!("cargo:rerun-if-changed=../frontend/dist");
     println!("cargo:rerun-if-changed=../ffmpeg-profiles");
+    // embed_migrations! reads these at compile time.
+    println!("cargo:rerun-if-changed=../migrations");
 }

@@ -22,7 +22,7 @@ use crate::{
     metrics::{self, Metrics},
     realtime::{bridge, hub::Hub},
     routes::{self, health},
-    services::{recordings, stream_writer, streaming},
+    services::{recordings, stream_state, stream_writer, streaming},
     state::{AppState, MediaSecrets},
     telemetry,
 };
@@ -97,6 +97,8 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         principals: Default::default(),
     };
     stream_writer::spawn(state.clone(), stream_rx);
+    // Right from the start, not only after the next status change.
+    stream_state::refresh_online_gauge(&state).await;
     crate::services::cameras::spawn_stream_revocation_listener(state.clone());
     recordings::spawn_ingest_worker(state.clone(), ingest_rx);
     Ok(state)

@@ -30,6 +30,9 @@ pub struct MediaSettings {
     pub playback_ttl_secs: i64,
     /// Publishers whose byte counters stay frozen this long are dropped and marked `error`.
     pub stall_secs: u64,
+    /// This ingest node's name: its stream sessions and `/stat` snapshots carry it, so
+    /// reconciling one node's nginx never ends another node's streams.
+    pub node_id: String,
     /// HTTPS and RTMPS through nginx; `None` = plaintext only.
     pub tls: Option<TlsSettings>,
 }
@@ -65,6 +68,13 @@ pub(super) fn media_settings(
             message: "must start with http:// or https://".into(),
         });
     }
+    let node_id = src.raw("ARGUS_NODE_ID").map(|n| n.trim().to_string()).unwrap_or_else(|| "local".into());
+    if node_id.len() > 64 || !node_id.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) {
+        return Err(ConfigError::Invalid {
+            var: "ARGUS_NODE_ID",
+            message: "must be at most 64 characters of [A-Za-z0-9._-]".into(),
+        });
+    }
     Ok(MediaSettings {
         hook_secret: secret("ARGUS_HOOK_SECRET")?,
         playback_secret: secret("ARGUS_PLAYBACK_SECRET")?,
@@ -80,6 +90,7 @@ pub(super) fn media_settings(
         update_interval_secs: src.parse("ARGUS_HOOK_UPDATE_SECS", 10)?,
         playback_ttl_secs: src.parse("ARGUS_PLAYBACK_TTL_SECS", 3600)?,
         stall_secs: src.parse("ARGUS_STALL_SECS", 20)?,
+        node_id,
         tls,
     })
 }

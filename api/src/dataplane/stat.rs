@@ -255,6 +255,37 @@ pub fn parse(xml: &str) -> Result<Vec<LiveStream>, StatError> {
     Ok(out)
 }
 
+/// What one ingest node's nginx publishes right now (the `live` application only).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snapshot {
+    /// The node whose nginx answered (`ARGUS_NODE_ID`).
+    pub node: String,
+    pub streams: Vec<LiveStream>,
+}
+
+/// Reads the `/stat` of the nginx on `port` (loopback). `None` when there is nothing to compare
+/// with: nginx not running (API-only deployment, tests) or an answer that cannot be read.
+pub async fn fetch_snapshot(port: u16, node: &str) -> Option<Snapshot> {
+    let url = format!("http://127.0.0.1:{port}/stat");
+    match super::http::get(&url, std::time::Duration::from_secs(3)).await {
+        Ok(r) if r.status == 200 => match parse(&r.body) {
+            Ok(streams) => Some(Snapshot {
+                node: node.to_string(),
+                streams: streams.into_iter().filter(|s| s.app == "live").collect(),
+            }),
+            Err(e) => {
+                tracing::warn!(error = %e, "unreadable nginx /stat");
+                None
+            }
+        },
+        Ok(r) => {
+            tracing::warn!(status = r.status, "nginx /stat refused");
+            None
+        }
+        Err(_) => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

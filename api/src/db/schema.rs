@@ -142,6 +142,7 @@ diesel::table! {
         last_update_at -> Timestamp,
         ended_at -> Nullable<Timestamp>,
         end_reason -> Nullable<Text>,
+        node -> Text,
     }
 }
 

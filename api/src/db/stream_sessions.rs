@@ -15,6 +15,8 @@ pub struct StreamSessionRow {
     pub last_update_at: NaiveDateTime,
     pub ended_at: Option<NaiveDateTime>,
     pub end_reason: Option<String>,
+    /// The ingest node whose nginx holds the publisher (`ARGUS_NODE_ID`).
+    pub node: String,
 }
 
 pub fn insert(conn: &mut DbConn, row: &StreamSessionRow) -> AppResult<()> {
@@ -26,9 +28,15 @@ pub fn insert_all(conn: &mut DbConn, rows: &[StreamSessionRow]) -> AppResult<usi
     super::insert_many!(conn, stream_sessions::table, rows)
 }
 
-/// The open sessions of any of these nginx client ids.
-pub fn find_open_by_clients(conn: &mut DbConn, client_ids: &[String]) -> AppResult<Vec<StreamSessionRow>> {
+/// The open sessions of any of these nginx client ids on `node` (client ids are unique per
+/// nginx only).
+pub fn find_open_by_clients(
+    conn: &mut DbConn,
+    node: &str,
+    client_ids: &[String],
+) -> AppResult<Vec<StreamSessionRow>> {
     Ok(stream_sessions::table
+        .filter(stream_sessions::node.eq(node))
         .filter(stream_sessions::client_id.eq_any(client_ids))
         .filter(stream_sessions::ended_at.is_null())
         .select(StreamSessionRow::as_select())
@@ -43,9 +51,14 @@ pub fn end_all(conn: &mut DbConn, ids: &[String], reason: &str, at: NaiveDateTim
     Ok(())
 }
 
-/// The open session of an nginx client id, if any.
-pub fn find_open_by_client(conn: &mut DbConn, client_id: &str) -> AppResult<Option<StreamSessionRow>> {
+/// The open session of an nginx client id on `node`, if any.
+pub fn find_open_by_client(
+    conn: &mut DbConn,
+    node: &str,
+    client_id: &str,
+) -> AppResult<Option<StreamSessionRow>> {
     Ok(stream_sessions::table
+        .filter(stream_sessions::node.eq(node))
         .filter(stream_sessions::client_id.eq(client_id))
         .filter(stream_sessions::ended_at.is_null())
         .order(stream_sessions::started_at.desc())

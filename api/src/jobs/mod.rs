@@ -4,11 +4,11 @@
 pub mod prune;
 pub mod reconcile;
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use clokwerk::{AsyncScheduler, TimeUnits};
 
-use crate::state::AppState;
+use crate::{services::stream_state::StallWatch, state::AppState};
 
 /// Runs `f` under the named lock; skipped when another replica (or a slow previous run) holds it.
 pub async fn locked<F, Fut>(state: &AppState, name: &str, ttl: Duration, f: F)
@@ -32,15 +32,15 @@ pub async fn recover_recorders(state: &AppState) {
         .await
 }
 
-/// Starts the scheduler: reconciliation with nginx at start and then every
-/// `ARGUS_RECONCILE_SECS`… here every 10 s for stream state (stalls need it), every minute for
-/// orphaned recording files.
+/// Starts the scheduler: reconciliation with nginx at start and then every 10 s for stream state
+/// (stall detection needs it), every minute for orphaned recording files.
 pub fn start(state: AppState) {
     let mut scheduler = AsyncScheduler::with_tz(chrono::Utc);
-    let s = state.clone();
+    let stalls = Arc::new(StallWatch::default());
+    let (s, watch) = (state.clone(), stalls.clone());
     scheduler.every(10.seconds()).run(move || {
-        let s = s.clone();
-        async move { locked(&s, "reconcile-streams", Duration::from_secs(30), || reconcile::streams(&s)).await }
+        let (s, watch) = (s.clone(), watch.clone());
+        async move { reconcile::streams(&s, &watch).await }
     });
     let s = state.clone();
     scheduler.every(10.seconds()).run(move || {
@@ -67,7 +67,7 @@ pub fn start(state: AppState) {
     });
     tokio::spawn(async move {
         // At start: nothing depends on hooks that were lost while Argus was down.
-        locked(&state, "reconcile-streams", Duration::from_secs(30), || reconcile::streams(&state)).await;
+        reconcile::streams(&state, &stalls).await;
         locked(&state, "ingest-orphans", Duration::from_secs(120), || reconcile::orphan_recordings(&state))
             .await;
         recover_recorders(&state).await;

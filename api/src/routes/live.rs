@@ -1,18 +1,19 @@
-use actix_web::{get, post, web, HttpResponse};
-use serde::Deserialize;
+//! Live video for users: transcoding profiles and signed playback URLs (the transcoder's own
+//! routes are hooks, in `hooks.rs`).
+
+use actix_web::{get, web};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::streaming::{HookAuth, HookGuard};
 use crate::{
     auth::{require, Authorized, Principal},
     dataplane::profiles::Profile,
     error::{AppResult, ErrorBody},
-    services::live::{self, Playback, QualityReport},
+    services::live::{self, Playback},
     state::AppState,
 };
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(profiles).service(playback).service(transcode_config).service(quality);
+    cfg.service(profiles).service(playback);
 }
 
 /// Transcoding profiles a camera can use.
@@ -35,32 +36,4 @@ async fn playback(
 ) -> AppResult<web::Json<Playback>> {
     let principal: &Principal = &auth;
     Ok(web::Json(live::playback(&state, principal, &id, &auth.meta).await?))
-}
-
-#[derive(Deserialize, utoipa::IntoParams)]
-pub struct StreamParam {
-    pub stream: String,
-}
-
-/// For `argus transcode`: the profile of the camera behind a stream name (hook secret).
-#[utoipa::path(tag = "streaming", params(HookAuth, StreamParam), responses((status = 200, body = Profile), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-#[get("/streaming/transcode-config")]
-async fn transcode_config(
-    state: web::Data<AppState>,
-    _hook: HookGuard,
-    s: web::Query<StreamParam>,
-) -> AppResult<web::Json<Profile>> {
-    Ok(web::Json(live::transcode_config(&state, &s.stream).await?))
-}
-
-/// For `argus transcode`: FFmpeg progress of a live camera (hook secret).
-#[utoipa::path(tag = "streaming", params(HookAuth), request_body = QualityReport, responses((status = 204), (status = 403, body = ErrorBody)))]
-#[post("/streaming/quality")]
-async fn quality(
-    state: web::Data<AppState>,
-    _hook: HookGuard,
-    body: web::Json<QualityReport>,
-) -> AppResult<HttpResponse> {
-    live::record_quality(&state, body.into_inner()).await?;
-    Ok(HttpResponse::NoContent().finish())
 }

@@ -7,10 +7,10 @@ pub mod cameras;
 pub mod dashboard;
 pub mod fallback;
 pub mod health;
+pub mod hooks;
 pub mod live;
 pub mod recordings;
 pub mod spa;
-pub mod streaming;
 pub mod users;
 pub mod ws;
 
@@ -25,7 +25,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     audit::configure(cfg);
     dashboard::configure(cfg);
     recordings::configure(cfg);
-    streaming::configure(cfg);
+    hooks::configure(cfg);
     live::configure(cfg);
     ws::configure(cfg);
 }

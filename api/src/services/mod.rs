@@ -11,6 +11,7 @@ pub mod recordings;
 pub mod retention;
 pub mod revocation;
 pub mod stats;
+pub mod stream_state;
 pub mod stream_writer;
 pub mod streaming;
 pub mod tokens;

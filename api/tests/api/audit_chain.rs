@@ -282,6 +282,7 @@ async fn pruning_keeps_the_chain_verifiable(app: TestApp) {
                 last_update_at: days_ago(now, 200),
                 ended_at: ended,
                 end_reason: ended.map(|_| "publish_done".into()),
+                node: "local".into(),
             };
             db::stream_sessions::insert(c, &stream("ss-old", Some(days_ago(now, 100))))?;
             db::stream_sessions::insert(c, &stream("ss-new", Some(days_ago(now, 1))))?;

@@ -99,13 +99,15 @@ impl TestApp {
     /// A second instance on the same database, data dir (secrets) and Redis prefix, as another
     /// replica behind a load balancer. Needs `self` to run with Redis.
     pub async fn replica(&self) -> TestApp {
-        let s = &self.state.settings;
-        let env = vec![
-            ("DATABASE_URL", s.database_url.clone()),
-            ("ARGUS_DATA_DIR", self._dir.path().display().to_string()),
-            ("ARGUS_REDIS_PREFIX", s.redis_prefix.clone()),
-        ];
-        TestApp::spawn_with(Options { backend: Backend::Sqlite, redis: true, env }).await
+        self.sibling(true, vec![("ARGUS_REDIS_PREFIX", self.state.settings.redis_prefix.clone())]).await
+    }
+
+    /// Another instance on the same database and data dir (secrets), with `env` on top: an
+    /// Argus restarted on the same data, or another ingest node. Dropping it keeps the database.
+    pub async fn sibling(&self, redis: bool, mut env: Vec<(&'static str, String)>) -> TestApp {
+        env.push(("DATABASE_URL", self.state.settings.database_url.clone()));
+        env.push(("ARGUS_DATA_DIR", self._dir.path().display().to_string()));
+        TestApp::spawn_with(Options { backend: Backend::Sqlite, redis, env }).await
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -1,13 +1,17 @@
-//! nginx-rtmp hooks. nginx posts forms over HTTP/1.0; the shared secret is in the hook URL.
-//! Any non-2xx/3xx answer refuses or drops the stream, so only deliberate refusals are 403.
+//! Every route nginx and `argus transcode` call with the hook secret (`/streaming/…`).
+//! nginx-rtmp posts forms over HTTP/1.0; the shared secret comes as a header from nginx's hook
+//! relay (or `?secret=`). Any non-2xx/3xx answer refuses or drops the stream, so only
+//! deliberate refusals are 403.
 
-use actix_web::{post, web, HttpResponse};
+use actix_web::{get, post, web, HttpResponse};
 use serde::Deserialize;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
+    dataplane::profiles::Profile,
     error::{AppError, AppResult, ErrorBody},
     services::{
+        live::{self, QualityReport},
         recordings,
         streaming::{self, HookForm, Verdict},
     },
@@ -15,7 +19,12 @@ use crate::{
 };
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(auth).service(update).service(publish_done).service(record_done);
+    cfg.service(auth)
+        .service(update)
+        .service(publish_done)
+        .service(record_done)
+        .service(transcode_config)
+        .service(quality);
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -109,4 +118,32 @@ async fn record_done(
     let path = form.path.as_deref().ok_or_else(|| AppError::bad_request("path is required"))?;
     recordings::enqueue(&state, path).await?;
     Ok(HttpResponse::Ok().finish())
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct StreamParam {
+    pub stream: String,
+}
+
+/// For `argus transcode`: the profile of the camera behind a stream name (hook secret).
+#[utoipa::path(tag = "streaming", params(HookAuth, StreamParam), responses((status = 200, body = Profile), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[get("/streaming/transcode-config")]
+async fn transcode_config(
+    state: web::Data<AppState>,
+    _hook: HookGuard,
+    s: web::Query<StreamParam>,
+) -> AppResult<web::Json<Profile>> {
+    Ok(web::Json(live::transcode_config(&state, &s.stream).await?))
+}
+
+/// For `argus transcode`: FFmpeg progress of a live camera (hook secret).
+#[utoipa::path(tag = "streaming", params(HookAuth), request_body = QualityReport, responses((status = 204), (status = 403, body = ErrorBody)))]
+#[post("/streaming/quality")]
+async fn quality(
+    state: web::Data<AppState>,
+    _hook: HookGuard,
+    body: web::Json<QualityReport>,
+) -> AppResult<HttpResponse> {
+    live::record_quality(&state, body.into_inner()).await?;
+    Ok(HttpResponse::NoContent().finish())
 }

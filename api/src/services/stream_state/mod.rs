@@ -1,0 +1,227 @@
+//! The one writer of stream status: a camera's `stream_status` and `last_seen_at`, and its stream
+//! sessions. Every transition is here: publish, heartbeat (`on_update`), end
+//! (`on_publish_done`), and reconciliation with an nginx `/stat` snapshot, which also marks
+//! stalled publishers `error`. The stream writer applies hook events through it in batches; the
+//! reconcile job hands it snapshots.
+//!
+//! Several ingest nodes (`ARGUS_NODE_ID`, each an Argus beside its own nginx) may share one
+//! database. A session belongs to the node whose nginx holds its publisher: nginx numbers its
+//! clients per process, so a client id means something only together with its node, and a
+//! node's snapshot decides only about that node's sessions.
+
+mod reconcile;
+
+use std::collections::{BTreeMap, HashSet};
+
+use chrono::NaiveDateTime;
+
+pub use self::reconcile::{reconcile, StallWatch};
+use super::{
+    audit::{self, Actor, Change},
+    cameras::{StreamStatus, CACHE_NS},
+    stats::{self, DashboardStats},
+};
+use crate::{
+    auth::RequestMeta,
+    db::{self, audit::AuditRow, cameras::CameraChanges, stream_sessions::StreamSessionRow, DbConn},
+    error::AppResult,
+    realtime::hub::Event,
+    state::AppState,
+};
+
+/// Camera id → its status after a transaction and when it was last seen, for the cameras whose
+/// status changed.
+pub type StatusChanges = BTreeMap<String, (StreamStatus, NaiveDateTime)>;
+
+/// What the transitions applied in one transaction leave to do: status changes to announce
+/// after the commit, audit rows to write before it ([`Transitions::write_audits`]).
+#[derive(Default)]
+pub struct Transitions {
+    pub status: StatusChanges,
+    /// In event order: chained together after one head read.
+    audits: Vec<AuditRow>,
+    /// Client ids already heartbeated in this transaction: one touch each is enough.
+    heartbeats: HashSet<String>,
+}
+
+impl Transitions {
+    pub fn write_audits(&mut self, c: &mut DbConn) -> AppResult<()> {
+        db::audit::insert_all(c, &std::mem::take(&mut self.audits))?;
+        Ok(())
+    }
+
+    fn audit(
+        &mut self,
+        action: &'static str,
+        camera_id: Option<&str>,
+        addr: Option<String>,
+        after: serde_json::Value,
+    ) {
+        let change = Change::new(action).after(after);
+        let change = match camera_id {
+            Some(id) => change.on("camera", id),
+            None => change,
+        };
+        let meta = RequestMeta { ip: addr, ..Default::default() };
+        self.audits.push(audit::entry(&Actor::nginx(), &meta, change));
+    }
+}
+
+/// A publisher as the `on_publish` hook reported it.
+pub struct Publish {
+    pub camera_id: String,
+    pub client_id: String,
+    pub addr: Option<String>,
+}
+
+/// Publishes accepted by `node`'s nginx. Many at once (a burst of cameras reconnecting after an
+/// outage) take a handful of statements for the whole run instead of five per camera, with the
+/// same effect as one by one; a client id appears at most once in a run.
+pub fn publish(c: &mut DbConn, out: &mut Transitions, node: &str, run: &[Publish]) -> AppResult<()> {
+    if run.is_empty() {
+        return Ok(());
+    }
+    let now = db::now();
+    // nginx numbers clients from 1 again after a restart: old open sessions with these client
+    // ids are stale.
+    let client_ids: Vec<String> = run.iter().map(|p| p.client_id.clone()).collect();
+    let stale: Vec<String> =
+        db::stream_sessions::find_open_by_clients(c, node, &client_ids)?.into_iter().map(|s| s.id).collect();
+    db::stream_sessions::end_all(c, &stale, "superseded", now)?;
+    let sessions: Vec<StreamSessionRow> =
+        run.iter().map(|p| new_session(node, &p.camera_id, &p.client_id, p.addr.clone(), now)).collect();
+    db::stream_sessions::insert_all(c, &sessions)?;
+    let mut camera_ids: Vec<String> = run.iter().map(|p| p.camera_id.clone()).collect();
+    camera_ids.sort_unstable();
+    camera_ids.dedup();
+    let online = StreamStatus::Online;
+    for (id, status, _) in db::cameras::statuses(c, &camera_ids)? {
+        let previous = out.status.get(&id).map(|(s, _)| s.as_str()).unwrap_or(status.as_str());
+        if previous != online.as_str() {
+            out.status.insert(id, (online, now));
+        }
+    }
+    db::cameras::set_status_all(c, &camera_ids, online.as_str(), Some(now))?;
+    for p in run {
+        let after = serde_json::json!({ "client_id": p.client_id });
+        out.audit("stream.published", Some(&p.camera_id), p.addr.clone(), after);
+    }
+    Ok(())
+}
+
+/// A publish nginx was told to refuse: only audited (`key_hint` is a short prefix, never the
+/// presented key).
+pub fn refused(out: &mut Transitions, key_hint: &str, addr: Option<String>, reason: &str) {
+    let after = serde_json::json!({ "reason": reason, "key_prefix": key_hint });
+    out.audit("stream.publish_refused", None, addr, after);
+}
+
+/// `on_update` of a publisher on `node`: its session is alive and its camera online.
+pub fn heartbeat(c: &mut DbConn, out: &mut Transitions, node: &str, client_id: &str) -> AppResult<()> {
+    if !out.heartbeats.insert(client_id.to_string()) {
+        return Ok(());
+    }
+    if let Some(session) = db::stream_sessions::find_open_by_client(c, node, client_id)? {
+        db::stream_sessions::touch(c, &session.id, db::now())?;
+        set_status(c, out, &session.camera_id, StreamStatus::Online, true)?;
+    }
+    Ok(())
+}
+
+/// `on_publish_done` of a client on `node`: its session ends, and its camera goes offline when
+/// no other session of it remains open.
+pub fn end(c: &mut DbConn, out: &mut Transitions, node: &str, client_id: &str) -> AppResult<()> {
+    let Some(session) = db::stream_sessions::find_open_by_client(c, node, client_id)? else { return Ok(()) };
+    let last = end_session(c, &session, "publish_done")?;
+    if last {
+        set_status(c, out, &session.camera_id, StreamStatus::Offline, false)?;
+    }
+    let after = serde_json::json!({ "client_id": client_id, "camera_offline": last });
+    out.audit("stream.ended", Some(&session.camera_id), session.addr, after);
+    Ok(())
+}
+
+fn new_session(
+    node: &str,
+    camera_id: &str,
+    client_id: &str,
+    addr: Option<String>,
+    now: NaiveDateTime,
+) -> StreamSessionRow {
+    StreamSessionRow {
+        id: db::new_id(),
+        camera_id: camera_id.to_string(),
+        client_id: client_id.to_string(),
+        addr,
+        started_at: now,
+        last_update_at: now,
+        ended_at: None,
+        end_reason: None,
+        node: node.to_string(),
+    }
+}
+
+/// Ends a session; `true` when no other session of its camera remains open (on any node).
+fn end_session(c: &mut DbConn, session: &StreamSessionRow, reason: &str) -> AppResult<bool> {
+    db::stream_sessions::end(c, &session.id, reason, db::now())?;
+    Ok(db::stream_sessions::open_for_camera(c, &session.camera_id)?.is_empty())
+}
+
+fn set_status(
+    c: &mut DbConn,
+    out: &mut Transitions,
+    camera_id: &str,
+    status: StreamStatus,
+    seen: bool,
+) -> AppResult<()> {
+    let Some(row) = db::cameras::find(c, camera_id)? else { return Ok(()) };
+    let now = db::now();
+    let changes = CameraChanges {
+        stream_status: Some(status.as_str().into()),
+        last_seen_at: seen.then_some(Some(now)),
+        ..Default::default()
+    };
+    db::cameras::update(c, camera_id, &changes)?;
+    let previous = out.status.get(camera_id).map(|(s, _)| s.as_str()).unwrap_or(row.stream_status.as_str());
+    if previous != status.as_str() {
+        out.status.insert(
+            camera_id.to_string(),
+            (status, if seen { now } else { row.last_seen_at.unwrap_or(now) }),
+        );
+    }
+    Ok(())
+}
+
+/// After a commit: invalidates camera caches, sends one `camera.status` event per changed
+/// camera and the new statistics.
+pub async fn announce(state: &AppState, changed: &StatusChanges) {
+    if changed.is_empty() {
+        return;
+    }
+    state.cache.bump(CACHE_NS).await;
+    for (camera_id, (status, seen)) in changed {
+        let data = serde_json::json!({ "camera_id": camera_id, "stream_status": status, "last_seen_at": seen.and_utc() });
+        state.hub.publish(Event::new("camera.status", Some(camera_id), data)).await;
+        if *status != StreamStatus::Online {
+            state.metrics.stream_quality.remove_label_values(&[camera_id]).ok();
+        }
+    }
+    if let Some(stats) = refresh_online_gauge(state).await {
+        state.hub.publish(Event::new("stats.updated", None, serde_json::json!({ "stats": stats }))).await;
+    }
+}
+
+/// Sets the `cameras_online` gauge from the database. Besides after every change, at start and
+/// after each reconciliation: a restarted Argus would otherwise read 0 until the next change.
+pub async fn refresh_online_gauge(state: &AppState) -> Option<DashboardStats> {
+    match stats::compute(state, None).await {
+        Ok(stats) => {
+            state.metrics.cameras_online.set(stats.online);
+            Some(stats)
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "could not refresh statistics");
+            None
+        }
+    }
+}
