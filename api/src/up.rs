@@ -3,7 +3,6 @@
 use std::path::{Path, PathBuf};
 
 use crate::{
-    cli::bootstrap_admin,
     config::Settings,
     dataplane::{
         nginx_conf::{find_rtmp_module, find_stream_module, NginxParams, NginxTls},
@@ -189,7 +188,7 @@ pub async fn up(settings: Settings) -> anyhow::Result<()> {
     let s = &state.settings;
     let host = s.bind.ip();
     let rtmp_host = s.public_rtmp_url.clone();
-    if let Some((user, password)) = bootstrap_admin(&state).await? {
+    if let Some((user, password)) = crate::services::users::bootstrap_admin(&state).await? {
         println!(
             "\nFirst start: created the administrator account\n  username: {user}\n  password: {password}\n"
         );
