@@ -20,11 +20,11 @@ use crate::{
     error::{self, RateInfo},
     http_headers,
     infra::{self, cache::Cache, lock::JobLock, rate_limit::RateLimiter},
-    metrics::{self, Metrics},
+    metrics::Metrics,
     openapi::ApiDoc,
     realtime::{bridge, hub::Hub},
-    routes::{self, health},
-    services::{recordings, stream_writer, streaming},
+    routes::{self, health, metrics},
+    services::{queues, recordings, stream_writer},
     state::{AppState, MediaSecrets},
     telemetry,
 };
@@ -80,8 +80,8 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
     });
     let profiles = crate::dataplane::profile_sources::load(settings.media.profiles_dir.as_deref())
         .map_err(|e| anyhow::anyhow!("ARGUS_PROFILES_DIR: {e}"))?;
-    let (stream_events, stream_rx) = streaming::stream_event_channel();
-    let (ingest, ingest_rx) = recordings::ingest_channel();
+    let (stream_events, stream_rx) = queues::stream_event_channel();
+    let (ingest, ingest_rx) = queues::ingest_channel();
     let state = AppState {
         settings: Arc::new(settings),
         db,

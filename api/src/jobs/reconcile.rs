@@ -8,7 +8,7 @@ use std::{
 };
 
 use crate::{
-    dataplane::{control, http, recorders, stat},
+    dataplane::{http, recorders, stat},
     db::{self, cameras::CameraChanges, stream_sessions::StreamSessionRow},
     error::AppResult,
     services::{cameras::StreamStatus, stream_writer},
@@ -70,7 +70,7 @@ async fn reconcile_streams(state: &AppState) -> AppResult<()> {
     let stalled = stalled(&live, stall_after);
     for camera_id in &stalled {
         tracing::warn!(camera_id, "publisher stalled; dropping it");
-        control::drop_publisher(state, camera_id).await;
+        state.nginx_control().drop_publisher(camera_id).await;
     }
     let publishing: BTreeMap<String, stat::LiveStream> =
         live.into_iter().map(|s| (s.name.clone(), s)).collect();
@@ -145,7 +145,7 @@ async fn reconcile_streams(state: &AppState) -> AppResult<()> {
             .collect();
     for camera_id in should_record.into_iter().filter(|id| !recording.contains(id)) {
         tracing::info!(camera_id, "live camera with recording on was not recording; starting it");
-        recorders::start_soon(state.clone(), camera_id);
+        state.recorders().start_soon(camera_id);
     }
     if !changed.is_empty() {
         tracing::info!(cameras = changed.len(), "reconciliation corrected stream status");

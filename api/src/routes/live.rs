@@ -7,7 +7,10 @@ use crate::{
     auth::{require, Authorized, Principal},
     dataplane::profiles::Profile,
     error::{AppResult, ErrorBody},
-    services::live::{self, Playback, QualityReport},
+    services::{
+        live::{self, QualityReport},
+        playback::{self as live_playback, Playback},
+    },
     state::AppState,
 };
 
@@ -34,7 +37,7 @@ async fn playback(
     id: web::Path<String>,
 ) -> AppResult<web::Json<Playback>> {
     let principal: &Principal = &auth;
-    Ok(web::Json(live::playback(&state, principal, &id, &auth.meta).await?))
+    Ok(web::Json(live_playback::playback(&state, principal, &id, &auth.meta).await?))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

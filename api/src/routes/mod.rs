@@ -8,6 +8,7 @@ pub mod dashboard;
 pub mod fallback;
 pub mod health;
 pub mod live;
+pub mod metrics;
 pub mod recordings;
 pub mod spa;
 pub mod streaming;

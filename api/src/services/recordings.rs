@@ -27,12 +27,6 @@ use crate::{
     state::AppState,
 };
 
-pub type IngestQueue = mpsc::Sender<PathBuf>;
-
-pub fn ingest_channel() -> (IngestQueue, mpsc::Receiver<PathBuf>) {
-    mpsc::channel(4096)
-}
-
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, utoipa::ToSchema)]
 pub struct RecordingView {
     pub id: String,

@@ -7,7 +7,7 @@ use tokio::sync::mpsc;
 
 use super::{
     cameras::{StreamStatus, CACHE_NS},
-    streaming::StreamEvent,
+    queues::StreamEvent,
 };
 use crate::{
     db::{self, audit::AuditRow, cameras::CameraChanges, stream_sessions::StreamSessionRow, DbConn},

@@ -11,7 +11,6 @@ use super::{
 };
 use crate::{
     auth::{Permission, Principal, RequestMeta},
-    dataplane::{control, recorders},
     db::{
         self,
         cameras::{CameraChanges, CameraFilter, CameraRow},
@@ -207,7 +206,7 @@ async fn after_config_change(state: &AppState, before: &CameraRow, after: Option
         Some(a) if a.is_active && a.stream_key == before.stream_key => {
             let live = before.stream_status == StreamStatus::Online.as_str();
             if live && a.recording_enabled != before.recording_enabled {
-                recorders::set(state, &a.id, a.recording_enabled).await;
+                state.recorders().set(&a.id, a.recording_enabled).await;
             }
         }
         // Whatever the recorded status says: it trails the publish hook by a writer batch, and
@@ -227,7 +226,7 @@ pub fn spawn_stream_revocation_listener(state: AppState) -> tokio::task::JoinHan
             match events.recv().await {
                 Ok(event) if event.kind == STREAM_REVOKED => {
                     if let Some(id) = &event.camera_id {
-                        control::drop_publisher(&state, id).await;
+                        state.nginx_control().drop_publisher(id).await;
                     }
                 }
                 Ok(_) => {}
