@@ -25,6 +25,9 @@ cargo fmt --all -- --check
 step "cargo clippy -- -D warnings"
 cargo clippy --all-targets --quiet -- -D warnings
 
+step "no import loops between the files of api/src"
+python3 scripts/module-cycles.py api/src
+
 if [ -f frontend/package.json ]; then
   step "dashboard: install, typecheck, unit tests, build"
   (cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm run typecheck && npm test && npm run build)
