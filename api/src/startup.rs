@@ -147,17 +147,8 @@ async fn rate_headers(
     let rate = res.request().extensions().get::<RateInfo>().copied();
     if let Some(rate) = rate {
         let h = res.headers_mut();
-        for (name, value) in [
-            ("x-ratelimit-limit", rate.limit),
-            ("x-ratelimit-remaining", rate.remaining),
-            ("x-ratelimit-reset", rate.reset_secs),
-        ] {
-            if let (Ok(n), Ok(v)) = (
-                actix_web::http::header::HeaderName::try_from(name),
-                actix_web::http::header::HeaderValue::try_from(value.to_string()),
-            ) {
-                h.insert(n, v);
-            }
+        for (name, value) in rate.headers() {
+            h.insert(name, value);
         }
     }
     Ok(res)

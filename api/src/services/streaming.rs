@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::queues::StreamEvent;
 use crate::{
-    auth::{secure_eq, RequestMeta},
+    auth::secure_eq,
     db,
     error::{AppError, AppResult},
     state::AppState,
@@ -160,8 +160,4 @@ pub async fn on_publish_done(state: &AppState, form: &HookForm) {
     if let Some(client_id) = form.clientid.clone() {
         emit(state, StreamEvent::Done { client_id }).await;
     }
-}
-
-pub fn hook_meta(form: &HookForm) -> RequestMeta {
-    RequestMeta { ip: form.addr.clone(), user_agent: form.flashver.clone() }
 }
