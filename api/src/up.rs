@@ -147,16 +147,8 @@ pub async fn start_nginx(state: &AppState, argus_bin: &Path, api_port: u16) -> a
     let previous = std::fs::read(&conf_path).ok();
     let conf = render_nginx(state, None, argus_bin, api_port)?;
     let nginx = nginx_binary().ok_or_else(|| anyhow::anyhow!("nginx not found: apt-get install nginx"))?;
-    let check = tokio::process::Command::new(&nginx)
-        .arg("-t")
-        .arg("-p")
-        .arg(&run)
-        .arg("-c")
-        .arg(&conf)
-        .output()
-        .await?;
-    if !check.status.success() {
-        anyhow::bail!("nginx rejected {}:\n{}", conf.display(), String::from_utf8_lossy(&check.stderr));
+    if let Some(rejection) = nginx_process::check_config(&nginx, &run, &conf).await? {
+        anyhow::bail!("nginx rejected {}:\n{rejection}", conf.display());
     }
     if let Some(pid) = nginx_process::running(&nginx_process::pid_file(&run), &conf) {
         if previous.as_deref() != std::fs::read(&conf).ok().as_deref() {
