@@ -30,16 +30,3 @@ pub fn configure(cfg: &mut ServiceConfig) {
     live::configure(cfg);
     ws::configure(cfg);
 }
-
-/// `?page=&limit=` on every list.
-#[derive(serde::Deserialize, Debug, Default, utoipa::IntoParams)]
-pub struct Paging {
-    pub page: Option<i64>,
-    pub limit: Option<i64>,
-}
-
-impl Paging {
-    pub fn request(&self) -> crate::db::PageRequest {
-        crate::db::PageRequest::new(self.page, self.limit)
-    }
-}

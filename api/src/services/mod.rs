@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod cameras;
 pub mod live;
+pub mod paging;
 pub mod playback;
 pub mod principal_cache;
 pub mod principals;

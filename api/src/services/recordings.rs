@@ -10,6 +10,7 @@ use tokio::sync::mpsc;
 use super::{
     audit::{self, Change},
     cameras::CACHE_NS,
+    paging::{Page, Paging},
 };
 use crate::{
     auth::{Principal, RequestMeta},
@@ -17,7 +18,6 @@ use crate::{
     db::{
         self,
         recordings::{RecordingFilter, RecordingRow},
-        Page, PageRequest,
     },
     error::{AppError, AppResult},
     realtime::hub::Event,
@@ -248,8 +248,9 @@ pub async fn list(
     state: &AppState,
     principal: &Principal,
     q: RecordingQuery,
-    page: PageRequest,
+    paging: Paging,
 ) -> AppResult<Page<RecordingView>> {
+    let page = paging.request();
     if let Some(id) = &q.camera_id {
         if !principal.can_see_camera(id) {
             return Ok(Page::new(vec![], 0, page));

@@ -8,6 +8,7 @@ use validator::Validate;
 
 use super::{
     audit::{self, Change},
+    paging::{Page, Paging},
     revocation::{self, Subject},
 };
 use crate::{
@@ -16,7 +17,7 @@ use crate::{
         principal::{TokenLimits, TokenPrincipal},
         random_secret, sha256_hex, Permission, Principal, RequestMeta,
     },
-    db::{self, api_tokens::ApiTokenRow, Page, PageRequest},
+    db::{self, api_tokens::ApiTokenRow},
     error::{AppError, AppResult, RateInfo},
     state::AppState,
 };
@@ -192,7 +193,8 @@ pub async fn get(state: &AppState, id: &str) -> AppResult<ApiTokenView> {
         .await
 }
 
-pub async fn list(state: &AppState, page: PageRequest) -> AppResult<Page<ApiTokenView>> {
+pub async fn list(state: &AppState, paging: Paging) -> AppResult<Page<ApiTokenView>> {
+    let page = paging.request();
     state
         .db
         .run(move |c| {

@@ -6,6 +6,7 @@ use validator::Validate;
 
 use super::{
     audit::{self, Actor, Change},
+    paging::{Page, Paging},
     revocation::{self, Subject},
 };
 use crate::{
@@ -13,7 +14,6 @@ use crate::{
     db::{
         self,
         users::{UserChanges, UserFilter, UserRow},
-        Page, PageRequest,
     },
     error::{AppError, AppResult},
     state::AppState,
@@ -153,7 +153,21 @@ pub async fn get(state: &AppState, id: &str) -> AppResult<UserView> {
         .ok_or_else(|| AppError::not_found("user not found"))
 }
 
-pub async fn list(state: &AppState, filter: UserFilter, page: PageRequest) -> AppResult<Page<UserView>> {
+/// `GET /users` filters.
+#[derive(Deserialize, Debug, utoipa::IntoParams)]
+pub struct UserQuery {
+    pub q: Option<String>,
+    pub role: Option<Role>,
+    pub is_active: Option<bool>,
+}
+
+pub async fn list(state: &AppState, query: UserQuery, paging: Paging) -> AppResult<Page<UserView>> {
+    let filter = UserFilter {
+        q: query.q,
+        role: query.role.map(|r| r.as_str().to_string()),
+        is_active: query.is_active,
+    };
+    let page = paging.request();
     let (rows, total) = state.db.run(move |c| db::users::list(c, &filter, page)).await?;
     Ok(Page::new(rows, total, page).map(UserView::from))
 }

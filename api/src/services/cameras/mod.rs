@@ -7,6 +7,7 @@ use validator::Validate;
 
 use super::{
     audit::{self, Actor, Change},
+    paging::Page,
     streaming::key_cache_key,
 };
 use crate::{
@@ -14,7 +15,7 @@ use crate::{
     db::{
         self,
         cameras::{CameraChanges, CameraFilter, CameraRow},
-        Page, PageRequest,
+        PageRequest,
     },
     error::{AppError, AppResult},
     realtime::hub::Event,
