@@ -3,12 +3,11 @@
 use clap::{Parser, Subcommand};
 
 use crate::{
-    auth::{random_secret, RequestMeta, Role},
+    auth::{RequestMeta, Role},
     config::Settings,
     db,
     services::{self, audit::Actor, users::NewUser},
     startup::{self, Application},
-    state::AppState,
 };
 
 #[derive(Parser, Debug)]
@@ -224,34 +223,11 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
     }
 }
 
-/// On an empty database: create `admin` with `ARGUS_ADMIN_PASSWORD` or a random password, and
-/// return the password so it can be shown once.
-pub async fn bootstrap_admin(state: &AppState) -> anyhow::Result<Option<(String, String)>> {
-    let count = state.db.run(db::users::count).await.map_err(|e| anyhow::anyhow!(e.message))?;
-    if count > 0 {
-        return Ok(None);
-    }
-    let password = std::env::var("ARGUS_ADMIN_PASSWORD")
-        .ok()
-        .filter(|p| !p.is_empty())
-        .unwrap_or_else(|| format!("{}7", random_secret(12)));
-    let input =
-        NewUser { username: "admin".into(), password: password.clone(), email: None, role: Role::Admin };
-    services::users::create(state, input, &Actor::system(), &RequestMeta::default()).await.map_err(|e| {
-        anyhow::anyhow!(
-            "cannot create the first admin: {}{}",
-            e.message,
-            e.details.map(|d| format!(" {d}")).unwrap_or_default()
-        )
-    })?;
-    Ok(Some(("admin".into(), password)))
-}
-
 async fn serve(settings: Settings) -> anyhow::Result<()> {
     let app = Application::build(settings).await?;
     crate::jobs::start(app.state().clone());
     let url = format!("http://{}:{}", app.state().settings.bind.ip(), app.port());
-    if let Some((user, password)) = bootstrap_admin(app.state()).await? {
+    if let Some((user, password)) = services::users::bootstrap_admin(app.state()).await? {
         println!("first start: created administrator\n  username: {user}\n  password: {password}\n(change it after logging in)");
     }
     println!("Argus API listening on {url}  (docs: {url}/api/docs/)");

@@ -1,7 +1,13 @@
 //! The one error type of the service. Every failure leaves as
 //! `{"error":{"code","message","details"}}` with the matching status code.
 
-use actix_web::{http::StatusCode, HttpResponse, ResponseError};
+use actix_web::{
+    http::{
+        header::{HeaderName, HeaderValue},
+        StatusCode,
+    },
+    HttpResponse, ResponseError,
+};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -43,6 +49,18 @@ pub struct RateInfo {
     pub limit: u64,
     pub remaining: u64,
     pub reset_secs: u64,
+}
+
+impl RateInfo {
+    /// `X-RateLimit-*`, on refusals (with `Retry-After`) and on answers that passed the limit.
+    pub fn headers(&self) -> [(HeaderName, HeaderValue); 3] {
+        let value = |n: u64| HeaderValue::from(n);
+        [
+            (HeaderName::from_static("x-ratelimit-limit"), value(self.limit)),
+            (HeaderName::from_static("x-ratelimit-remaining"), value(self.remaining)),
+            (HeaderName::from_static("x-ratelimit-reset"), value(self.reset_secs)),
+        ]
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -135,18 +153,14 @@ impl ResponseError for AppError {
         let mut resp = HttpResponse::build(self.status_code());
         if let Some(rate) = self.rate {
             resp.insert_header(("Retry-After", rate.reset_secs.max(1).to_string()));
-            insert_rate_headers(&mut resp, rate);
+            for header in rate.headers() {
+                resp.insert_header(header);
+            }
         }
         resp.json(ErrorBody {
             error: ErrorPayload { code: self.code, message, details: self.details.clone() },
         })
     }
-}
-
-pub fn insert_rate_headers(resp: &mut actix_web::HttpResponseBuilder, rate: RateInfo) {
-    resp.insert_header(("X-RateLimit-Limit", rate.limit.to_string()));
-    resp.insert_header(("X-RateLimit-Remaining", rate.remaining.to_string()));
-    resp.insert_header(("X-RateLimit-Reset", rate.reset_secs.to_string()));
 }
 
 impl From<validator::ValidationErrors> for AppError {

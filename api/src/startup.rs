@@ -19,10 +19,10 @@ use crate::{
     error::{self, RateInfo},
     http_headers,
     infra::{self, cache::Cache, lock::JobLock, rate_limit::RateLimiter},
-    metrics::{self, Metrics},
+    metrics::Metrics,
     realtime::{bridge, hub::Hub},
-    routes::{self, health},
-    services::{recordings, stream_state, stream_writer, streaming},
+    routes::{self, health, metrics},
+    services::{queues, recordings, stream_state, stream_writer},
     state::{AppState, MediaSecrets},
     telemetry,
 };
@@ -78,8 +78,8 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
     });
     let profiles = crate::dataplane::profile_sources::load(settings.media.profiles_dir.as_deref())
         .map_err(|e| anyhow::anyhow!("ARGUS_PROFILES_DIR: {e}"))?;
-    let (stream_events, stream_rx) = streaming::stream_event_channel();
-    let (ingest, ingest_rx) = recordings::ingest_channel();
+    let (stream_events, stream_rx) = queues::stream_event_channel();
+    let (ingest, ingest_rx) = queues::ingest_channel();
     let state = AppState {
         settings: Arc::new(settings),
         db,
@@ -147,17 +147,8 @@ async fn rate_headers(
     let rate = res.request().extensions().get::<RateInfo>().copied();
     if let Some(rate) = rate {
         let h = res.headers_mut();
-        for (name, value) in [
-            ("x-ratelimit-limit", rate.limit),
-            ("x-ratelimit-remaining", rate.remaining),
-            ("x-ratelimit-reset", rate.reset_secs),
-        ] {
-            if let (Ok(n), Ok(v)) = (
-                actix_web::http::header::HeaderName::try_from(name),
-                actix_web::http::header::HeaderValue::try_from(value.to_string()),
-            ) {
-                h.insert(n, v);
-            }
+        for (name, value) in rate.headers() {
+            h.insert(name, value);
         }
     }
     Ok(res)

@@ -5,12 +5,15 @@ use std::{collections::BTreeMap, sync::Arc};
 use crate::{
     auth::jwt::JwtKeys,
     config::Settings,
-    dataplane::profiles::Profile,
+    dataplane::{control::NginxControl, profiles::Profile, recorders::Recorders},
     db::Db,
     infra::{cache::Cache, lock::JobLock, rate_limit::RateLimiter, RedisPool},
     metrics::Metrics,
     realtime::hub::Hub,
-    services::{principals::PrincipalCache, recordings::IngestQueue, streaming::StreamEvents},
+    services::{
+        principal_cache::PrincipalCache,
+        queues::{IngestQueue, StreamEvents},
+    },
 };
 
 /// Secrets shared with nginx.
@@ -41,4 +44,21 @@ pub struct AppState {
     pub ingest: IngestQueue,
     /// Authenticated principals, briefly (`services::principals`).
     pub principals: PrincipalCache,
+}
+
+impl AppState {
+    /// nginx's control module on this node (recorders, dropping a publisher).
+    pub fn nginx_control(&self) -> NginxControl {
+        NginxControl { port: self.settings.media.nginx_http_port }
+    }
+
+    /// The recorders of this node's nginx and where they write.
+    pub fn recorders(&self) -> Recorders {
+        let media = &self.settings.media;
+        Recorders {
+            control: self.nginx_control(),
+            record_dir: media.record_dir.clone(),
+            interval_secs: media.record_interval_secs,
+        }
+    }
 }

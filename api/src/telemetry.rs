@@ -53,7 +53,7 @@ impl tracing_actix_web::RootSpanBuilder for RedactingRootSpan {
         let route = request.match_pattern().unwrap_or_else(|| "default".into());
         let target = redact_target(request.uri().path_and_query().map(|p| p.as_str()).unwrap_or(""));
         // The same address the rules see: forwarded headers only from ARGUS_TRUSTED_PROXIES.
-        let client_ip = crate::auth::principal::client_ip(request.request()).unwrap_or_default();
+        let client_ip = crate::auth::extract::client_ip(request.request()).unwrap_or_default();
         tracing::info_span!(
             "HTTP request",
             http.method = %request.method(),

@@ -3,7 +3,6 @@
 use std::path::{Path, PathBuf};
 
 use crate::{
-    cli::bootstrap_admin,
     config::Settings,
     dataplane::{
         nginx_conf::{find_rtmp_module, find_stream_module, NginxParams, NginxTls},
@@ -148,16 +147,8 @@ pub async fn start_nginx(state: &AppState, argus_bin: &Path, api_port: u16) -> a
     let previous = std::fs::read(&conf_path).ok();
     let conf = render_nginx(state, None, argus_bin, api_port)?;
     let nginx = nginx_binary().ok_or_else(|| anyhow::anyhow!("nginx not found: apt-get install nginx"))?;
-    let check = tokio::process::Command::new(&nginx)
-        .arg("-t")
-        .arg("-p")
-        .arg(&run)
-        .arg("-c")
-        .arg(&conf)
-        .output()
-        .await?;
-    if !check.status.success() {
-        anyhow::bail!("nginx rejected {}:\n{}", conf.display(), String::from_utf8_lossy(&check.stderr));
+    if let Some(rejection) = nginx_process::check_config(&nginx, &run, &conf).await? {
+        anyhow::bail!("nginx rejected {}:\n{rejection}", conf.display());
     }
     if let Some(pid) = nginx_process::running(&nginx_process::pid_file(&run), &conf) {
         if previous.as_deref() != std::fs::read(&conf).ok().as_deref() {
@@ -189,7 +180,7 @@ pub async fn up(settings: Settings) -> anyhow::Result<()> {
     let s = &state.settings;
     let host = s.bind.ip();
     let rtmp_host = s.public_rtmp_url.clone();
-    if let Some((user, password)) = bootstrap_admin(&state).await? {
+    if let Some((user, password)) = crate::services::users::bootstrap_admin(&state).await? {
         println!(
             "\nFirst start: created the administrator account\n  username: {user}\n  password: {password}\n"
         );

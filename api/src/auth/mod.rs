@@ -1,5 +1,6 @@
 //! Authentication primitives: JWTs, argon2 passwords, permissions and the request extractors.
 
+pub mod extract;
 pub mod jwt;
 pub mod password;
 pub mod permissions;
@@ -9,8 +10,9 @@ use base64::Engine;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
+pub use extract::Authorized;
 pub use permissions::{require, Permission, Role};
-pub use principal::{Authorized, Principal, RequestMeta};
+pub use principal::{Principal, RequestMeta};
 
 /// `bytes` random bytes from the OS generator, URL-safe base64 without padding.
 pub fn random_secret(bytes: usize) -> String {

@@ -8,6 +8,8 @@
 //! - `progress`: FFmpeg `-progress` samples and the 0–100 transcode quality score.
 //! - `probe`: ffprobe/remux arguments, recorded chunk names, HLS codec strings.
 //! - `recorders`: recording per camera and hourly chunk rotation over nginx's control module.
+//! - `remux`: FFmpeg/ffprobe over a finished chunk (faststart MP4, its streams).
+//! - `nginx_process`: starting, checking, adopting and stopping nginx.
 //! - `control`, `http`, `transcode`: Argus-side drivers using the above.
 
 pub mod control;
@@ -19,6 +21,7 @@ pub mod profile_sources;
 pub mod profiles;
 pub mod progress;
 pub mod recorders;
+pub mod remux;
 pub mod stat;
 pub mod transcode;
 

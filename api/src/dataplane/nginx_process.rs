@@ -47,6 +47,19 @@ pub fn launch(nginx: &str, run_dir: &Path, conf: &Path) -> std::io::Result<Nginx
     Ok(NginxProcess::Child(cmd.spawn()?))
 }
 
+/// `nginx -t` of `conf`: `None` when nginx accepts it, else what nginx said.
+pub async fn check_config(nginx: &str, run_dir: &Path, conf: &Path) -> std::io::Result<Option<String>> {
+    let check = tokio::process::Command::new(nginx)
+        .arg("-t")
+        .arg("-p")
+        .arg(run_dir)
+        .arg("-c")
+        .arg(conf)
+        .output()
+        .await?;
+    Ok((!check.status.success()).then(|| String::from_utf8_lossy(&check.stderr).into_owned()))
+}
+
 /// Has an adopted nginx load a changed configuration (`nginx -s reload`).
 pub fn reload(pid: i32) {
     signal(pid, libc::SIGHUP);

@@ -12,8 +12,7 @@ use std::{
     time::{Duration, SystemTime},
 };
 
-use super::{control, nginx_conf::RECORDERS, probe};
-use crate::state::AppState;
+use super::{control::NginxControl, nginx_conf::RECORDERS, probe};
 
 /// A chunk written to within this long is open (nginx writes every frame as it arrives).
 const OPEN_WITHIN: Duration = Duration::from_secs(5);
@@ -78,28 +77,85 @@ fn is_recording(record_dir: &Path, camera_id: &str) -> bool {
     open_chunks(record_dir, SystemTime::now()).iter().any(|c| c.name.camera_id == camera_id)
 }
 
-/// Starts recording a camera that has just been published (or had recording switched on while
-/// live). nginx learns the stream a moment after the publish hook answers, so this retries
-/// briefly while nginx does not know it yet.
-pub fn start_soon(state: AppState, camera_id: String) {
-    tokio::spawn(async move {
-        let mut delay = Duration::from_millis(20);
-        for _ in 0..12 {
-            match control::record(&state, true, &camera_id, RECORDERS[0]).await {
-                Ok(Some(path)) => return tracing::info!(camera_id, path, "recording started"),
-                // 204: this recorder already runs (a chunk of the camera is being written), or
-                // nginx does not know the stream yet.
-                Ok(None) if is_recording(&state.settings.media.record_dir, &camera_id) => return,
-                Ok(None) => {}
-                // The hook came from nginx, so an unreachable control endpoint will not come
-                // back within this publish; reconciliation starts the recorder later.
-                Err(e) => return warn_unreachable(&e, &camera_id),
+/// The recorders of this node: nginx's control endpoint, the folder nginx records into, and how
+/// long a chunk runs before it is cut.
+#[derive(Clone, Debug)]
+pub struct Recorders {
+    pub control: NginxControl,
+    pub record_dir: PathBuf,
+    pub interval_secs: u64,
+}
+
+impl Recorders {
+    /// Starts recording a camera that has just been published (or had recording switched on while
+    /// live). nginx learns the stream a moment after the publish hook answers, so this retries
+    /// briefly while nginx does not know it yet.
+    pub fn start_soon(&self, camera_id: String) {
+        let this = self.clone();
+        tokio::spawn(async move {
+            let mut delay = Duration::from_millis(20);
+            for _ in 0..12 {
+                match this.control.record(true, &camera_id, RECORDERS[0]).await {
+                    Ok(Some(path)) => return tracing::info!(camera_id, path, "recording started"),
+                    // 204: this recorder already runs (a chunk of the camera is being written), or
+                    // nginx does not know the stream yet.
+                    Ok(None) if is_recording(&this.record_dir, &camera_id) => return,
+                    Ok(None) => {}
+                    // The hook came from nginx, so an unreachable control endpoint will not come
+                    // back within this publish; reconciliation starts the recorder later.
+                    Err(e) => return warn_unreachable(&e, &camera_id),
+                }
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(Duration::from_secs(1));
             }
-            tokio::time::sleep(delay).await;
-            delay = (delay * 2).min(Duration::from_secs(1));
+            tracing::error!(camera_id, "could not start recording: nginx does not know the stream");
+        });
+    }
+
+    /// Stops every recorder of a camera; nginx closes the chunk and reports it (`record_done`).
+    pub async fn stop(&self, camera_id: &str) {
+        for recorder in RECORDERS {
+            if let Err(e) = self.control.record(false, camera_id, recorder).await {
+                tracing::warn!(error = %e, camera_id, recorder, "nginx control unreachable: recording not stopped");
+            }
         }
-        tracing::error!(camera_id, "could not start recording: nginx does not know the stream");
-    });
+    }
+
+    /// Applies a changed recording flag to a live camera at once.
+    pub async fn set(&self, camera_id: &str, enabled: bool) {
+        if enabled {
+            self.start_soon(camera_id.to_string());
+        } else {
+            self.stop(camera_id).await;
+        }
+    }
+
+    /// Cuts every chunk that has reached the recording interval.
+    pub async fn rotate_due(&self) {
+        let now = SystemTime::now();
+        let now_epoch = chrono::Utc::now().timestamp();
+        let open = open_chunks(&self.record_dir, now);
+        for chunk in due_for_rotation(&open, now_epoch, self.interval_secs) {
+            self.rotate(&chunk).await;
+        }
+    }
+
+    /// Hands a camera's recording from the chunk's recorder to the other one without a gap.
+    async fn rotate(&self, chunk: &OpenChunk) {
+        let camera_id = chunk.name.camera_id.as_str();
+        let busy = chunk.recorder();
+        let Some(idle) = RECORDERS.into_iter().find(|r| *r != busy) else { return };
+        match self.control.record(true, camera_id, idle).await {
+            Ok(Some(new_path)) => wait_for_data(Path::new(new_path.trim())).await,
+            // Already running (a rotation interrupted half-way): just finish it.
+            Ok(None) => {}
+            Err(e) => return tracing::warn!(error = %e, camera_id, "cannot rotate the recording chunk"),
+        }
+        match self.control.record(false, camera_id, busy).await {
+            Ok(_) => tracing::info!(camera_id, from = busy, to = idle, "recording chunk rotated"),
+            Err(e) => tracing::warn!(error = %e, camera_id, "rotated, but the old recorder did not stop"),
+        }
+    }
 }
 
 /// One warning per 30 s while nginx's control endpoint is unreachable, not one per camera:
@@ -116,52 +172,6 @@ fn warn_unreachable(error: &super::http::HttpError, camera_id: &str) {
         tracing::warn!(%error, camera_id, suppressed, "nginx control unreachable: recording not started");
     } else {
         SUPPRESSED.fetch_add(1, Ordering::Relaxed);
-    }
-}
-
-/// Stops every recorder of a camera; nginx closes the chunk and reports it (`record_done`).
-pub async fn stop(state: &AppState, camera_id: &str) {
-    for recorder in RECORDERS {
-        if let Err(e) = control::record(state, false, camera_id, recorder).await {
-            tracing::warn!(error = %e, camera_id, recorder, "nginx control unreachable: recording not stopped");
-        }
-    }
-}
-
-/// Applies a changed recording flag to a live camera at once.
-pub async fn set(state: &AppState, camera_id: &str, enabled: bool) {
-    if enabled {
-        start_soon(state.clone(), camera_id.to_string());
-    } else {
-        stop(state, camera_id).await;
-    }
-}
-
-/// Cuts every chunk that has reached the recording interval.
-pub async fn rotate_due(state: &AppState) {
-    let media = &state.settings.media;
-    let now = SystemTime::now();
-    let now_epoch = chrono::Utc::now().timestamp();
-    let open = open_chunks(&media.record_dir, now);
-    for chunk in due_for_rotation(&open, now_epoch, media.record_interval_secs) {
-        rotate(state, &chunk).await;
-    }
-}
-
-/// Hands a camera's recording from the chunk's recorder to the other one without a gap.
-async fn rotate(state: &AppState, chunk: &OpenChunk) {
-    let camera_id = chunk.name.camera_id.as_str();
-    let busy = chunk.recorder();
-    let Some(idle) = RECORDERS.into_iter().find(|r| *r != busy) else { return };
-    match control::record(state, true, camera_id, idle).await {
-        Ok(Some(new_path)) => wait_for_data(Path::new(new_path.trim())).await,
-        // Already running (a rotation interrupted half-way): just finish it.
-        Ok(None) => {}
-        Err(e) => return tracing::warn!(error = %e, camera_id, "cannot rotate the recording chunk"),
-    }
-    match control::record(state, false, camera_id, busy).await {
-        Ok(_) => tracing::info!(camera_id, from = busy, to = idle, "recording chunk rotated"),
-        Err(e) => tracing::warn!(error = %e, camera_id, "rotated, but the old recorder did not stop"),
     }
 }
 

@@ -28,8 +28,8 @@ where
 /// leaves both recorders of a camera writing: the rotation pass stops the older one. Run at
 /// start so the overlap ends at once instead of at the first scheduled pass.
 pub async fn recover_recorders(state: &AppState) {
-    locked(state, "rotate-chunks", Duration::from_secs(30), || crate::dataplane::recorders::rotate_due(state))
-        .await
+    let recorders = state.recorders();
+    locked(state, "rotate-chunks", Duration::from_secs(30), || recorders.rotate_due()).await
 }
 
 /// Starts the scheduler: reconciliation with nginx at start and then every 10 s for stream state
@@ -46,10 +46,8 @@ pub fn start(state: AppState) {
     scheduler.every(10.seconds()).run(move || {
         let s = s.clone();
         async move {
-            locked(&s, "rotate-chunks", Duration::from_secs(30), || {
-                crate::dataplane::recorders::rotate_due(&s)
-            })
-            .await
+            let recorders = s.recorders();
+            locked(&s, "rotate-chunks", Duration::from_secs(30), || recorders.rotate_due()).await
         }
     });
     let s = state.clone();

@@ -53,10 +53,6 @@ impl Hub {
         self.local.subscribe()
     }
 
-    pub fn subscriber_count(&self) -> usize {
-        self.local.receiver_count()
-    }
-
     /// Delivers to local subscribers only (used by the Redis bridge for incoming messages).
     pub fn deliver_local(&self, event: Event) {
         // An error only means nobody is listening right now.

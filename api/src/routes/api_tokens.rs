@@ -1,13 +1,12 @@
 use actix_web::{delete, get, post, web, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::Paging;
 use crate::{
     auth::{require, Authorized},
-    db::Page,
     error::{AppResult, ErrorBody},
     services::{
         self,
+        paging::{Page, Paging},
         tokens::{ApiTokenView, CreatedToken, NewApiToken},
     },
     state::AppState,
@@ -25,7 +24,7 @@ async fn list(
     state: web::Data<AppState>,
     paging: web::Query<Paging>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(services::tokens::list(&state, paging.request()).await?))
+    Ok(HttpResponse::Ok().json(services::tokens::list(&state, paging.into_inner()).await?))
 }
 
 /// Create a token; the secret is in this answer only.

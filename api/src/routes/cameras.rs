@@ -3,11 +3,11 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
     auth::{require, Authorized},
-    db::Page,
     error::{AppResult, ErrorBody},
     services::{
         self,
         cameras::{CameraQuery, CameraUpdate, CameraView, NewCamera},
+        paging::Page,
     },
     state::AppState,
 };

@@ -8,7 +8,7 @@ use crate::{
     auth::{require, Authorized, Principal},
     dataplane::profiles::Profile,
     error::{AppResult, ErrorBody},
-    services::live::{self, Playback},
+    services::playback::{self as live_playback, Playback},
     state::AppState,
 };
 
@@ -35,5 +35,5 @@ async fn playback(
     id: web::Path<String>,
 ) -> AppResult<web::Json<Playback>> {
     let principal: &Principal = &auth;
-    Ok(web::Json(live::playback(&state, principal, &id, &auth.meta).await?))
+    Ok(web::Json(live_playback::playback(&state, principal, &id, &auth.meta).await?))
 }

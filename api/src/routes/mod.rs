@@ -9,6 +9,7 @@ pub mod fallback;
 pub mod health;
 pub mod hooks;
 pub mod live;
+pub mod metrics;
 pub mod recordings;
 pub mod spa;
 pub mod users;
@@ -28,17 +29,4 @@ pub fn configure(cfg: &mut ServiceConfig) {
     hooks::configure(cfg);
     live::configure(cfg);
     ws::configure(cfg);
-}
-
-/// `?page=&limit=` on every list.
-#[derive(serde::Deserialize, Debug, Default, utoipa::IntoParams)]
-pub struct Paging {
-    pub page: Option<i64>,
-    pub limit: Option<i64>,
-}
-
-impl Paging {
-    pub fn request(&self) -> crate::db::PageRequest {
-        crate::db::PageRequest::new(self.page, self.limit)
-    }
 }

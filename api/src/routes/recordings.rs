@@ -1,13 +1,11 @@
 use actix_web::{delete, get, web, FromRequest, HttpRequest, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::Paging;
 use crate::{
     auth::{require, Authorized},
-    db::recordings::RecordingRow,
-    db::Page,
     error::{AppError, AppResult, ErrorBody},
     services::{
+        paging::{Page, Paging},
         recording_links::{self, LinkKind, LinkQuery, RecordingLinks},
         recordings::{self, RecordingQuery, RecordingView},
     },
@@ -28,7 +26,7 @@ async fn list(
     paging: web::Query<Paging>,
 ) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Ok()
-        .json(recordings::list(&state, &auth.principal, q.into_inner(), paging.request()).await?))
+        .json(recordings::list(&state, &auth.principal, q.into_inner(), paging.into_inner()).await?))
 }
 
 /// One recording.
@@ -57,17 +55,17 @@ async fn file_response(req: &HttpRequest, path: &str, attachment: bool) -> AppRe
     Ok(file.into_response(req))
 }
 
-/// The recording a file request may open: through a signed link, or as an authorized caller
-/// (`Authorization`, `X-API-Key` or `?access_token=`), whose access is audited.
+/// The file of the recording a request may open: through a signed link, or as an authorized
+/// caller (`Authorization`, `X-API-Key` or `?access_token=`), whose access is audited.
 async fn open_file(
     state: &AppState,
     req: &HttpRequest,
     id: &str,
     kind: LinkKind,
     link: &LinkQuery,
-) -> actix_web::Result<RecordingRow> {
+) -> actix_web::Result<String> {
     if link.is_signed() {
-        return Ok(recording_links::open(state, id, kind, link).await?);
+        return Ok(recording_links::open(state, id, kind, link).await?.file_path);
     }
     let auth = Authorized::<require::RecordingRead>::extract(req).await?;
     let row = recordings::find_visible(state, &auth.principal, id).await?;
@@ -77,7 +75,7 @@ async fn open_file(
         let action = if kind == LinkKind::Download { "recording.downloaded" } else { "recording.played" };
         recordings::audit_access(state, &auth.principal, &auth.meta, &row, action).await?;
     }
-    Ok(row)
+    Ok(row.file_path)
 }
 
 /// Signed, expiring stream and download URLs for players and plain links (audited).
@@ -100,8 +98,8 @@ async fn download(
     link: web::Query<LinkQuery>,
     req: HttpRequest,
 ) -> actix_web::Result<HttpResponse> {
-    let row = open_file(&state, &req, &id, LinkKind::Download, &link).await?;
-    Ok(file_response(&req, &row.file_path, true).await?)
+    let path = open_file(&state, &req, &id, LinkKind::Download, &link).await?;
+    Ok(file_response(&req, &path, true).await?)
 }
 
 /// Play the MP4 in a browser (HTTP Range): authorized, or through a signed link.
@@ -113,8 +111,8 @@ async fn stream(
     link: web::Query<LinkQuery>,
     req: HttpRequest,
 ) -> actix_web::Result<HttpResponse> {
-    let row = open_file(&state, &req, &id, LinkKind::Stream, &link).await?;
-    Ok(file_response(&req, &row.file_path, false).await?)
+    let path = open_file(&state, &req, &id, LinkKind::Stream, &link).await?;
+    Ok(file_response(&req, &path, false).await?)
 }
 
 /// Delete a recording (file and row).

@@ -1,28 +1,19 @@
 use actix_web::{get, patch, post, web, HttpResponse};
-use serde::Deserialize;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::Paging;
 use crate::{
-    auth::{require, Authorized, Role},
-    db::{users::UserFilter, Page},
+    auth::{require, Authorized},
     error::{AppResult, ErrorBody},
     services::{
         self,
-        users::{NewUser, UserUpdate, UserView},
+        paging::{Page, Paging},
+        users::{NewUser, UserQuery, UserUpdate, UserView},
     },
     state::AppState,
 };
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list).service(create).service(get_one).service(update).service(deactivate);
-}
-
-#[derive(Deserialize, Debug, utoipa::IntoParams)]
-pub struct UserQuery {
-    pub q: Option<String>,
-    pub role: Option<Role>,
-    pub is_active: Option<bool>,
 }
 
 /// List users.
@@ -34,9 +25,7 @@ async fn list(
     q: web::Query<UserQuery>,
     paging: web::Query<Paging>,
 ) -> AppResult<HttpResponse> {
-    let q = q.into_inner();
-    let filter = UserFilter { q: q.q, role: q.role.map(|r| r.as_str().to_string()), is_active: q.is_active };
-    Ok(HttpResponse::Ok().json(services::users::list(&state, filter, paging.request()).await?))
+    Ok(HttpResponse::Ok().json(services::users::list(&state, q.into_inner(), paging.into_inner()).await?))
 }
 
 /// Create a user.

@@ -2,7 +2,7 @@ use actix_web::{get, web, HttpRequest, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
-    auth::{permissions::Requirement, principal::credential, require, Authorized},
+    auth::{extract::credential, permissions::Requirement, require, Authorized},
     error::{AppError, ErrorBody},
     realtime::session,
     services,
@@ -33,7 +33,7 @@ async fn ws(
         let (state, credential) = (checker.clone(), credential.clone());
         Box::pin(async move {
             let required = <require::CameraRead as Requirement>::PERMISSION;
-            services::revocation::recheck(&state, &credential, required, &event, &current).await
+            services::auth::recheck(&state, &credential, required, &event, &current).await
         })
     });
     actix_web::rt::spawn(session::run(

@@ -1,17 +1,20 @@
-//! The audit trail: every mutation, login and denial, with actor, before/after state and origin.
+//! The audit trail: every mutation, login and denial, with actor, before/after state and origin;
+//! its search and its CSV/JSON export.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use serde::Serialize;
+use futures_util::Stream;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::paging::{Page, Paging};
 use crate::{
     auth::{Permission, Principal, RequestMeta},
     db::{
         self,
         audit::{AuditFilter, AuditRow},
-        DbConn, Page, PageRequest,
+        DbConn,
     },
-    error::AppResult,
+    error::{AppError, AppResult},
     state::AppState,
 };
 
@@ -175,20 +178,192 @@ impl From<AuditRow> for AuditLogView {
     }
 }
 
-pub async fn list(state: &AppState, filter: AuditFilter, page: PageRequest) -> AppResult<Page<AuditLogView>> {
+/// `GET /audit-logs` filters (also those of the export).
+#[derive(Deserialize, Debug, Clone, utoipa::IntoParams)]
+pub struct AuditQuery {
+    /// Actor id (user or token).
+    pub user_id: Option<String>,
+    pub action: Option<String>,
+    pub entity_type: Option<String>,
+    pub entity_id: Option<String>,
+    pub ip: Option<String>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+}
+
+impl AuditQuery {
+    fn filter(self) -> AuditFilter {
+        AuditFilter {
+            actor_id: self.user_id,
+            action: self.action,
+            entity_type: self.entity_type,
+            entity_id: self.entity_id,
+            ip: self.ip,
+            from: self.from.map(|t| t.naive_utc()),
+            to: self.to.map(|t| t.naive_utc()),
+        }
+    }
+}
+
+pub async fn list(state: &AppState, query: AuditQuery, paging: Paging) -> AppResult<Page<AuditLogView>> {
+    let (filter, page) = (query.filter(), paging.request());
     let (rows, total) = state.db.run(move |c| db::audit::list(c, &filter, page)).await?;
     Ok(Page::new(rows, total, page).map(AuditLogView::from))
 }
 
-/// Next chunk of an export, newest first, after the cursor of the previous chunk.
-pub async fn export_chunk(
+#[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ExportFormat {
+    Csv,
+    Json,
+}
+
+/// Rows per database read of an export.
+const EXPORT_CHUNK: i64 = 500;
+
+const CSV_HEADER: &[&str] = &[
+    "id",
+    "created_at",
+    "actor_type",
+    "actor_id",
+    "actor_name",
+    "action",
+    "entity_type",
+    "entity_id",
+    "ip",
+    "user_agent",
+    "before",
+    "after",
+];
+
+/// A cell a spreadsheet would take for a formula (`=`, `+`, `-`, `@`, tab, CR) gets a leading `'`,
+/// so attacker-chosen text (a failed login's username, a User-Agent) stays text when opened.
+fn neutralise(cell: String) -> String {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
+        _ => cell,
+    }
+}
+
+fn csv_rows(rows: &[AuditLogView], header: bool) -> AppResult<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let err = |e: csv::Error| AppError::internal(format!("csv: {e}"));
+    if header {
+        w.write_record(CSV_HEADER).map_err(err)?;
+    }
+    for r in rows {
+        let text = |v: &Option<serde_json::Value>| v.as_ref().map(|v| v.to_string()).unwrap_or_default();
+        let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+        w.write_record(
+            [
+                r.id.clone(),
+                r.created_at.to_rfc3339(),
+                r.actor_type.clone(),
+                opt(&r.actor_id),
+                opt(&r.actor_name),
+                r.action.clone(),
+                opt(&r.entity_type),
+                opt(&r.entity_id),
+                opt(&r.ip),
+                opt(&r.user_agent),
+                text(&r.before),
+                text(&r.after),
+            ]
+            .map(neutralise),
+        )
+        .map_err(err)?;
+    }
+    w.into_inner().map_err(|e| AppError::internal(format!("csv: {e}")))
+}
+
+/// Where an export stands between two body chunks.
+struct Export {
+    state: AppState,
+    filter: AuditFilter,
+    format: ExportFormat,
+    /// `(created_at, id)` of the last row sent; rows are read newest first after it.
+    cursor: Option<(NaiveDateTime, String)>,
+    first: bool,
+    done: bool,
+}
+
+/// Next database page, newest first, after the cursor of the previous one.
+async fn export_chunk(
     state: &AppState,
     filter: AuditFilter,
     cursor: Option<(NaiveDateTime, String)>,
-    size: i64,
 ) -> AppResult<(Vec<AuditLogView>, Option<(NaiveDateTime, String)>)> {
-    let rows = state.db.run(move |c| db::audit::export_chunk(c, &filter, cursor, size)).await?;
-    let next =
-        if rows.len() as i64 == size { rows.last().map(|r| (r.created_at, r.id.clone())) } else { None };
+    let rows = state.db.run(move |c| db::audit::export_chunk(c, &filter, cursor, EXPORT_CHUNK)).await?;
+    let next = if rows.len() as i64 == EXPORT_CHUNK {
+        rows.last().map(|r| (r.created_at, r.id.clone()))
+    } else {
+        None
+    };
     Ok((rows.into_iter().map(AuditLogView::from).collect(), next))
+}
+
+/// Next body chunk: a database page rendered as CSV lines or JSON array elements.
+async fn next_chunk(mut s: Export) -> Option<(AppResult<Vec<u8>>, Export)> {
+    if s.done {
+        return None;
+    }
+    let (rows, next) = match export_chunk(&s.state, s.filter.clone(), s.cursor.take()).await {
+        Ok(v) => v,
+        Err(e) => {
+            s.done = true;
+            return Some((Err(e), s));
+        }
+    };
+    let mut out = Vec::new();
+    match s.format {
+        ExportFormat::Csv => match csv_rows(&rows, s.first) {
+            Ok(bytes) => out = bytes,
+            Err(e) => {
+                s.done = true;
+                return Some((Err(e), s));
+            }
+        },
+        ExportFormat::Json => {
+            for (i, r) in rows.iter().enumerate() {
+                out.extend_from_slice(if s.first && i == 0 { b"[" } else { b"," });
+                out.extend_from_slice(serde_json::to_string(r).unwrap_or_default().as_bytes());
+            }
+            if s.first && rows.is_empty() {
+                out.extend_from_slice(b"[");
+            }
+            if next.is_none() {
+                out.extend_from_slice(b"]");
+            }
+        }
+    }
+    s.first = false;
+    s.done = next.is_none();
+    s.cursor = next;
+    Some((Ok(out), s))
+}
+
+/// The filtered audit log as CSV or JSON, read and rendered page by page while it is sent (no
+/// size limit in memory).
+pub fn export(
+    state: AppState,
+    query: AuditQuery,
+    format: ExportFormat,
+) -> impl Stream<Item = AppResult<Vec<u8>>> {
+    let start = Export { state, filter: query.filter(), format, cursor: None, first: true, done: false };
+    futures_util::stream::unfold(start, next_chunk)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::neutralise;
+
+    #[test]
+    fn formula_cells_are_prefixed_and_plain_cells_kept() {
+        for bad in ["=2+3", "+1", "-1", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(neutralise(bad.into()), format!("'{bad}"));
+        }
+        for ok in ["admin", "", "1=1", "2026-01-01T00:00:00+00:00"] {
+            assert_eq!(neutralise(ok.into()), ok);
+        }
+    }
 }

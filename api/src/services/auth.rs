@@ -1,5 +1,5 @@
 //! Login, refresh-token rotation with reuse detection, logout, password change, and turning a
-//! bearer credential into a `Principal`.
+//! bearer credential into a `Principal` (`authenticate`, and `recheck` for open WebSockets).
 
 use chrono::Duration;
 use serde::Serialize;
@@ -12,9 +12,10 @@ use super::{
     users::UserView,
 };
 use crate::{
-    auth::{password, random_secret, sha256_hex, Principal, RequestMeta, Role},
+    auth::{password, random_secret, sha256_hex, Permission, Principal, RequestMeta, Role},
     db::{self, sessions::SessionRow, users::UserChanges},
     error::{AppError, AppResult, RateInfo},
+    realtime::hub::Event,
     state::AppState,
 };
 
@@ -314,4 +315,28 @@ pub async fn authenticate(
         _ => None,
     };
     Ok((resolved.principal.clone(), rate))
+}
+
+/// For an open WebSocket authenticated by `credential` as `current`, which needs `required`:
+/// `None` when `event` does not concern it, else the principal it now has, or why it must close.
+pub async fn recheck(
+    state: &AppState,
+    credential: &str,
+    required: Permission,
+    event: &Event,
+    current: &Principal,
+) -> Option<Result<Principal, String>> {
+    if event.kind != revocation::PRINCIPAL_CHANGED {
+        return None;
+    }
+    let subject: Subject = serde_json::from_value(event.data.clone()).ok()?;
+    if !subject.affects(current) {
+        return None;
+    }
+    // Fails closed: a socket whose credential cannot be re-checked is closed (clients reconnect).
+    Some(match principals::resolve(state, credential).await {
+        Ok(r) if r.principal.has(required) => Ok(r.principal.clone()),
+        Ok(_) => Err(format!("permission {} revoked", required.as_str())),
+        Err(e) => Err(e.message),
+    })
 }

@@ -12,36 +12,16 @@ use std::{
 
 use chrono::{NaiveDateTime, Utc};
 
-use super::tokens::{self, TokenLimits};
+use super::{
+    principal_cache::{Resolved, NAMESPACE, TTL},
+    tokens,
+};
 use crate::{
     auth::{principal::UserPrincipal, sha256_hex, Principal, Role},
     db,
     error::{AppError, AppResult},
     state::AppState,
 };
-
-/// Cache generation namespace of authenticated principals.
-pub const NAMESPACE: &str = "principals";
-/// Longest an entry is trusted without a revocation (also bounds how late an idle session or an
-/// expired token is noticed).
-const TTL: Duration = Duration::from_secs(10);
-
-/// A credential's principal, plus the limits an API token is checked against on every request.
-#[derive(Clone, Debug)]
-pub struct Resolved {
-    pub principal: Principal,
-    pub limits: Option<TokenLimits>,
-}
-
-/// Per-replica, in-process entries keyed by generation and credential hash.
-#[derive(Clone)]
-pub struct PrincipalCache(moka::sync::Cache<String, (Arc<Resolved>, Instant)>);
-
-impl Default for PrincipalCache {
-    fn default() -> Self {
-        PrincipalCache(moka::sync::Cache::builder().max_capacity(50_000).time_to_live(TTL).build())
-    }
-}
 
 /// The principal behind a bearer credential (JWT or `argus_…` token), cached briefly.
 pub async fn resolve(state: &AppState, credential: &str) -> AppResult<Arc<Resolved>> {
@@ -52,7 +32,7 @@ pub async fn resolve(state: &AppState, credential: &str) -> AppResult<Arc<Resolv
         .checked_generation(NAMESPACE)
         .await
         .map(|generation| format!("{generation}:{}", sha256_hex(credential)));
-    if let Some((hit, until)) = key.as_ref().and_then(|k| state.principals.0.get(k)) {
+    if let Some((hit, until)) = key.as_ref().and_then(|k| state.principals.get(k)) {
         if until > Instant::now() {
             return Ok(hit);
         }
@@ -60,7 +40,7 @@ pub async fn resolve(state: &AppState, credential: &str) -> AppResult<Arc<Resolv
     let (resolved, until) = resolve_uncached(state, credential).await?;
     let resolved = Arc::new(resolved);
     if let Some(key) = key {
-        state.principals.0.insert(key, (resolved.clone(), until));
+        state.principals.insert(key, (resolved.clone(), until));
     }
     Ok(resolved)
 }

@@ -1,37 +1,28 @@
 //! Recordings: filing nginx's finished FLV chunks (probe, remux to faststart MP4, checksum, row)
 //! in a background worker, and the catalogue API over them.
 
-use std::{
-    path::{Path, PathBuf},
-    time::Duration,
-};
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Datelike, Utc};
 use serde::{Deserialize, Serialize};
-use tokio::{process::Command, sync::mpsc};
+use tokio::sync::mpsc;
 
 use super::{
     audit::{self, Change},
     cameras::CACHE_NS,
+    paging::{Page, Paging},
 };
 use crate::{
     auth::{Principal, RequestMeta},
-    dataplane::probe::{self, ProbeInfo},
+    dataplane::{probe, remux},
     db::{
         self,
         recordings::{RecordingFilter, RecordingRow},
-        Page, PageRequest,
     },
     error::{AppError, AppResult},
     realtime::hub::Event,
     state::AppState,
 };
-
-pub type IngestQueue = mpsc::Sender<PathBuf>;
-
-pub fn ingest_channel() -> (IngestQueue, mpsc::Receiver<PathBuf>) {
-    mpsc::channel(4096)
-}
 
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, utoipa::ToSchema)]
 pub struct RecordingView {
@@ -108,22 +99,8 @@ pub fn spawn_ingest_worker(state: AppState, mut rx: mpsc::Receiver<PathBuf>) -> 
     })
 }
 
-async fn run_tool(program: &str, args: &[String], timeout: Duration) -> AppResult<String> {
-    let output = tokio::time::timeout(timeout, Command::new(program).args(args).kill_on_drop(true).output())
-        .await
-        .map_err(|_| AppError::internal(format!("{program} timed out")))?
-        .map_err(|e| AppError::internal(format!("cannot run {program}: {e}")))?;
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        return Err(AppError::internal(format!("{program} failed: {}", stderr.trim())));
-    }
-    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
-}
-
-async fn probe_file(path: &Path) -> AppResult<ProbeInfo> {
-    let json =
-        run_tool("ffprobe", &probe::ffprobe_args(&path.to_string_lossy()), Duration::from_secs(60)).await?;
-    probe::parse_probe(&json).map_err(|e| AppError::internal(e.to_string()))
+fn tool_failed(e: remux::ToolError) -> AppError {
+    AppError::internal(e.to_string())
 }
 
 async fn sha256_file(path: PathBuf) -> AppResult<String> {
@@ -202,10 +179,9 @@ pub async fn ingest(state: &AppState, path: &Path) -> AppResult<Option<Recording
         .await
         .map_err(|e| AppError::internal(format!("cannot create {}: {e}", day_dir.display())))?;
     let part = mp4.with_extension(PART_SUFFIX);
-    run_tool("ffmpeg", &probe::remux_args(&source, &part.to_string_lossy()), Duration::from_secs(600))
-        .await?;
+    remux::remux(&source, &part).await.map_err(tool_failed)?;
     sync_path(part.clone()).await?;
-    let info = probe_file(&part).await?;
+    let info = remux::probe_file(&part).await.map_err(tool_failed)?;
     let checksum = sha256_file(part.clone()).await?;
     let size_bytes = tokio::fs::metadata(&part).await.map(|m| m.len() as i64).unwrap_or(0);
     tokio::fs::rename(&part, &mp4)
@@ -272,8 +248,9 @@ pub async fn list(
     state: &AppState,
     principal: &Principal,
     q: RecordingQuery,
-    page: PageRequest,
+    paging: Paging,
 ) -> AppResult<Page<RecordingView>> {
+    let page = paging.request();
     if let Some(id) = &q.camera_id {
         if !principal.can_see_camera(id) {
             return Ok(Page::new(vec![], 0, page));

@@ -1,16 +1,12 @@
 //! The one rule for "a principal changed": logout, password change, deactivation, role change
 //! and token revocation all call `principal_changed`. It drops every cached principal (see
 //! `principals`) and tells every replica's open WebSockets, which re-check their credential
-//! (`recheck`) and close, or carry on with the new role or scope.
+//! (`services::auth::recheck`) and close, or carry on with the new role or scope.
 
 use serde::{Deserialize, Serialize};
 
-use super::principals;
-use crate::{
-    auth::{Permission, Principal},
-    realtime::hub::Event,
-    state::AppState,
-};
+use super::principal_cache;
+use crate::{auth::Principal, realtime::hub::Event, state::AppState};
 
 /// Hub event kind; internal (never forwarded to WebSocket clients).
 pub const PRINCIPAL_CHANGED: &str = "internal.principal_changed";
@@ -41,33 +37,9 @@ impl Subject {
 
 /// Call after the change is committed, before answering.
 pub async fn principal_changed(state: &AppState, subject: Subject) {
-    state.cache.bump(principals::NAMESPACE).await;
+    state.cache.bump(principal_cache::NAMESPACE).await;
     let data = serde_json::to_value(&subject).unwrap_or_default();
     state.hub.publish(Event::new(PRINCIPAL_CHANGED, None, data)).await;
-}
-
-/// For an open WebSocket authenticated by `credential` as `current`, which needs `required`:
-/// `None` when `event` does not concern it, else the principal it now has, or why it must close.
-pub async fn recheck(
-    state: &AppState,
-    credential: &str,
-    required: Permission,
-    event: &Event,
-    current: &Principal,
-) -> Option<Result<Principal, String>> {
-    if event.kind != PRINCIPAL_CHANGED {
-        return None;
-    }
-    let subject: Subject = serde_json::from_value(event.data.clone()).ok()?;
-    if !subject.affects(current) {
-        return None;
-    }
-    // Fails closed: a socket whose credential cannot be re-checked is closed (clients reconnect).
-    Some(match principals::resolve(state, credential).await {
-        Ok(r) if r.principal.has(required) => Ok(r.principal.clone()),
-        Ok(_) => Err(format!("permission {} revoked", required.as_str())),
-        Err(e) => Err(e.message),
-    })
 }
 
 #[cfg(test)]

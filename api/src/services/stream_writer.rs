@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use tokio::sync::mpsc;
 
 use super::{
+    queues::StreamEvent,
     stream_state::{self, Publish, Transitions},
-    streaming::StreamEvent,
 };
 use crate::{
     db::DbConn,

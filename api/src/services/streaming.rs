@@ -5,11 +5,10 @@
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use tokio::sync::mpsc;
 
+use super::queues::StreamEvent;
 use crate::{
-    auth::{secure_eq, RequestMeta},
-    dataplane::recorders,
+    auth::secure_eq,
     db,
     error::{AppError, AppResult},
     state::AppState,
@@ -78,21 +77,6 @@ pub fn check_hook_secret(state: &AppState, presented: Option<&str>) -> AppResult
     }
 }
 
-/// Stream events applied by the writer, in order.
-#[derive(Debug, Clone)]
-pub enum StreamEvent {
-    Published { camera_id: String, client_id: String, addr: Option<String> },
-    Refused { stream_key_hint: String, addr: Option<String>, reason: &'static str },
-    Heartbeat { client_id: String },
-    Done { client_id: String },
-}
-
-pub type StreamEvents = mpsc::Sender<StreamEvent>;
-
-pub fn stream_event_channel() -> (StreamEvents, mpsc::Receiver<StreamEvent>) {
-    mpsc::channel(65_536)
-}
-
 async fn emit(state: &AppState, event: StreamEvent) {
     if let Err(e) = state.stream_events.send(event).await {
         tracing::error!(error = %e, "stream event lost: writer stopped");
@@ -127,7 +111,7 @@ pub async fn on_publish(state: &AppState, form: &HookForm) -> AppResult<Verdict>
             // Straight away, not after the event is written: footage before the recorder starts
             // is lost (it begins at the next keyframe).
             if info.recording_enabled {
-                recorders::start_soon(state.clone(), info.camera_id.clone());
+                state.recorders().start_soon(info.camera_id.clone());
             }
             let client_id = form.clientid.clone().unwrap_or_default();
             emit(state, StreamEvent::Published { camera_id: info.camera_id, client_id, addr }).await;
@@ -176,8 +160,4 @@ pub async fn on_publish_done(state: &AppState, form: &HookForm) {
     if let Some(client_id) = form.clientid.clone() {
         emit(state, StreamEvent::Done { client_id }).await;
     }
-}
-
-pub fn hook_meta(form: &HookForm) -> RequestMeta {
-    RequestMeta { ip: form.addr.clone(), user_agent: form.flashver.clone() }
 }

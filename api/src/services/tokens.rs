@@ -8,14 +8,16 @@ use validator::Validate;
 
 use super::{
     audit::{self, Change},
+    paging::{Page, Paging},
     revocation::{self, Subject},
 };
 use crate::{
     auth::{
-        permissions::token_grantable, principal::TokenPrincipal, random_secret, sha256_hex, Permission,
-        Principal, RequestMeta,
+        permissions::token_grantable,
+        principal::{TokenLimits, TokenPrincipal},
+        random_secret, sha256_hex, Permission, Principal, RequestMeta,
     },
-    db::{self, api_tokens::ApiTokenRow, Page, PageRequest},
+    db::{self, api_tokens::ApiTokenRow},
     error::{AppError, AppResult, RateInfo},
     state::AppState,
 };
@@ -191,7 +193,8 @@ pub async fn get(state: &AppState, id: &str) -> AppResult<ApiTokenView> {
         .await
 }
 
-pub async fn list(state: &AppState, page: PageRequest) -> AppResult<Page<ApiTokenView>> {
+pub async fn list(state: &AppState, paging: Paging) -> AppResult<Page<ApiTokenView>> {
+    let page = paging.request();
     state
         .db
         .run(move |c| {
@@ -226,15 +229,6 @@ pub async fn revoke(state: &AppState, principal: &Principal, id: &str, meta: &Re
         .await?;
     revocation::principal_changed(state, Subject::Token(id.to_string())).await;
     Ok(())
-}
-
-/// What a token is held to on every request, beyond its permissions.
-#[derive(Clone, Debug)]
-pub struct TokenLimits {
-    /// Empty = any address.
-    pub ip_allowlist: Vec<IpNet>,
-    pub rate_limit_per_hour: u64,
-    pub expires_at: Option<chrono::NaiveDateTime>,
 }
 
 /// The token behind a presented secret: it exists, is neither revoked nor expired, and the user

@@ -5,15 +5,15 @@ use serde::{Deserialize, Serialize};
 use validator::Validate;
 
 use super::{
-    audit::{self, Change},
+    audit::{self, Actor, Change},
+    paging::{Page, Paging},
     revocation::{self, Subject},
 };
 use crate::{
-    auth::{password, Principal, RequestMeta, Role},
+    auth::{password, random_secret, Principal, RequestMeta, Role},
     db::{
         self,
         users::{UserChanges, UserFilter, UserRow},
-        Page, PageRequest,
     },
     error::{AppError, AppResult},
     state::AppState,
@@ -104,7 +104,7 @@ pub struct UserUpdate {
 pub async fn create(
     state: &AppState,
     input: NewUser,
-    actor: &audit::Actor,
+    actor: &Actor,
     meta: &RequestMeta,
 ) -> AppResult<UserView> {
     input.validate()?;
@@ -153,7 +153,21 @@ pub async fn get(state: &AppState, id: &str) -> AppResult<UserView> {
         .ok_or_else(|| AppError::not_found("user not found"))
 }
 
-pub async fn list(state: &AppState, filter: UserFilter, page: PageRequest) -> AppResult<Page<UserView>> {
+/// `GET /users` filters.
+#[derive(Deserialize, Debug, utoipa::IntoParams)]
+pub struct UserQuery {
+    pub q: Option<String>,
+    pub role: Option<Role>,
+    pub is_active: Option<bool>,
+}
+
+pub async fn list(state: &AppState, query: UserQuery, paging: Paging) -> AppResult<Page<UserView>> {
+    let filter = UserFilter {
+        q: query.q,
+        role: query.role.map(|r| r.as_str().to_string()),
+        is_active: query.is_active,
+    };
+    let page = paging.request();
     let (rows, total) = state.db.run(move |c| db::users::list(c, &filter, page)).await?;
     Ok(Page::new(rows, total, page).map(UserView::from))
 }
@@ -182,7 +196,7 @@ pub async fn update(
     let deactivating = input.is_active == Some(false) && before.is_active;
     let uid = id.to_string();
     let action = if deactivating { "user.deactivated" } else { "user.updated" };
-    let (actor, meta) = (audit::Actor::from(principal), meta.clone());
+    let (actor, meta) = (Actor::from(principal), meta.clone());
     let (role_before, active_before) = (before.role, before.is_active);
     let rights_changed = |after: &UserView| after.role != role_before || after.is_active != active_before;
     let after = state
@@ -213,4 +227,27 @@ pub async fn deactivate(
     meta: &RequestMeta,
 ) -> AppResult<UserView> {
     update(state, principal, id, UserUpdate { is_active: Some(false), ..Default::default() }, meta).await
+}
+
+/// On an empty database: create `admin` with `ARGUS_ADMIN_PASSWORD` or a random password, and
+/// return the password so it can be shown once.
+pub async fn bootstrap_admin(state: &AppState) -> anyhow::Result<Option<(String, String)>> {
+    let count = state.db.run(db::users::count).await.map_err(|e| anyhow::anyhow!(e.message))?;
+    if count > 0 {
+        return Ok(None);
+    }
+    let password = std::env::var("ARGUS_ADMIN_PASSWORD")
+        .ok()
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| format!("{}7", random_secret(12)));
+    let input =
+        NewUser { username: "admin".into(), password: password.clone(), email: None, role: Role::Admin };
+    create(state, input, &Actor::system(), &RequestMeta::default()).await.map_err(|e| {
+        anyhow::anyhow!(
+            "cannot create the first admin: {}{}",
+            e.message,
+            e.details.map(|d| format!(" {d}")).unwrap_or_default()
+        )
+    })?;
+    Ok(Some(("admin".into(), password)))
 }

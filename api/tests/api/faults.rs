@@ -271,7 +271,7 @@ crate::matrix!(a_poisoned_stream_event_costs_only_itself);
 /// One event the database refuses for good (here a trigger refuses its session) fails its
 /// batch; the writer then applies the batch event by event and the others land.
 async fn a_poisoned_stream_event_costs_only_itself(app: TestApp) {
-    use argus::services::{stream_writer, streaming::StreamEvent};
+    use argus::services::{queues::StreamEvent, stream_writer};
     use diesel::connection::SimpleConnection;
     let admin = app.admin().await;
     let mut ids = vec![];

@@ -68,8 +68,8 @@ async fn unknown_api_route_and_missing_credentials_use_the_error_shape() {
 async fn first_start_bootstraps_one_admin_only() {
     let app = TestApp::spawn(Backend::Sqlite, false).await;
     let (user, password) =
-        argus::cli::bootstrap_admin(&app.state).await.unwrap().expect("created on empty db");
+        argus::services::users::bootstrap_admin(&app.state).await.unwrap().expect("created on empty db");
     assert_eq!(user, "admin");
     assert_eq!(app.login("admin", &password).await.status(), StatusCode::OK);
-    assert!(argus::cli::bootstrap_admin(&app.state).await.unwrap().is_none(), "never twice");
+    assert!(argus::services::users::bootstrap_admin(&app.state).await.unwrap().is_none(), "never twice");
 }

@@ -4,9 +4,9 @@
 use argus::{
     dataplane::stat::{LiveStream, Snapshot},
     services::{
+        queues::StreamEvent,
         stream_state::{self, StallWatch},
         stream_writer,
-        streaming::StreamEvent,
     },
 };
 

@@ -182,7 +182,7 @@ async fn long_recordings_are_cut_into_contiguous_chunks() {
     let online_at = Instant::now();
     // What the scheduler does every 10 s, a little more often here.
     while online_at.elapsed() < Duration::from_secs(16) {
-        argus::dataplane::recorders::rotate_due(&app.state).await;
+        app.state.recorders().rotate_due().await;
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
     publisher.stop().await;
@@ -267,7 +267,7 @@ async fn an_api_restart_does_not_drop_live_cameras() {
     // A recorder start lost while Argus was away (here: the recorders stopped behind its back)
     // is caught up by reconciliation.
     for recorder in argus::dataplane::nginx_conf::RECORDERS {
-        argus::dataplane::control::record(&app.state, false, &id, recorder).await.expect("nginx control");
+        app.state.nginx_control().record(false, &id, recorder).await.expect("nginx control");
     }
     tokio::time::sleep(Duration::from_secs(6)).await;
     let record_dir = app.state.settings.media.record_dir.clone();
@@ -363,7 +363,7 @@ async fn a_rotation_interrupted_half_way_is_finished_after_a_restart() {
     let idle =
         argus::dataplane::nginx_conf::RECORDERS.into_iter().find(|r| *r != busy).expect("two recorders");
     // Step one of a rotation — start the idle recorder — and then the kill: step two never runs.
-    argus::dataplane::control::record(&app.state, true, &id, idle).await.expect("nginx control");
+    app.state.nginx_control().record(true, &id, idle).await.expect("nginx control");
     wait_open(2, "the second recorder did not start writing").await;
 
     argus::jobs::recover_recorders(&app.state).await;

@@ -7,15 +7,15 @@ use validator::Validate;
 
 use super::{
     audit::{self, Actor, Change},
+    paging::Page,
     streaming::key_cache_key,
 };
 use crate::{
     auth::{Permission, Principal, RequestMeta},
-    dataplane::{control, recorders},
     db::{
         self,
         cameras::{CameraChanges, CameraFilter, CameraRow},
-        Page, PageRequest,
+        PageRequest,
     },
     error::{AppError, AppResult},
     realtime::hub::Event,
@@ -207,7 +207,7 @@ async fn after_config_change(state: &AppState, before: &CameraRow, after: Option
         Some(a) if a.is_active && a.stream_key == before.stream_key => {
             let live = before.stream_status == StreamStatus::Online.as_str();
             if live && a.recording_enabled != before.recording_enabled {
-                recorders::set(state, &a.id, a.recording_enabled).await;
+                state.recorders().set(&a.id, a.recording_enabled).await;
             }
         }
         // Whatever the recorded status says: it trails the publish hook by a writer batch, and
@@ -227,7 +227,7 @@ pub fn spawn_stream_revocation_listener(state: AppState) -> tokio::task::JoinHan
             match events.recv().await {
                 Ok(event) if event.kind == STREAM_REVOKED => {
                     if let Some(id) = &event.camera_id {
-                        control::drop_publisher(&state, id).await;
+                        state.nginx_control().drop_publisher(id).await;
                     }
                 }
                 Ok(_) => {}

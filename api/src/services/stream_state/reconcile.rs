@@ -10,7 +10,7 @@ use std::{
 use super::{announce, end_session, new_session, refresh_online_gauge, StatusChanges};
 use crate::{
     dataplane::{
-        control, recorders,
+        recorders,
         stat::{LiveStream, Snapshot},
     },
     db::{self, cameras::CameraChanges, DbConn},
@@ -57,7 +57,7 @@ pub async fn reconcile(state: &AppState, watch: &StallWatch, snapshot: Snapshot)
     let stalled = watch.stalled(&snapshot.streams, Duration::from_secs(state.settings.media.stall_secs));
     for camera_id in &stalled {
         tracing::warn!(camera_id, "publisher stalled; dropping it");
-        control::drop_publisher(state, camera_id).await;
+        state.nginx_control().drop_publisher(camera_id).await;
     }
     let stalled: HashSet<String> = stalled.into_iter().collect();
     let (changed, should_record) = state.db.transaction(move |c| apply(c, &snapshot, &stalled)).await?;
@@ -141,6 +141,6 @@ fn start_missing_recorders(state: &AppState, should_record: Vec<String>) {
             .collect();
     for camera_id in should_record.into_iter().filter(|id| !recording.contains(id)) {
         tracing::info!(camera_id, "live camera with recording on was not recording; starting it");
-        recorders::start_soon(state.clone(), camera_id);
+        state.recorders().start_soon(camera_id);
     }
 }
