@@ -18,7 +18,7 @@ use crate::{
     db::Db,
     error::{self, RateInfo},
     http_headers,
-    infra::{self, cache::Cache, lock::JobLock, rate_limit::RateLimiter},
+    infra::{self, cache::Cache, lock::JobLock, log_throttle::LogThrottle, rate_limit::RateLimiter},
     metrics::Metrics,
     realtime::{bridge, hub::Hub},
     routes::{self, health, metrics},
@@ -95,6 +95,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         stream_events,
         ingest,
         principals: Default::default(),
+        recorder_log: Arc::new(LogThrottle::new(30)),
     };
     stream_writer::spawn(state.clone(), stream_rx);
     // Right from the start, not only after the next status change.

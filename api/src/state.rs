@@ -7,7 +7,7 @@ use crate::{
     config::Settings,
     dataplane::{control::NginxControl, profiles::Profile, recorders::Recorders},
     db::Db,
-    infra::{cache::Cache, lock::JobLock, rate_limit::RateLimiter, RedisPool},
+    infra::{cache::Cache, lock::JobLock, log_throttle::LogThrottle, rate_limit::RateLimiter, RedisPool},
     metrics::Metrics,
     realtime::hub::Hub,
     services::{
@@ -44,6 +44,8 @@ pub struct AppState {
     pub ingest: IngestQueue,
     /// Authenticated principals, briefly (`services::principals`).
     pub principals: PrincipalCache,
+    /// Throttles the recorders' "nginx control unreachable" warning (see [`Recorders`]).
+    pub recorder_log: Arc<LogThrottle>,
 }
 
 impl AppState {
@@ -59,6 +61,7 @@ impl AppState {
             control: self.nginx_control(),
             record_dir: media.record_dir.clone(),
             interval_secs: media.record_interval_secs,
+            unreachable_log: self.recorder_log.clone(),
         }
     }
 }

@@ -8,11 +8,12 @@
 
 use std::{
     path::{Path, PathBuf},
-    sync::atomic::{AtomicI64, AtomicU64, Ordering},
+    sync::Arc,
     time::{Duration, SystemTime},
 };
 
 use super::{control::NginxControl, nginx_conf::RECORDERS, probe};
+use crate::infra::log_throttle::LogThrottle;
 
 /// A chunk written to within this long is open (nginx writes every frame as it arrives).
 const OPEN_WITHIN: Duration = Duration::from_secs(5);
@@ -84,6 +85,8 @@ pub struct Recorders {
     pub control: NginxControl,
     pub record_dir: PathBuf,
     pub interval_secs: u64,
+    /// "nginx control unreachable" once per 30 s, not once per camera.
+    pub unreachable_log: Arc<LogThrottle>,
 }
 
 impl Recorders {
@@ -103,13 +106,21 @@ impl Recorders {
                     Ok(None) => {}
                     // The hook came from nginx, so an unreachable control endpoint will not come
                     // back within this publish; reconciliation starts the recorder later.
-                    Err(e) => return warn_unreachable(&e, &camera_id),
+                    Err(e) => return this.warn_unreachable(&e, &camera_id),
                 }
                 tokio::time::sleep(delay).await;
                 delay = (delay * 2).min(Duration::from_secs(1));
             }
             tracing::error!(camera_id, "could not start recording: nginx does not know the stream");
         });
+    }
+
+    /// One warning per 30 s while nginx's control endpoint is unreachable, not one per camera:
+    /// a burst of publishes must not turn into a flood of identical log lines.
+    fn warn_unreachable(&self, error: &super::http::HttpError, camera_id: &str) {
+        if let Some(suppressed) = self.unreachable_log.admit(chrono::Utc::now().timestamp()) {
+            tracing::warn!(%error, camera_id, suppressed, "nginx control unreachable: recording not started");
+        }
     }
 
     /// Stops every recorder of a camera; nginx closes the chunk and reports it (`record_done`).
@@ -155,23 +166,6 @@ impl Recorders {
             Ok(_) => tracing::info!(camera_id, from = busy, to = idle, "recording chunk rotated"),
             Err(e) => tracing::warn!(error = %e, camera_id, "rotated, but the old recorder did not stop"),
         }
-    }
-}
-
-/// One warning per 30 s while nginx's control endpoint is unreachable, not one per camera:
-/// a burst of publishes must not turn into a flood of identical log lines.
-fn warn_unreachable(error: &super::http::HttpError, camera_id: &str) {
-    static LAST_WARNED: AtomicI64 = AtomicI64::new(0);
-    static SUPPRESSED: AtomicU64 = AtomicU64::new(0);
-    let now = chrono::Utc::now().timestamp();
-    let last = LAST_WARNED.load(Ordering::Relaxed);
-    if now - last >= 30
-        && LAST_WARNED.compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed).is_ok()
-    {
-        let suppressed = SUPPRESSED.swap(0, Ordering::Relaxed);
-        tracing::warn!(%error, camera_id, suppressed, "nginx control unreachable: recording not started");
-    } else {
-        SUPPRESSED.fetch_add(1, Ordering::Relaxed);
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub mod cache;
 pub mod lock;
+pub mod log_throttle;
 pub mod private;
 pub mod rate_limit;
 
