@@ -28,8 +28,24 @@ where
 /// leaves both recorders of a camera writing: the rotation pass stops the older one. Run at
 /// start so the overlap ends at once instead of at the first scheduled pass.
 pub async fn recover_recorders(state: &AppState) {
+    rotate_chunks(state).await
+}
+
+/// A lock for work on this node's own nginx or files: with several ingest nodes each does its
+/// own, so the lock names the node.
+fn node_lock(state: &AppState, job: &str) -> String {
+    format!("{job}:{}", state.settings.media.node_id)
+}
+
+async fn rotate_chunks(state: &AppState) {
     let recorders = state.recorders();
-    locked(state, "rotate-chunks", Duration::from_secs(30), || recorders.rotate_due()).await
+    locked(state, &node_lock(state, "rotate-chunks"), Duration::from_secs(30), || recorders.rotate_due())
+        .await
+}
+
+async fn file_orphans(state: &AppState) {
+    let lock = node_lock(state, "ingest-orphans");
+    locked(state, &lock, Duration::from_secs(120), || reconcile::orphan_recordings(state)).await
 }
 
 /// Starts the scheduler: reconciliation with nginx at start and then every 10 s for stream state
@@ -45,17 +61,12 @@ pub fn start(state: AppState) {
     let s = state.clone();
     scheduler.every(10.seconds()).run(move || {
         let s = s.clone();
-        async move {
-            let recorders = s.recorders();
-            locked(&s, "rotate-chunks", Duration::from_secs(30), || recorders.rotate_due()).await
-        }
+        async move { rotate_chunks(&s).await }
     });
     let s = state.clone();
     scheduler.every(1.minute()).run(move || {
         let s = s.clone();
-        async move {
-            locked(&s, "ingest-orphans", Duration::from_secs(120), || reconcile::orphan_recordings(&s)).await
-        }
+        async move { file_orphans(&s).await }
     });
     let s = state.clone();
     let every = u32::try_from(s.settings.security.prune_interval_secs).unwrap_or(u32::MAX);
@@ -66,8 +77,7 @@ pub fn start(state: AppState) {
     tokio::spawn(async move {
         // At start: nothing depends on hooks that were lost while Argus was down.
         reconcile::streams(&state, &stalls).await;
-        locked(&state, "ingest-orphans", Duration::from_secs(120), || reconcile::orphan_recordings(&state))
-            .await;
+        file_orphans(&state).await;
         recover_recorders(&state).await;
         loop {
             scheduler.run_pending().await;

@@ -15,7 +15,7 @@ use crate::{
 /// per node.
 pub async fn streams(state: &AppState, stalls: &StallWatch) {
     let media = &state.settings.media;
-    let lock = format!("reconcile-streams:{}", media.node_id);
+    let lock = super::node_lock(state, "reconcile-streams");
     locked(state, &lock, Duration::from_secs(30), || async {
         let Some(snapshot) = stat::fetch_snapshot(media.nginx_http_port, &media.node_id).await else {
             return;
