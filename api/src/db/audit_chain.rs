@@ -17,7 +17,10 @@ use super::{
     schema::{audit_chain_head, audit_logs},
     DbConn,
 };
-use crate::error::AppResult;
+use crate::{
+    domain::{ActorType, AuditAction},
+    error::AppResult,
+};
 
 /// `prev_hash` of the first row ever written.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -31,10 +34,10 @@ const PAGE: i64 = 1000;
 #[diesel(table_name = audit_logs)]
 pub struct AuditRow {
     pub id: String,
-    pub actor_type: String,
+    pub actor_type: ActorType,
     pub actor_id: Option<String>,
     pub actor_name: Option<String>,
-    pub action: String,
+    pub action: AuditAction,
     pub entity_type: Option<String>,
     pub entity_id: Option<String>,
     pub before_state: Option<String>,
@@ -62,10 +65,10 @@ pub fn link_hash(prev: &str, seq: i64, r: &AuditRow) -> String {
         seq,
         r.id,
         r.created_at.format("%Y-%m-%dT%H:%M:%S%.6f").to_string(),
-        r.actor_type,
+        r.actor_type.as_str(),
         r.actor_id,
         r.actor_name,
-        r.action,
+        r.action.as_str(),
         r.entity_type,
         r.entity_id,
         r.before_state,
