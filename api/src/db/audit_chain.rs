@@ -317,3 +317,37 @@ pub fn anchor(c: &mut DbConn) -> AppResult<Option<(i64, String)>> {
         .optional()?;
     Ok(row.and_then(|(s, p)| Some((s?, p?))))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The hashed bytes are the spellings the columns always held: rows chained by any earlier
+    /// version (when these fields were strings) still verify. The expected hash is SHA-256 over
+    /// genesis, a newline and the JSON array written out by hand.
+    #[test]
+    fn a_link_hashes_the_stored_spellings() {
+        let row = AuditRow {
+            id: "r1".into(),
+            actor_type: ActorType::User,
+            actor_id: Some("u1".into()),
+            actor_name: Some("admin".into()),
+            action: AuditAction::CameraCreated,
+            entity_type: Some("camera".into()),
+            entity_id: Some("c1".into()),
+            before_state: None,
+            after_state: Some(r#"{"a":1}"#.into()),
+            ip: Some("127.0.0.1".into()),
+            user_agent: None,
+            created_at: chrono::NaiveDate::from_ymd_opt(2026, 1, 2)
+                .and_then(|d| d.and_hms_micro_opt(3, 4, 5, 123_456))
+                .expect("valid time"),
+        };
+        // [7,"r1","2026-01-02T03:04:05.123456","user","u1","admin","camera.created","camera","c1",
+        //  null,"{\"a\":1}","127.0.0.1",null]
+        assert_eq!(
+            link_hash(GENESIS, 7, &row),
+            "3a225afc19ea1f3ed3763f2aecc9d0a17f7654eef9ae94a97f457b246650adb2"
+        );
+    }
+}

@@ -102,7 +102,8 @@ async fn export_streams_more_rows_than_one_chunk() {
     let admin = app.admin().await;
     let actor = argus::services::audit::Actor::system();
     for i in 0..1203 {
-        let change = argus::services::audit::Change::new(argus::domain::AuditAction::RecordingPlayed).on("thing", &i.to_string());
+        let change = argus::services::audit::Change::new(argus::domain::AuditAction::RecordingPlayed)
+            .on("thing", &i.to_string());
         argus::services::audit::record(&app.state, &actor, &Default::default(), change).await.unwrap();
     }
     let resp = app

@@ -117,11 +117,8 @@ fn apply(
         }
         if camera.stream_status != target {
             let seen = (target == StreamStatus::Online).then_some(Some(now));
-            let changes = CameraChanges {
-                stream_status: Some(target),
-                last_seen_at: seen,
-                ..Default::default()
-            };
+            let changes =
+                CameraChanges { stream_status: Some(target), last_seen_at: seen, ..Default::default() };
             db::cameras::update(c, &camera.id, &changes)?;
             changed.insert(camera.id.clone(), target);
         } else {
