@@ -4,10 +4,8 @@
 use argus::{
     db::{
         self,
-        recordings::RecordingRow,
         schema::{audit_logs, cameras, recordings},
     },
-    domain::StorageTier,
     error::{AppError, ErrorCode},
 };
 use diesel::prelude::*;
@@ -27,35 +25,18 @@ async fn unknown_stored_values_are_clean_errors(app: TestApp) {
     let admin = app.admin().await;
     let camera = app.create_camera(&admin, "ENUM-1").await;
     let id = camera["id"].as_str().unwrap().to_string();
-    let now = db::now();
-    let recording = RecordingRow {
-        id: db::new_id(),
-        camera_id: id.clone(),
-        started_at: now,
-        ended_at: now,
-        duration_ms: 1000,
-        size_bytes: 17,
-        file_path: "/r/enum.mp4".into(),
-        source_path: "/in/enum.flv".into(),
-        tier: StorageTier::Hot,
-        checksum_sha256: "0".repeat(64),
-        video_codec: None,
-        audio_codec: None,
-        width: None,
-        height: None,
-        bitrate_kbps: None,
-        created_at: now,
-    };
-    let (cid, rid) = (id.clone(), recording.id.clone());
+    let rid = crate::streaming::insert_recording(&app).await;
+    let (cid, recording) = (id.clone(), rid.clone());
     // Values no version of Argus writes, put there behind its back.
     app.state
         .db
         .run(move |c| {
-            db::recordings::insert(c, &recording)?;
             diesel::update(cameras::table.find(&cid))
                 .set(cameras::stream_status.eq("sleeping"))
                 .execute(c)?;
-            diesel::update(recordings::table.find(&rid)).set(recordings::tier.eq("lukewarm")).execute(c)?;
+            diesel::update(recordings::table.find(&recording))
+                .set(recordings::tier.eq("lukewarm"))
+                .execute(c)?;
             diesel::update(audit_logs::table.filter(audit_logs::action.eq("camera.created")))
                 .set(audit_logs::action.eq("camera.teleported"))
                 .execute(c)?;
@@ -70,7 +51,7 @@ async fn unknown_stored_values_are_clean_errors(app: TestApp) {
         "'sleeping' is not a known stream status",
     );
     assert_unknown(
-        app.state.db.run(|c| db::recordings::find_by_source(c, "/in/enum.flv")).await.unwrap_err(),
+        app.state.db.run(move |c| db::recordings::find(c, &rid)).await.unwrap_err(),
         "'lukewarm' is not a known storage tier",
     );
     assert_unknown(
