@@ -249,7 +249,7 @@ fn seed_camera(i: u32) -> db::cameras::CameraRow {
         recording_enabled: i % 3 != 0,
         transcode_profile: "default".into(),
         is_active: true,
-        stream_status: "offline".into(),
+        stream_status: crate::domain::StreamStatus::Offline,
         last_seen_at: None,
         created_via: "api".into(),
         created_by: None,

@@ -210,9 +210,24 @@ impl From<diesel::result::Error> for AppError {
             Error::DatabaseError(kind, info) if is_connection_lost(&kind, info.message()) => {
                 AppError::unavailable(format!("database unavailable: {}", info.message()))
             }
-            other => AppError::internal(format!("database: {other}")),
+            other => AppError::internal(format!("database: {}", with_causes(&other))),
         }
     }
+}
+
+/// An error's message followed by those of its causes: diesel names the field a row failed to
+/// load by, and only its source says why (e.g. a value no enum variant spells).
+fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        let more = c.to_string();
+        if !text.contains(&more) {
+            text = format!("{text}: {more}");
+        }
+        cause = c.source();
+    }
+    text
 }
 
 /// The connection died under a query (the server went away): 503, like a failed checkout.

@@ -337,7 +337,8 @@ try {
     await page.getByTestId('nav-adminusers').click();
     await page.getByRole('cell', { name: 'admin' }).first().waitFor();
     await page.getByTestId('nav-adminaudit').click();
-    await page.getByText('camera.created').first().waitFor({ timeout: 10_000 });
+    // A row's cell, not the action picker's option of the same name.
+    await page.getByRole('cell', { name: 'camera.created' }).first().waitFor({ timeout: 10_000 });
     await shot(page, '09b-audit-log');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
     const file = path.join(ARTIFACTS, download.suggestedFilename());

@@ -21,7 +21,9 @@ else
 fi
 generator=tools/openapi-types/node_modules/openapi-typescript/bin/cli.js
 [ -f "$generator" ] || { echo "$generator is missing; run npm ci in frontend/" >&2; exit 1; }
-node "$generator" "$tmp/openapi.json" --empty-objects-unknown --output "$tmp/schema.ts" >/dev/null
+# --enum-values: the enums also as arrays (e.g. `auditActionValues`), for pickers that must offer
+# exactly what the server accepts.
+node "$generator" "$tmp/openapi.json" --empty-objects-unknown --enum-values --output "$tmp/schema.ts" >/dev/null
 
 if [ "$mode" = --check ]; then
   if ! diff -u "$out" "$tmp/schema.ts" >"$tmp/diff"; then

@@ -2,6 +2,7 @@
 //! layer may name; the request extractors that produce them are in `auth::extract`.
 
 use super::permissions::{Permission, Role};
+use crate::domain::ActorType;
 
 #[derive(Clone, Debug)]
 pub struct UserPrincipal {
@@ -61,10 +62,10 @@ impl Principal {
         self.camera_scope().is_none_or(|ids| ids.iter().any(|id| id == camera_id))
     }
 
-    pub fn actor_type(&self) -> &'static str {
+    pub fn actor_type(&self) -> ActorType {
         match self {
-            Principal::User(_) => "user",
-            Principal::Token(_) => "token",
+            Principal::User(_) => ActorType::User,
+            Principal::Token(_) => ActorType::Token,
         }
     }
 

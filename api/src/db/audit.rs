@@ -2,14 +2,14 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::{audit_chain::append, schema::audit_logs, DbConn, MultiBackend, PageRequest};
-use crate::error::AppResult;
+use crate::{domain::AuditAction, error::AppResult};
 
 pub use super::audit_chain::AuditRow;
 
 #[derive(Default, Debug, Clone)]
 pub struct AuditFilter {
     pub actor_id: Option<String>,
-    pub action: Option<String>,
+    pub action: Option<AuditAction>,
     pub entity_type: Option<String>,
     pub entity_id: Option<String>,
     pub ip: Option<String>,
@@ -35,7 +35,7 @@ fn filtered(f: &AuditFilter) -> audit_logs::BoxedQuery<'static, MultiBackend> {
         q = q.filter(audit_logs::actor_id.eq(v.clone()));
     }
     if let Some(v) = &f.action {
-        q = q.filter(audit_logs::action.eq(v.clone()));
+        q = q.filter(audit_logs::action.eq(v.as_str()));
     }
     if let Some(v) = &f.entity_type {
         q = q.filter(audit_logs::entity_type.eq(v.clone()));

@@ -17,7 +17,10 @@ use super::{
     schema::{audit_chain_head, audit_logs},
     DbConn,
 };
-use crate::error::AppResult;
+use crate::{
+    domain::{ActorType, AuditAction},
+    error::AppResult,
+};
 
 /// `prev_hash` of the first row ever written.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -31,10 +34,10 @@ const PAGE: i64 = 1000;
 #[diesel(table_name = audit_logs)]
 pub struct AuditRow {
     pub id: String,
-    pub actor_type: String,
+    pub actor_type: ActorType,
     pub actor_id: Option<String>,
     pub actor_name: Option<String>,
-    pub action: String,
+    pub action: AuditAction,
     pub entity_type: Option<String>,
     pub entity_id: Option<String>,
     pub before_state: Option<String>,
@@ -62,10 +65,10 @@ pub fn link_hash(prev: &str, seq: i64, r: &AuditRow) -> String {
         seq,
         r.id,
         r.created_at.format("%Y-%m-%dT%H:%M:%S%.6f").to_string(),
-        r.actor_type,
+        r.actor_type.as_str(),
         r.actor_id,
         r.actor_name,
-        r.action,
+        r.action.as_str(),
         r.entity_type,
         r.entity_id,
         r.before_state,
@@ -313,4 +316,38 @@ pub fn anchor(c: &mut DbConn) -> AppResult<Option<(i64, String)>> {
         .first(c)
         .optional()?;
     Ok(row.and_then(|(s, p)| Some((s?, p?))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The hashed bytes are the spellings the columns always held: rows chained by any earlier
+    /// version (when these fields were strings) still verify. The expected hash is SHA-256 over
+    /// genesis, a newline and the JSON array written out by hand.
+    #[test]
+    fn a_link_hashes_the_stored_spellings() {
+        let row = AuditRow {
+            id: "r1".into(),
+            actor_type: ActorType::User,
+            actor_id: Some("u1".into()),
+            actor_name: Some("admin".into()),
+            action: AuditAction::CameraCreated,
+            entity_type: Some("camera".into()),
+            entity_id: Some("c1".into()),
+            before_state: None,
+            after_state: Some(r#"{"a":1}"#.into()),
+            ip: Some("127.0.0.1".into()),
+            user_agent: None,
+            created_at: chrono::NaiveDate::from_ymd_opt(2026, 1, 2)
+                .and_then(|d| d.and_hms_micro_opt(3, 4, 5, 123_456))
+                .expect("valid time"),
+        };
+        // [7,"r1","2026-01-02T03:04:05.123456","user","u1","admin","camera.created","camera","c1",
+        //  null,"{\"a\":1}","127.0.0.1",null]
+        assert_eq!(
+            link_hash(GENESIS, 7, &row),
+            "3a225afc19ea1f3ed3763f2aecc9d0a17f7654eef9ae94a97f457b246650adb2"
+        );
+    }
 }

@@ -2,7 +2,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::{contains_pattern, schema::cameras, DbConn, MultiBackend, PageRequest};
-use crate::error::AppResult;
+use crate::{domain::StreamStatus, error::AppResult};
 
 #[derive(Queryable, Selectable, Insertable, Clone, Debug, PartialEq)]
 #[diesel(table_name = cameras)]
@@ -18,7 +18,7 @@ pub struct CameraRow {
     pub recording_enabled: bool,
     pub transcode_profile: String,
     pub is_active: bool,
-    pub stream_status: String,
+    pub stream_status: StreamStatus,
     pub last_seen_at: Option<NaiveDateTime>,
     pub created_via: String,
     pub created_by: Option<String>,
@@ -40,7 +40,7 @@ pub struct CameraChanges {
     pub recording_enabled: Option<bool>,
     pub transcode_profile: Option<String>,
     pub is_active: Option<bool>,
-    pub stream_status: Option<String>,
+    pub stream_status: Option<StreamStatus>,
     pub last_seen_at: Option<Option<NaiveDateTime>>,
     pub updated_at: Option<NaiveDateTime>,
     pub deleted_at: Option<Option<NaiveDateTime>>,
@@ -58,7 +58,7 @@ pub enum CameraSort {
 pub struct CameraFilter {
     pub q: Option<String>,
     pub is_active: Option<bool>,
-    pub stream_status: Option<String>,
+    pub stream_status: Option<StreamStatus>,
     pub company: Option<String>,
     pub place: Option<String>,
     /// `None` = every camera; `Some(ids)` = only these (an API token's scope).
@@ -108,7 +108,7 @@ pub fn find_by_serial_any(conn: &mut DbConn, serial: &str) -> AppResult<Option<C
 pub fn statuses(
     conn: &mut DbConn,
     ids: &[String],
-) -> AppResult<Vec<(String, String, Option<chrono::NaiveDateTime>)>> {
+) -> AppResult<Vec<(String, StreamStatus, Option<chrono::NaiveDateTime>)>> {
     Ok(cameras::table
         .filter(cameras::id.eq_any(ids))
         .select((cameras::id, cameras::stream_status, cameras::last_seen_at))
@@ -119,7 +119,7 @@ pub fn statuses(
 pub fn set_status_all(
     conn: &mut DbConn,
     ids: &[String],
-    status: &str,
+    status: StreamStatus,
     seen: Option<chrono::NaiveDateTime>,
 ) -> AppResult<usize> {
     let target = cameras::table.filter(cameras::id.eq_any(ids));
@@ -156,7 +156,7 @@ fn filtered(filter: &CameraFilter) -> cameras::BoxedQuery<'static, MultiBackend>
         q = q.filter(cameras::is_active.eq(active));
     }
     if let Some(status) = &filter.stream_status {
-        q = q.filter(cameras::stream_status.eq(status.clone()));
+        q = q.filter(cameras::stream_status.eq(status.as_str()));
     }
     if let Some(company) = &filter.company {
         q = q.filter(cameras::company.eq(company.clone()));
@@ -211,13 +211,13 @@ pub fn counts(conn: &mut DbConn, only_ids: Option<&[String]>) -> AppResult<Camer
         }
         q
     };
-    let count_status = |c: &mut DbConn, status: &str| -> AppResult<i64> {
-        Ok(base().filter(cameras::stream_status.eq(status.to_string())).count().get_result(c)?)
+    let count_status = |c: &mut DbConn, status: StreamStatus| -> AppResult<i64> {
+        Ok(base().filter(cameras::stream_status.eq(status.as_str())).count().get_result(c)?)
     };
     let mut c = CameraCounts {
         total: base().count().get_result(conn)?,
-        online: count_status(conn, "online")?,
-        error: count_status(conn, "error")?,
+        online: count_status(conn, StreamStatus::Online)?,
+        error: count_status(conn, StreamStatus::Error)?,
         ..Default::default()
     };
     c.offline = c.total - c.online - c.error;

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod audit_chain;
 pub mod breaker;
 pub mod cameras;
+mod enum_columns;
 pub mod recordings;
 pub mod schema;
 pub mod sessions;

@@ -2,7 +2,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::{schema::recordings, DbConn, MultiBackend, PageRequest};
-use crate::error::AppResult;
+use crate::{domain::StorageTier, error::AppResult};
 
 #[derive(Queryable, Selectable, Insertable, Clone, Debug)]
 #[diesel(table_name = recordings)]
@@ -15,7 +15,7 @@ pub struct RecordingRow {
     pub size_bytes: i64,
     pub file_path: String,
     pub source_path: String,
-    pub tier: String,
+    pub tier: StorageTier,
     pub checksum_sha256: String,
     pub video_codec: Option<String>,
     pub audio_codec: Option<String>,

@@ -3,6 +3,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
     auth::{require, Authorized},
+    domain::AuditAction,
     error::{AppError, AppResult, ErrorBody},
     services::{
         paging::{Page, Paging},
@@ -72,7 +73,11 @@ async fn open_file(
     // A player issues many range requests: audit only the first.
     let first_request = req.headers().get("range").is_none_or(|v| v.to_str().ok() == Some("bytes=0-"));
     if kind == LinkKind::Download || first_request {
-        let action = if kind == LinkKind::Download { "recording.downloaded" } else { "recording.played" };
+        let action = if kind == LinkKind::Download {
+            AuditAction::RecordingDownloaded
+        } else {
+            AuditAction::RecordingPlayed
+        };
         recordings::audit_access(state, &auth.principal, &auth.meta, &row, action).await?;
     }
     Ok(row.file_path)

@@ -14,6 +14,7 @@ use crate::{
         audit::{AuditFilter, AuditRow},
         DbConn,
     },
+    domain::{ActorType, AuditAction},
     error::{AppError, AppResult},
     state::AppState,
 };
@@ -21,24 +22,24 @@ use crate::{
 /// Who did it.
 #[derive(Clone, Debug)]
 pub struct Actor {
-    pub kind: &'static str,
+    pub kind: ActorType,
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
 impl Actor {
     pub fn system() -> Actor {
-        Actor { kind: "system", id: None, name: Some("argus".into()) }
+        Actor { kind: ActorType::System, id: None, name: Some("argus".into()) }
     }
     pub fn nginx() -> Actor {
-        Actor { kind: "nginx", id: None, name: Some("nginx-rtmp".into()) }
+        Actor { kind: ActorType::Nginx, id: None, name: Some("nginx-rtmp".into()) }
     }
     /// An unauthenticated caller naming itself (e.g. a failed login's username).
     pub fn anonymous(name: &str) -> Actor {
-        Actor { kind: "anonymous", id: None, name: Some(name.chars().take(200).collect()) }
+        Actor { kind: ActorType::Anonymous, id: None, name: Some(name.chars().take(200).collect()) }
     }
     pub fn user(id: &str, name: &str) -> Actor {
-        Actor { kind: "user", id: Some(id.into()), name: Some(name.into()) }
+        Actor { kind: ActorType::User, id: Some(id.into()), name: Some(name.into()) }
     }
 }
 
@@ -49,9 +50,9 @@ impl From<&Principal> for Actor {
 }
 
 /// What happened.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Change {
-    pub action: &'static str,
+    pub action: AuditAction,
     pub entity_type: Option<&'static str>,
     pub entity_id: Option<String>,
     pub before: Option<Value>,
@@ -59,8 +60,8 @@ pub struct Change {
 }
 
 impl Change {
-    pub fn new(action: &'static str) -> Change {
-        Change { action, ..Default::default() }
+    pub fn new(action: AuditAction) -> Change {
+        Change { action, entity_type: None, entity_id: None, before: None, after: None }
     }
     pub fn on(mut self, entity_type: &'static str, id: &str) -> Change {
         self.entity_type = Some(entity_type);
@@ -81,10 +82,10 @@ impl Change {
 pub fn row(actor: &Actor, meta: &RequestMeta, change: Change) -> AuditRow {
     AuditRow {
         id: db::new_id(),
-        actor_type: actor.kind.to_string(),
+        actor_type: actor.kind,
         actor_id: actor.id.clone(),
         actor_name: actor.name.clone(),
-        action: change.action.to_string(),
+        action: change.action,
         entity_type: change.entity_type.map(str::to_string),
         entity_id: change.entity_id,
         before_state: change.before.map(|v| v.to_string()),
@@ -135,7 +136,7 @@ pub fn denied(
     method: &str,
     route: &str,
 ) {
-    let change = Change::new("access.denied")
+    let change = Change::new(AuditAction::AccessDenied)
         .after(serde_json::json!({ "permission": permission.as_str(), "method": method, "route": route }));
     record_in_background(state, principal.into(), meta.clone(), change);
 }
@@ -143,10 +144,10 @@ pub fn denied(
 #[derive(Serialize, Debug, Clone, utoipa::ToSchema)]
 pub struct AuditLogView {
     pub id: String,
-    pub actor_type: String,
+    pub actor_type: ActorType,
     pub actor_id: Option<String>,
     pub actor_name: Option<String>,
-    pub action: String,
+    pub action: AuditAction,
     pub entity_type: Option<String>,
     pub entity_id: Option<String>,
     #[schema(value_type = Option<Object>)]
@@ -183,7 +184,7 @@ impl From<AuditRow> for AuditLogView {
 pub struct AuditQuery {
     /// Actor id (user or token).
     pub user_id: Option<String>,
-    pub action: Option<String>,
+    pub action: Option<AuditAction>,
     pub entity_type: Option<String>,
     pub entity_id: Option<String>,
     pub ip: Option<String>,
@@ -258,10 +259,10 @@ fn csv_rows(rows: &[AuditLogView], header: bool) -> AppResult<Vec<u8>> {
             [
                 r.id.clone(),
                 r.created_at.to_rfc3339(),
-                r.actor_type.clone(),
+                r.actor_type.to_string(),
                 opt(&r.actor_id),
                 opt(&r.actor_name),
-                r.action.clone(),
+                r.action.to_string(),
                 opt(&r.entity_type),
                 opt(&r.entity_id),
                 opt(&r.ip),

@@ -14,6 +14,7 @@ use super::{
 use crate::{
     auth::{password, random_secret, sha256_hex, Permission, Principal, RequestMeta, Role},
     db::{self, sessions::SessionRow, users::UserChanges},
+    domain::{ActorType, AuditAction},
     error::{AppError, AppResult, RateInfo},
     realtime::hub::Event,
     state::AppState,
@@ -68,7 +69,7 @@ async fn reserve_attempt(state: &AppState, username: &str, meta: &RequestMeta) -
                     state,
                     Actor::anonymous(username),
                     meta.clone(),
-                    Change::new("auth.login.throttled"),
+                    Change::new(AuditAction::LoginThrottled),
                 );
             }
             return Err(AppError::rate_limited("too many login attempts; try again later", decision.info));
@@ -104,7 +105,7 @@ pub async fn login(state: &AppState, username: &str, pass: &str, meta: &RequestM
             state,
             Actor::anonymous(username),
             meta.clone(),
-            Change::new("auth.login.failed"),
+            Change::new(AuditAction::LoginFailed),
         );
         return Err(login_failed());
     };
@@ -117,7 +118,7 @@ pub async fn login(state: &AppState, username: &str, pass: &str, meta: &RequestM
             state,
             Actor::user(&user.id, &user.username),
             meta.clone(),
-            Change::new("auth.login.inactive"),
+            Change::new(AuditAction::LoginInactive),
         );
         return Err(AppError::forbidden("this account is deactivated"));
     }
@@ -126,7 +127,7 @@ pub async fn login(state: &AppState, username: &str, pass: &str, meta: &RequestM
             state,
             Actor::user(&user.id, &user.username),
             meta.clone(),
-            Change::new("auth.login.api_only"),
+            Change::new(AuditAction::LoginApiOnly),
         );
         return Err(AppError::forbidden("API-only accounts cannot log in; use an API token"));
     }
@@ -161,7 +162,7 @@ pub async fn login(state: &AppState, username: &str, pass: &str, meta: &RequestM
         state,
         &Actor::user(&user.id, &user.username),
         meta,
-        Change::new("auth.login").on("session", &sid),
+        Change::new(AuditAction::Login).on("session", &sid),
     )
     .await?;
     let mut view = UserView::from(user);
@@ -228,8 +229,9 @@ pub async fn refresh(state: &AppState, refresh_token: &str, meta: &RequestMeta) 
         Outcome::Rotated(user) => token_pair(state, UserView::from(user), &sid, &new_secret),
         Outcome::Reused(user_id) => {
             revocation::principal_changed(state, Subject::Session(sid.clone())).await;
-            let actor = Actor { kind: "user", id: Some(user_id), name: None };
-            audit::record(state, &actor, meta, Change::new("auth.refresh_reuse").on("session", &sid)).await?;
+            let actor = Actor { kind: ActorType::User, id: Some(user_id), name: None };
+            audit::record(state, &actor, meta, Change::new(AuditAction::RefreshReuse).on("session", &sid))
+                .await?;
             Err(AppError::unauthorized("refresh token reuse detected; the session was revoked"))
         }
         Outcome::Dead => Err(invalid()),
@@ -244,7 +246,7 @@ pub async fn logout(state: &AppState, principal: &Principal, meta: &RequestMeta)
     let s = sid.clone();
     state.db.run(move |c| db::sessions::revoke(c, &s, "logout", db::now())).await?;
     revocation::principal_changed(state, Subject::Session(sid.clone())).await;
-    audit::record(state, &principal.into(), meta, Change::new("auth.logout").on("session", &sid)).await
+    audit::record(state, &principal.into(), meta, Change::new(AuditAction::Logout).on("session", &sid)).await
 }
 
 pub async fn change_password(
@@ -296,7 +298,7 @@ pub async fn change_password(
         })
         .await?;
     revocation::principal_changed(state, Subject::User(me.id.clone())).await;
-    let change = Change::new("user.password_changed")
+    let change = Change::new(AuditAction::UserPasswordChanged)
         .on("user", &me.id)
         .after(serde_json::json!({ "sessions_revoked": revoked.len() }));
     audit::record(state, &principal.into(), meta, change).await

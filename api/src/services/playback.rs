@@ -11,6 +11,7 @@ use super::{
 use crate::{
     auth::{Principal, RequestMeta},
     dataplane::nginx_conf,
+    domain::AuditAction,
     error::AppResult,
     state::AppState,
 };
@@ -56,7 +57,7 @@ pub async fn playback(
             resolution: r.resolution(),
         })
         .collect();
-    let change = Change::new("camera.playback_issued")
+    let change = Change::new(AuditAction::CameraPlaybackIssued)
         .on("camera", &camera.id)
         .after(serde_json::json!({ "expires_at": expires_at }));
     audit::record(state, &principal.into(), meta, change).await?;
@@ -64,7 +65,6 @@ pub async fn playback(
         master_url: url("index.m3u8"),
         renditions,
         expires_at,
-        stream_status: cameras::StreamStatus::parse(&camera.stream_status)
-            .unwrap_or(cameras::StreamStatus::Offline),
+        stream_status: camera.stream_status,
     })
 }

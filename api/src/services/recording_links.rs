@@ -16,6 +16,7 @@ use super::{
 use crate::{
     auth::{secure_eq, Principal, RequestMeta},
     db::{self, recordings::RecordingRow},
+    domain::AuditAction,
     error::{AppError, AppResult},
     state::AppState,
 };
@@ -87,7 +88,7 @@ pub async fn issue(
         download_url: link(LinkKind::Download)?,
         expires_at,
     };
-    let change = Change::new("recording.link_issued")
+    let change = Change::new(AuditAction::RecordingLinkIssued)
         .on("recording", &row.id)
         .after(serde_json::json!({ "camera_id": row.camera_id, "expires_at": expires_at }));
     audit::record(state, &principal.into(), meta, change).await?;

@@ -19,6 +19,7 @@ use crate::{
         self,
         recordings::{RecordingFilter, RecordingRow},
     },
+    domain::{AuditAction, StorageTier},
     error::{AppError, AppResult},
     realtime::hub::Event,
     state::AppState,
@@ -32,8 +33,7 @@ pub struct RecordingView {
     pub ended_at: DateTime<Utc>,
     pub duration_ms: i64,
     pub size_bytes: i64,
-    /// `hot`, `warm`, `cold` or `archive`.
-    pub tier: String,
+    pub tier: StorageTier,
     pub checksum_sha256: String,
     pub video_codec: Option<String>,
     pub audio_codec: Option<String>,
@@ -198,7 +198,7 @@ pub async fn ingest(state: &AppState, path: &Path) -> AppResult<Option<Recording
         size_bytes,
         file_path: mp4.to_string_lossy().to_string(),
         source_path: source,
-        tier: "hot".into(),
+        tier: StorageTier::Hot,
         checksum_sha256: checksum,
         video_codec: info.video_codec,
         audio_codec: info.audio_codec,
@@ -284,7 +284,9 @@ pub async fn delete(state: &AppState, principal: &Principal, id: &str, meta: &Re
     let entry = audit::entry(
         &principal.into(),
         meta,
-        Change::new("recording.deleted").on("recording", id).before(RecordingView::from(row.clone())),
+        Change::new(AuditAction::RecordingDeleted)
+            .on("recording", id)
+            .before(RecordingView::from(row.clone())),
     );
     state
         .db
@@ -310,7 +312,7 @@ pub async fn audit_access(
     principal: &Principal,
     meta: &RequestMeta,
     row: &RecordingRow,
-    action: &'static str,
+    action: AuditAction,
 ) -> AppResult<()> {
     audit::record(
         state,

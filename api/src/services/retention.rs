@@ -8,6 +8,7 @@ use crate::{
     auth::RequestMeta,
     config::Settings,
     db::{self, Db},
+    domain::AuditAction,
     error::AppResult,
 };
 
@@ -68,7 +69,7 @@ pub async fn prune_logs(db: &Db, now: NaiveDateTime, policy: &PrunePolicy) -> Ap
     let summary = report.clone();
     db.transaction(move |c| {
         let anchor = db::audit_chain::anchor(c)?;
-        let change = Change::new("audit.pruned").after(serde_json::json!({
+        let change = Change::new(AuditAction::AuditPruned).after(serde_json::json!({
             "audit_rows": summary.audit_rows,
             "sessions": summary.sessions,
             "stream_sessions": summary.stream_sessions,

@@ -18,6 +18,7 @@ use crate::{
         random_secret, sha256_hex, Permission, Principal, RequestMeta,
     },
     db::{self, api_tokens::ApiTokenRow},
+    domain::AuditAction,
     error::{AppError, AppResult, RateInfo},
     state::AppState,
 };
@@ -162,7 +163,7 @@ pub async fn create(
     let entry = audit::entry(
         &principal.into(),
         meta,
-        Change::new("api_token.created").on("api_token", &token.id).after(&token),
+        Change::new(AuditAction::ApiTokenCreated).on("api_token", &token.id).after(&token),
     );
     state
         .db
@@ -218,7 +219,7 @@ pub async fn revoke(state: &AppState, principal: &Principal, id: &str, meta: &Re
     let entry = audit::entry(
         &principal.into(),
         meta,
-        Change::new("api_token.revoked").on("api_token", id).before(&before),
+        Change::new(AuditAction::ApiTokenRevoked).on("api_token", id).before(&before),
     );
     state
         .db

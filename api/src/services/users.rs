@@ -15,6 +15,7 @@ use crate::{
         self,
         users::{UserChanges, UserFilter, UserRow},
     },
+    domain::AuditAction,
     error::{AppError, AppResult},
     state::AppState,
 };
@@ -128,7 +129,8 @@ pub async fn create(
     };
     let inserted = row.clone();
     let view = UserView::from(row);
-    let entry = audit::entry(actor, meta, Change::new("user.created").on("user", &view.id).after(&view));
+    let entry =
+        audit::entry(actor, meta, Change::new(AuditAction::UserCreated).on("user", &view.id).after(&view));
     state
         .db
         .transaction(move |c| {
@@ -195,7 +197,7 @@ pub async fn update(
     };
     let deactivating = input.is_active == Some(false) && before.is_active;
     let uid = id.to_string();
-    let action = if deactivating { "user.deactivated" } else { "user.updated" };
+    let action = if deactivating { AuditAction::UserDeactivated } else { AuditAction::UserUpdated };
     let (actor, meta) = (Actor::from(principal), meta.clone());
     let (role_before, active_before) = (before.role, before.is_active);
     let rights_changed = |after: &UserView| after.role != role_before || after.is_active != active_before;

@@ -82,7 +82,8 @@ async fn audit_log_filters_and_exports(app: TestApp) {
     assert_eq!(all.len() as i64, listed["total"].as_i64().unwrap());
     let resp = app
         .client
-        .get(app.url("/api/v1/audit-logs/export?format=json&action=none"))
+        // A known action nothing in this test wrote.
+        .get(app.url("/api/v1/audit-logs/export?format=json&action=recording.played"))
         .bearer_auth(&admin)
         .send()
         .await
@@ -101,12 +102,13 @@ async fn export_streams_more_rows_than_one_chunk() {
     let admin = app.admin().await;
     let actor = argus::services::audit::Actor::system();
     for i in 0..1203 {
-        let change = argus::services::audit::Change::new("test.bulk").on("thing", &i.to_string());
+        let change = argus::services::audit::Change::new(argus::domain::AuditAction::RecordingPlayed)
+            .on("thing", &i.to_string());
         argus::services::audit::record(&app.state, &actor, &Default::default(), change).await.unwrap();
     }
     let resp = app
         .client
-        .get(app.url("/api/v1/audit-logs/export?format=json&action=test.bulk"))
+        .get(app.url("/api/v1/audit-logs/export?format=json&action=recording.played"))
         .bearer_auth(&admin)
         .send()
         .await
@@ -118,7 +120,7 @@ async fn export_streams_more_rows_than_one_chunk() {
     assert_eq!(ids.len(), 1203, "no row repeated or skipped across chunks");
     let csv = app
         .client
-        .get(app.url("/api/v1/audit-logs/export?action=test.bulk"))
+        .get(app.url("/api/v1/audit-logs/export?action=recording.played"))
         .bearer_auth(&admin)
         .send()
         .await

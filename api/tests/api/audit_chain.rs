@@ -13,6 +13,7 @@ use argus::{
         sessions::SessionRow,
         stream_sessions::StreamSessionRow,
     },
+    domain::AuditAction,
     services::{
         audit::{self, Actor, Change},
         retention::{prune_logs, PrunePolicy, PruneReport},
@@ -165,7 +166,7 @@ async fn parallel_writers_keep_one_chain(app: TestApp) {
         let state = app.state.clone();
         tokio::spawn(async move {
             for i in 0..15 {
-                let change = Change::new("test.parallel").on("writer", &format!("{w}-{i}"));
+                let change = Change::new(AuditAction::CameraUpdated).on("writer", &format!("{w}-{i}"));
                 if w % 2 == 0 {
                     audit::record(&state, &Actor::system(), &RequestMeta::default(), change)
                         .await
@@ -243,7 +244,7 @@ async fn pruning_keeps_the_chain_verifiable(app: TestApp) {
     let cam = app.create_camera(&admin, "PRUNE-1").await;
     let cam_id = cam["id"].as_str().unwrap().to_string();
     for i in 0..5 {
-        let change = Change::new("test.aged").on("item", &i.to_string());
+        let change = Change::new(AuditAction::RecordingPlayed).on("item", &i.to_string());
         audit::record(&app.state, &Actor::system(), &RequestMeta::default(), change).await.unwrap();
     }
     let now = db::now();

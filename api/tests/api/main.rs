@@ -8,6 +8,7 @@ mod auth;
 mod cameras;
 mod data_layer;
 mod defaults;
+mod enums;
 mod faults;
 mod hardening;
 mod rbac;

@@ -21,7 +21,7 @@ crate::matrix!(
 async fn status(app: &TestApp, camera_id: &str) -> String {
     let id = camera_id.to_string();
     let row = app.state.db.run(move |c| argus::db::cameras::find(c, &id)).await.expect("database");
-    row.expect("camera exists").stream_status
+    row.expect("camera exists").stream_status.to_string()
 }
 
 /// A hook event of `app`'s node, applied before returning.

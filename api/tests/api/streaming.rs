@@ -494,7 +494,7 @@ pub async fn insert_recording(app: &TestApp) -> String {
         size_bytes: 17,
         file_path: file.display().to_string(),
         source_path: file.display().to_string(),
-        tier: "hot".into(),
+        tier: argus::domain::StorageTier::Hot,
         checksum_sha256: "0".repeat(64),
         video_codec: None,
         audio_codec: None,

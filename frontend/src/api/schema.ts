@@ -581,6 +581,8 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @enum {string} */
+        ActorType: "system" | "nginx" | "anonymous" | "user" | "token";
         ApiTokenView: {
             /** @description `null` = every camera. */
             camera_ids?: string[] | null;
@@ -607,11 +609,13 @@ export interface components {
             /** Format: date-time */
             revoked_at?: string | null;
         };
+        /** @enum {string} */
+        AuditAction: "access.denied" | "api_token.created" | "api_token.revoked" | "audit.pruned" | "auth.login" | "auth.login.failed" | "auth.login.throttled" | "auth.login.inactive" | "auth.login.api_only" | "auth.logout" | "auth.refresh_reuse" | "camera.created" | "camera.updated" | "camera.activated" | "camera.deactivated" | "camera.key_rotated" | "camera.deleted" | "camera.playback_issued" | "recording.deleted" | "recording.link_issued" | "recording.downloaded" | "recording.played" | "stream.published" | "stream.publish_refused" | "stream.ended" | "user.created" | "user.updated" | "user.deactivated" | "user.password_changed";
         AuditLogView: {
-            action: string;
+            action: components["schemas"]["AuditAction"];
             actor_id?: string | null;
             actor_name?: string | null;
-            actor_type: string;
+            actor_type: components["schemas"]["ActorType"];
             after?: Record<string, unknown> | null;
             before?: Record<string, unknown> | null;
             /** Format: date-time */
@@ -807,10 +811,10 @@ export interface components {
         /** @description A page of rows plus the total count of the filtered set. */
         Page_AuditLogView: {
             items: {
-                action: string;
+                action: components["schemas"]["AuditAction"];
                 actor_id?: string | null;
                 actor_name?: string | null;
-                actor_type: string;
+                actor_type: components["schemas"]["ActorType"];
                 after?: Record<string, unknown> | null;
                 before?: Record<string, unknown> | null;
                 /** Format: date-time */
@@ -889,8 +893,7 @@ export interface components {
                 size_bytes: number;
                 /** Format: date-time */
                 started_at: string;
-                /** @description `hot`, `warm`, `cold` or `archive`. */
-                tier: string;
+                tier: components["schemas"]["StorageTier"];
                 video_codec?: string | null;
                 /** Format: int32 */
                 width?: number | null;
@@ -1027,8 +1030,7 @@ export interface components {
             size_bytes: number;
             /** Format: date-time */
             started_at: string;
-            /** @description `hot`, `warm`, `cold` or `archive`. */
-            tier: string;
+            tier: components["schemas"]["StorageTier"];
             video_codec?: string | null;
             /** Format: int32 */
             width?: number | null;
@@ -1072,6 +1074,8 @@ export interface components {
              */
             width?: number | null;
         };
+        /** @enum {string} */
+        StorageTier: "hot" | "warm" | "cold" | "archive";
         StreamQuality: {
             /** Format: double */
             bitrate_kbps: number;
@@ -1489,7 +1493,7 @@ export interface operations {
             query?: {
                 /** @description Actor id (user or token). */
                 user_id?: string | null;
-                action?: string | null;
+                action?: null | components["schemas"]["AuditAction"];
                 entity_type?: string | null;
                 entity_id?: string | null;
                 ip?: string | null;
@@ -1582,7 +1586,7 @@ export interface operations {
             query?: {
                 /** @description Actor id (user or token). */
                 user_id?: string | null;
-                action?: string | null;
+                action?: null | components["schemas"]["AuditAction"];
                 entity_type?: string | null;
                 entity_id?: string | null;
                 ip?: string | null;
@@ -4634,3 +4638,23 @@ export interface operations {
         };
     };
 }
+type FlattenedDeepRequired<T> = {
+    [K in keyof T]-?: FlattenedDeepRequired<T[K] extends unknown[] | undefined | null ? Extract<T[K], unknown[]>[number] : T[K]>;
+};
+type ReadonlyArray<T> = [
+    Exclude<T, undefined>
+] extends [
+    unknown[]
+] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
+export const pathsApiV1AuditLogsExportGetParametersQueryFormatOneOf1Values: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/audit-logs/export"]["get"]["parameters"]["query"]["format"]> = ["csv", "json"];
+export const actorTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ActorType"]> = ["system", "nginx", "anonymous", "user", "token"];
+export const apiTokenViewPermissionsValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ApiTokenView"]["permissions"]> = ["camera.read", "camera.write", "camera.key.read", "camera.watch", "recording.read", "recording.delete", "stats.read", "user.manage", "token.manage", "audit.read"];
+export const auditActionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AuditAction"]> = ["access.denied", "api_token.created", "api_token.revoked", "audit.pruned", "auth.login", "auth.login.failed", "auth.login.throttled", "auth.login.inactive", "auth.login.api_only", "auth.logout", "auth.refresh_reuse", "camera.created", "camera.updated", "camera.activated", "camera.deactivated", "camera.key_rotated", "camera.deleted", "camera.playback_issued", "recording.deleted", "recording.link_issued", "recording.downloaded", "recording.played", "stream.published", "stream.publish_refused", "stream.ended", "user.created", "user.updated", "user.deactivated", "user.password_changed"];
+export const errorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ErrorCode"]> = ["bad_request", "unauthorized", "forbidden", "not_found", "method_not_allowed", "conflict", "validation_failed", "rate_limited", "internal", "unavailable"];
+export const mePermissionsValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Me"]["permissions"]> = ["camera.read", "camera.write", "camera.key.read", "camera.watch", "recording.read", "recording.delete", "stats.read", "user.manage", "token.manage", "audit.read"];
+export const newApiTokenPermissionsValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["NewApiToken"]["permissions"]> = ["camera.read", "camera.write", "camera.key.read", "camera.watch", "recording.read", "recording.delete", "stats.read", "user.manage", "token.manage", "audit.read"];
+export const permissionTablePermissionsValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PermissionTable"]["permissions"]> = ["camera.read", "camera.write", "camera.key.read", "camera.watch", "recording.read", "recording.delete", "stats.read", "user.manage", "token.manage", "audit.read"];
+export const permissionTableToken_grantableValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PermissionTable"]["token_grantable"]> = ["camera.read", "camera.write", "camera.key.read", "camera.watch", "recording.read", "recording.delete", "stats.read", "user.manage", "token.manage", "audit.read"];
+export const roleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Role"]> = ["admin", "operator", "viewer", "api"];
+export const storageTierValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["StorageTier"]> = ["hot", "warm", "cold", "archive"];
+export const streamStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["StreamStatus"]> = ["offline", "online", "error"];

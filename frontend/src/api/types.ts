@@ -12,6 +12,9 @@ type QueryOf<Op extends keyof operations> = NonNullable<operations[Op]['paramete
 
 export type Role = Schemas['Role'];
 export type StreamStatus = Schemas['StreamStatus'];
+export type StorageTier = Schemas['StorageTier'];
+export type ActorType = Schemas['ActorType'];
+export type AuditAction = Schemas['AuditAction'];
 export type Permission = Schemas['NewApiToken']['permissions'][number];
 
 /** One entry of `error.details[field]` on a 422 (`validation_failed`). */

@@ -17,6 +17,7 @@ use crate::{
         cameras::{CameraChanges, CameraFilter, CameraRow},
         PageRequest,
     },
+    domain::AuditAction,
     error::{AppError, AppResult},
     realtime::hub::Event,
     state::AppState,
@@ -24,8 +25,9 @@ use crate::{
 
 mod model;
 
+pub use crate::domain::StreamStatus;
 use model::{blank_to_none, check_lengths, parse_sort};
-pub use model::{new_stream_key, CameraQuery, CameraUpdate, CameraView, NewCamera, StreamStatus};
+pub use model::{new_stream_key, CameraQuery, CameraUpdate, CameraView, NewCamera};
 
 /// Cache namespace of every camera-derived answer (lists and stats).
 pub const CACHE_NS: &str = "cameras";
@@ -64,7 +66,7 @@ pub async fn create(
         recording_enabled: input.recording_enabled.unwrap_or(true),
         transcode_profile: input.transcode_profile.unwrap_or_else(|| "default".into()),
         is_active: true,
-        stream_status: StreamStatus::Offline.as_str().into(),
+        stream_status: StreamStatus::Offline,
         last_seen_at: None,
         created_via: if matches!(principal, Principal::Token(_)) { "api" } else { "dashboard" }.into(),
         created_by: Some(principal.actor_id().to_string()),
@@ -77,7 +79,7 @@ pub async fn create(
     let entry = audit::entry(
         &principal.into(),
         meta,
-        Change::new("camera.created").on("camera", &row.id).after(&redacted),
+        Change::new(AuditAction::CameraCreated).on("camera", &row.id).after(&redacted),
     );
     state
         .db
@@ -142,7 +144,7 @@ pub async fn list_json(state: &AppState, principal: &Principal, query: CameraQue
     let filter = CameraFilter {
         q: query.q,
         is_active: query.is_active,
-        stream_status: query.stream_status.map(|s| s.as_str().to_string()),
+        stream_status: query.stream_status,
         company: query.company,
         place: query.place,
         only_ids: scope,
@@ -162,7 +164,7 @@ async fn apply(
     principal: &Principal,
     id: &str,
     mut changes: CameraChanges,
-    action: &'static str,
+    action: AuditAction,
     meta: &RequestMeta,
 ) -> AppResult<CameraView> {
     let before = find_visible(state, principal, id).await?;
@@ -205,7 +207,7 @@ async fn after_config_change(state: &AppState, before: &CameraRow, after: Option
     }
     match after {
         Some(a) if a.is_active && a.stream_key == before.stream_key => {
-            let live = before.stream_status == StreamStatus::Online.as_str();
+            let live = before.stream_status == StreamStatus::Online;
             if live && a.recording_enabled != before.recording_enabled {
                 state.recorders().set(&a.id, a.recording_enabled).await;
             }
@@ -263,7 +265,7 @@ pub async fn update(
         is_active: input.is_active,
         ..Default::default()
     };
-    apply(state, principal, id, changes, "camera.updated", meta).await
+    apply(state, principal, id, changes, AuditAction::CameraUpdated, meta).await
 }
 
 pub async fn set_active(
@@ -273,7 +275,7 @@ pub async fn set_active(
     active: bool,
     meta: &RequestMeta,
 ) -> AppResult<CameraView> {
-    let action = if active { "camera.activated" } else { "camera.deactivated" };
+    let action = if active { AuditAction::CameraActivated } else { AuditAction::CameraDeactivated };
     apply(state, principal, id, CameraChanges { is_active: Some(active), ..Default::default() }, action, meta)
         .await
 }
@@ -290,7 +292,7 @@ pub async fn rotate_key(
         principal,
         id,
         CameraChanges { stream_key: Some(new_stream_key()), ..Default::default() },
-        "camera.key_rotated",
+        AuditAction::CameraKeyRotated,
         meta,
     )
     .await
@@ -300,7 +302,7 @@ pub async fn delete(state: &AppState, principal: &Principal, id: &str, meta: &Re
     let before = find_visible(state, principal, id).await?;
     let cid = id.to_string();
     let now = db::now();
-    let change = Change::new("camera.deleted").on("camera", id).before(CameraView::new(
+    let change = Change::new(AuditAction::CameraDeleted).on("camera", id).before(CameraView::new(
         before.clone(),
         &state.settings.public_rtmp_url,
         false,

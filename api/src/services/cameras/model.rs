@@ -1,4 +1,4 @@
-//! The camera API's shapes and input rules: status, the view each caller gets, create/update
+//! The camera API's shapes and input rules: the view each caller gets, create/update
 //! bodies with their validation, list query and sort.
 
 use chrono::{DateTime, Utc};
@@ -8,31 +8,9 @@ use validator::Validate;
 use crate::{
     auth::random_secret,
     db::{self, cameras::CameraRow},
+    domain::StreamStatus,
     error::{AppError, AppResult},
 };
-
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, utoipa::ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum StreamStatus {
-    Offline,
-    Online,
-    Error,
-}
-
-impl StreamStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            StreamStatus::Offline => "offline",
-            StreamStatus::Online => "online",
-            StreamStatus::Error => "error",
-        }
-    }
-    pub fn parse(s: &str) -> Option<StreamStatus> {
-        [StreamStatus::Offline, StreamStatus::Online, StreamStatus::Error]
-            .into_iter()
-            .find(|v| v.as_str() == s)
-    }
-}
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, utoipa::ToSchema)]
 pub struct CameraView {
@@ -83,7 +61,7 @@ impl CameraView {
             recording_enabled: row.recording_enabled,
             transcode_profile: row.transcode_profile,
             is_active: row.is_active,
-            stream_status: StreamStatus::parse(&row.stream_status).unwrap_or(StreamStatus::Error),
+            stream_status: row.stream_status,
             last_seen_at: row.last_seen_at.map(|t| t.and_utc()),
             created_via: row.created_via,
             created_by: row.created_by,

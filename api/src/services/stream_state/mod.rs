@@ -24,6 +24,7 @@ use super::{
 use crate::{
     auth::RequestMeta,
     db::{self, audit::AuditRow, cameras::CameraChanges, stream_sessions::StreamSessionRow, DbConn},
+    domain::AuditAction,
     error::AppResult,
     realtime::hub::Event,
     state::AppState,
@@ -52,7 +53,7 @@ impl Transitions {
 
     fn audit(
         &mut self,
-        action: &'static str,
+        action: AuditAction,
         camera_id: Option<&str>,
         addr: Option<String>,
         after: serde_json::Value,
@@ -96,15 +97,15 @@ pub fn publish(c: &mut DbConn, out: &mut Transitions, node: &str, run: &[Publish
     camera_ids.dedup();
     let online = StreamStatus::Online;
     for (id, status, _) in db::cameras::statuses(c, &camera_ids)? {
-        let previous = out.status.get(&id).map(|(s, _)| s.as_str()).unwrap_or(status.as_str());
-        if previous != online.as_str() {
+        let previous = out.status.get(&id).map(|(s, _)| *s).unwrap_or(status);
+        if previous != online {
             out.status.insert(id, (online, now));
         }
     }
-    db::cameras::set_status_all(c, &camera_ids, online.as_str(), Some(now))?;
+    db::cameras::set_status_all(c, &camera_ids, online, Some(now))?;
     for p in run {
         let after = serde_json::json!({ "client_id": p.client_id });
-        out.audit("stream.published", Some(&p.camera_id), p.addr.clone(), after);
+        out.audit(AuditAction::StreamPublished, Some(&p.camera_id), p.addr.clone(), after);
     }
     Ok(())
 }
@@ -113,7 +114,7 @@ pub fn publish(c: &mut DbConn, out: &mut Transitions, node: &str, run: &[Publish
 /// presented key).
 pub fn refused(out: &mut Transitions, key_hint: &str, addr: Option<String>, reason: &str) {
     let after = serde_json::json!({ "reason": reason, "key_prefix": key_hint });
-    out.audit("stream.publish_refused", None, addr, after);
+    out.audit(AuditAction::StreamPublishRefused, None, addr, after);
 }
 
 /// `on_update` of a publisher on `node`: its session is alive and its camera online.
@@ -137,7 +138,7 @@ pub fn end(c: &mut DbConn, out: &mut Transitions, node: &str, client_id: &str) -
         set_status(c, out, &session.camera_id, StreamStatus::Offline, false)?;
     }
     let after = serde_json::json!({ "client_id": client_id, "camera_offline": last });
-    out.audit("stream.ended", Some(&session.camera_id), session.addr, after);
+    out.audit(AuditAction::StreamEnded, Some(&session.camera_id), session.addr, after);
     Ok(())
 }
 
@@ -177,13 +178,13 @@ fn set_status(
     let Some(row) = db::cameras::find(c, camera_id)? else { return Ok(()) };
     let now = db::now();
     let changes = CameraChanges {
-        stream_status: Some(status.as_str().into()),
+        stream_status: Some(status),
         last_seen_at: seen.then_some(Some(now)),
         ..Default::default()
     };
     db::cameras::update(c, camera_id, &changes)?;
-    let previous = out.status.get(camera_id).map(|(s, _)| s.as_str()).unwrap_or(row.stream_status.as_str());
-    if previous != status.as_str() {
+    let previous = out.status.get(camera_id).map(|(s, _)| *s).unwrap_or(row.stream_status);
+    if previous != status {
         out.status.insert(
             camera_id.to_string(),
             (status, if seen { now } else { row.last_seen_at.unwrap_or(now) }),

@@ -115,13 +115,10 @@ fn apply(
                 db::stream_sessions::insert(c, &session)?;
             }
         }
-        if camera.stream_status != target.as_str() {
+        if camera.stream_status != target {
             let seen = (target == StreamStatus::Online).then_some(Some(now));
-            let changes = CameraChanges {
-                stream_status: Some(target.as_str().into()),
-                last_seen_at: seen,
-                ..Default::default()
-            };
+            let changes =
+                CameraChanges { stream_status: Some(target), last_seen_at: seen, ..Default::default() };
             db::cameras::update(c, &camera.id, &changes)?;
             changed.insert(camera.id.clone(), target);
         } else {

@@ -3,7 +3,8 @@ import { useState } from 'react';
 import { api } from '../../api';
 import { describeError } from '../../api/errors';
 import { keys } from '../../api/keys';
-import type { AuditLog, AuditQuery } from '../../api/types';
+import { auditActionValues } from '../../api/schema';
+import type { AuditAction, AuditLog, AuditQuery } from '../../api/types';
 import { PageHeader } from '../../components/Layout';
 import { PagedTable } from '../../components/PagedTable';
 import { EmptyState, QueryState } from '../../components/States';
@@ -11,19 +12,20 @@ import { formatDateTime, localInputToIso } from '../../lib/format';
 import { useDebounced } from '../../lib/useDebounced';
 
 const TEXT_FILTERS = [
-  { key: 'action', label: 'Action', placeholder: 'Action, e.g. camera.created' },
   { key: 'entity_type', label: 'Entity type', placeholder: 'Entity type (camera, user…)' },
   { key: 'entity_id', label: 'Entity id', placeholder: 'Entity id' },
   { key: 'user_id', label: 'User id', placeholder: 'User id' },
   { key: 'ip', label: 'IP', placeholder: 'IP address' },
 ] as const;
 type TextKey = (typeof TEXT_FILTERS)[number]['key'];
-type Filters = Record<TextKey | 'from' | 'to', string>;
+// The action is picked from the server's list: it rejects any other value.
+type Filters = Record<TextKey | 'from' | 'to', string> & { action: AuditAction | '' };
 const NONE: Filters = { action: '', entity_type: '', entity_id: '', user_id: '', ip: '', from: '', to: '' };
 const COLUMNS = ['When', 'Actor', 'Action', 'Entity', 'IP', { hidden: 'Details' }] as const;
 
 export function toAuditQuery(f: Filters): AuditQuery {
   const out: AuditQuery = { from: localInputToIso(f.from), to: localInputToIso(f.to) };
+  if (f.action) out.action = f.action;
   for (const { key } of TEXT_FILTERS) if (f[key].trim()) out[key] = f[key].trim();
   return out;
 }
@@ -83,6 +85,12 @@ export default function AuditPage() {
         <button type="button" className="btn" disabled={exporting} onClick={() => void doExport('json')}>Export JSON</button>
       </PageHeader>
       <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Audit filters">
+        <label><span className="sr-only">Action</span>
+          <select aria-label="Action" value={filters.action} onChange={set('action')}>
+            <option value="">Any action</option>
+            {auditActionValues.map((a) => <option key={a} value={a}>{a}</option>)}
+          </select>
+        </label>
         {TEXT_FILTERS.map((f) => (
           <label key={f.key}><span className="sr-only">{f.label}</span><input placeholder={f.placeholder} aria-label={f.label} value={filters[f.key]} onChange={set(f.key)} /></label>
         ))}
