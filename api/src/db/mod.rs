@@ -6,6 +6,7 @@ pub mod audit;
 pub mod audit_chain;
 pub mod breaker;
 pub mod cameras;
+pub mod recording_tiers;
 pub mod recordings;
 pub mod schema;
 pub mod sessions;
