@@ -80,7 +80,8 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         .map_err(|e| anyhow::anyhow!("ARGUS_PROFILES_DIR: {e}"))?;
     let (stream_events, stream_rx) = queues::stream_event_channel();
     let (ingest, ingest_rx) = queues::ingest_channel();
-    let tiers = crate::infra::storage::Tiers::open(&settings.storage).map_err(|e| anyhow::anyhow!(e.message))?;
+    let tiers =
+        crate::infra::storage::Tiers::open(&settings.storage).map_err(|e| anyhow::anyhow!(e.message))?;
     let storage = Storage { db: db.clone(), tiers, settings: settings.storage.clone() };
     let state = AppState {
         settings: Arc::new(settings),

@@ -64,7 +64,9 @@ fn parse_location(var: &'static str, url: &str, cwd: &Path) -> Result<TierLocati
     let invalid = |message: String| ConfigError::Invalid { var, message };
     if let Some(path) = url.strip_prefix("file://") {
         if !path.starts_with('/') {
-            return Err(invalid(format!("{url:?}: a file:// URL needs an absolute path (file:///srv/argus/warm)")));
+            return Err(invalid(format!(
+                "{url:?}: a file:// URL needs an absolute path (file:///srv/argus/warm)"
+            )));
         }
         return Ok(TierLocation::Local(absolute(cwd, path)));
     }
@@ -118,12 +120,17 @@ pub(super) fn storage_settings(
                 .or_else(|| src.raw("AWS_DEFAULT_REGION"))
                 .unwrap_or_else(|| "us-east-1".into()),
             access_key_id: src.raw("ARGUS_S3_ACCESS_KEY_ID").or_else(|| src.raw("AWS_ACCESS_KEY_ID")),
-            secret_access_key: src.raw("ARGUS_S3_SECRET_ACCESS_KEY").or_else(|| src.raw("AWS_SECRET_ACCESS_KEY")),
+            secret_access_key: src
+                .raw("ARGUS_S3_SECRET_ACCESS_KEY")
+                .or_else(|| src.raw("AWS_SECRET_ACCESS_KEY")),
             allow_http: src.parse("ARGUS_S3_ALLOW_HTTP", false)?,
         },
     };
     if settings.warm_after_days == 0 {
-        return Err(ConfigError::Invalid { var: "ARGUS_TIER_WARM_AFTER_DAYS", message: "must be greater than 0".into() });
+        return Err(ConfigError::Invalid {
+            var: "ARGUS_TIER_WARM_AFTER_DAYS",
+            message: "must be greater than 0".into(),
+        });
     }
     if settings.cold_after_days <= settings.warm_after_days {
         return Err(ConfigError::Invalid {
@@ -148,7 +155,8 @@ mod tests {
     use crate::config::Settings;
 
     fn settings(pairs: &[(&str, &str)]) -> Result<Settings, ConfigError> {
-        let env: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let env: HashMap<String, String> =
+            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         Settings::from_map_in(&env, Path::new("/srv/argus"))
     }
 
@@ -177,7 +185,10 @@ mod tests {
         let st = s.storage;
         assert_eq!(st.warm, Some(TierLocation::Local("/slow/warm".into())));
         assert_eq!(st.cold, None);
-        assert_eq!(st.archive, Some(TierLocation::S3 { bucket: "footage".into(), prefix: "argus/archive".into() }));
+        assert_eq!(
+            st.archive,
+            Some(TierLocation::S3 { bucket: "footage".into(), prefix: "argus/archive".into() })
+        );
         assert_eq!(st.s3.access_key_id.as_deref(), Some("from-aws"));
         assert_eq!(st.s3.secret_access_key.as_deref(), Some("from-argus"));
         assert!(st.s3.allow_http);

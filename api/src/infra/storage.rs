@@ -91,9 +91,14 @@ impl TierStore {
     }
 
     /// Bytes `range` of the object, streamed.
-    pub async fn get_range(&self, key: &Path, range: Range<u64>) -> AppResult<BoxStream<'static, AppResult<Bytes>>> {
+    pub async fn get_range(
+        &self,
+        key: &Path,
+        range: Range<u64>,
+    ) -> AppResult<BoxStream<'static, AppResult<Bytes>>> {
         let options = GetOptions { range: Some(GetRange::Bounded(range)), ..GetOptions::default() };
-        let result = self.store.get_opts(key, options).await.map_err(|e| store_error(&format!("get {key}"), e))?;
+        let result =
+            self.store.get_opts(key, options).await.map_err(|e| store_error(&format!("get {key}"), e))?;
         let what = key.to_string();
         Ok(result.into_stream().map_err(move |e| store_error(&format!("read {what}"), e)).boxed())
     }
@@ -116,7 +121,8 @@ impl TierStore {
     /// The object appears only when complete; a failed copy is aborted.
     pub async fn copy_from(&self, src: &TierStore, src_key: &Path, key: &Path) -> AppResult<()> {
         let mut input = src.get_all(src_key).await?;
-        let upload = self.store.put_multipart(key).await.map_err(|e| store_error(&format!("put {key}"), e))?;
+        let upload =
+            self.store.put_multipart(key).await.map_err(|e| store_error(&format!("put {key}"), e))?;
         let mut writer = WriteMultipart::new_with_chunk_size(upload, PART_SIZE);
         let copied = async {
             while let Some(chunk) = input.next().await {
@@ -127,7 +133,9 @@ impl TierStore {
         }
         .await;
         match copied {
-            Ok(()) => writer.finish().await.map(|_| ()).map_err(|e| store_error(&format!("complete {key}"), e)),
+            Ok(()) => {
+                writer.finish().await.map(|_| ()).map_err(|e| store_error(&format!("complete {key}"), e))
+            }
             Err(e) => {
                 if let Err(abort) = writer.abort().await {
                     tracing::warn!(%key, error = %abort, "aborting a failed upload failed");
@@ -159,7 +167,10 @@ pub struct Tiers {
 impl Tiers {
     pub fn open(settings: &StorageSettings) -> AppResult<Tiers> {
         let mut stores = BTreeMap::new();
-        stores.insert(StorageTier::Hot, TierStore { store: Arc::new(LocalFileSystem::new()), local_root: Some("/".into()) });
+        stores.insert(
+            StorageTier::Hot,
+            TierStore { store: Arc::new(LocalFileSystem::new()), local_root: Some("/".into()) },
+        );
         for tier in [StorageTier::Warm, StorageTier::Cold, StorageTier::Archive] {
             if let Some(location) = settings.location(tier) {
                 stores.insert(tier, TierStore::open(&location, &settings.s3)?);

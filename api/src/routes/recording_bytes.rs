@@ -27,13 +27,18 @@ pub async fn respond(req: &HttpRequest, readable: Readable, attachment: bool) ->
                 }
                 RangeAsked::Part(first, last) => {
                     let body = store.get_range(&key, first..last + 1).await?.map_err(std::io::Error::other);
-                    let mut res = HttpResponse::PartialContent().body(SizedStream::new(last + 1 - first, body));
-                    res.headers_mut().insert(header::CONTENT_RANGE, header_value(&format!("bytes {first}-{last}/{size}"))?);
+                    let mut res =
+                        HttpResponse::PartialContent().body(SizedStream::new(last + 1 - first, body));
+                    res.headers_mut().insert(
+                        header::CONTENT_RANGE,
+                        header_value(&format!("bytes {first}-{last}/{size}"))?,
+                    );
                     res
                 }
                 RangeAsked::Unsatisfiable => {
                     let mut res = HttpResponse::RangeNotSatisfiable().finish();
-                    res.headers_mut().insert(header::CONTENT_RANGE, header_value(&format!("bytes */{size}"))?);
+                    res.headers_mut()
+                        .insert(header::CONTENT_RANGE, header_value(&format!("bytes */{size}"))?);
                     res
                 }
             };
@@ -76,7 +81,11 @@ fn requested_range(req: &HttpRequest, size: u64) -> RangeAsked {
     }
 }
 
-async fn file_response(req: &HttpRequest, path: &std::path::Path, attachment: bool) -> AppResult<HttpResponse> {
+async fn file_response(
+    req: &HttpRequest,
+    path: &std::path::Path,
+    attachment: bool,
+) -> AppResult<HttpResponse> {
     let file = actix_files::NamedFile::open_async(path)
         .await
         .map_err(|_| AppError::not_found("recording file is missing"))?;

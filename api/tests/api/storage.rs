@@ -32,7 +32,8 @@ async fn setup(backend: Backend) -> Option<Setup> {
         return None;
     };
     let bucket = format!("argus-{}", uuid::Uuid::new_v4().simple());
-    let created = reqwest::Client::new().put(format!("{endpoint}/{bucket}")).send().await.expect("moto answers");
+    let created =
+        reqwest::Client::new().put(format!("{endpoint}/{bucket}")).send().await.expect("moto answers");
     assert!(created.status().is_success(), "create bucket: {}", created.status());
     let tiers = tempfile::tempdir().expect("tempdir");
     let dir = |name: &str| format!("file://{}", tiers.path().join(name).display());
@@ -56,7 +57,8 @@ async fn file_recording(s: &Setup) -> (String, Vec<u8>) {
     let serial = format!("TIER-{}", uuid::Uuid::new_v4().simple());
     let camera = s.app.create_camera(&s.admin, &serial).await["id"].as_str().expect("camera id").to_string();
     let bytes: Vec<u8> = (0..SIZE).map(|i| (i * 31 % 251) as u8).collect();
-    let file = s.app.state.settings.media.storage_dir.join(&camera).join("2026/12/01").join(format!("{serial}.mp4"));
+    let file =
+        s.app.state.settings.media.storage_dir.join(&camera).join("2026/12/01").join(format!("{serial}.mp4"));
     std::fs::create_dir_all(file.parent().expect("parent")).expect("mkdir");
     std::fs::write(&file, &bytes).expect("write recording");
     let now = db::now();
@@ -167,7 +169,9 @@ async fn recordings_move_down_the_tiers_by_age(backend: Backend) {
     let archive = s.app.state.storage.tiers.get(StorageTier::Archive).expect("archive");
     let (size, sha) = archive.digest(&key.as_str().into()).await.expect("read back from S3");
     assert_eq!((size, sha), (SIZE as u64, hex::encode(Sha256::digest(&bytes))));
-    assert!(!s.tiers.path().join("warm").join(&key).exists() && !s.tiers.path().join("cold").join(&key).exists());
+    assert!(
+        !s.tiers.path().join("warm").join(&key).exists() && !s.tiers.path().join("cold").join(&key).exists()
+    );
     assert_eq!(run(&s, None).await.moved, 0, "ARCHIVE is the last tier");
 
     let moves = s.app.audit(&s.admin, "recording.tier_changed").await;
@@ -240,7 +244,13 @@ async fn deleting_an_archived_recording_deletes_its_object(backend: Backend) {
     assert_eq!(run(&s, None).await.moved, 1, "straight to ARCHIVE, the deepest tier due");
     let p = placement(&s, &id).await;
     assert_eq!(p.tier, "archive");
-    let resp = s.app.client.delete(s.app.url(&format!("/api/v1/recordings/{id}"))).bearer_auth(&s.admin).send().await;
+    let resp = s
+        .app
+        .client
+        .delete(s.app.url(&format!("/api/v1/recordings/{id}")))
+        .bearer_auth(&s.admin)
+        .send()
+        .await;
     assert_eq!(resp.expect("request").status(), StatusCode::NO_CONTENT);
     assert!(!present(&s, &p, StorageTier::Archive).await, "the object went with the row");
 }

@@ -11,7 +11,6 @@ pub mod reading;
 use chrono::{Duration, NaiveDateTime};
 use serde::Serialize;
 
-pub use moves::FailPoint;
 use crate::{
     config::StorageSettings,
     db::{self, recording_tiers::Placement, Db},
@@ -19,6 +18,7 @@ use crate::{
     error::{AppError, AppResult},
     infra::storage::{local_key, Tiers},
 };
+pub use moves::FailPoint;
 
 /// Rows read per query: memory stays bounded whatever the backlog.
 const BATCH: i64 = 200;
@@ -142,7 +142,11 @@ mod tests {
         assert_eq!(target(s, StorageTier::Hot, days(3), now), None);
         assert_eq!(target(s, StorageTier::Hot, days(8), now), Some(StorageTier::Warm));
         assert_eq!(target(s, StorageTier::Hot, days(31), now), Some(StorageTier::Cold));
-        assert_eq!(target(s, StorageTier::Hot, days(400), now), Some(StorageTier::Cold), "no archive: stays in cold");
+        assert_eq!(
+            target(s, StorageTier::Hot, days(400), now),
+            Some(StorageTier::Cold),
+            "no archive: stays in cold"
+        );
         assert_eq!(target(s, StorageTier::Cold, days(400), now), None);
         let s = &settings(false, true);
         assert_eq!(target(s, StorageTier::Hot, days(8), now), None, "warm unset: hot until cold is due");

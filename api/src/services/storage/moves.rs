@@ -38,7 +38,9 @@ fn injected(at: FailPoint) -> AppError {
 
 impl Storage {
     pub(super) fn store(&self, tier: StorageTier) -> AppResult<&TierStore> {
-        self.tiers.get(tier).ok_or_else(|| AppError::internal(format!("storage tier {tier} is not configured")))
+        self.tiers
+            .get(tier)
+            .ok_or_else(|| AppError::internal(format!("storage tier {tier} is not configured")))
     }
 
     /// Moves `p` from `from` to `to`; false when the row changed under us (nothing done).
@@ -58,7 +60,9 @@ impl Storage {
         }
         target.copy_from(source, &src_key, &dst_key).await?;
         let (size, sha) = target.digest(&dst_key).await?;
-        if size != u64::try_from(p.size_bytes).unwrap_or(u64::MAX) || !sha.eq_ignore_ascii_case(&p.checksum_sha256) {
+        if size != u64::try_from(p.size_bytes).unwrap_or(u64::MAX)
+            || !sha.eq_ignore_ascii_case(&p.checksum_sha256)
+        {
             return Err(AppError::internal(format!(
                 "copy of recording {} in {to} does not verify: {size} bytes, sha256 {sha}",
                 p.id
@@ -76,7 +80,8 @@ impl Storage {
         let committed = self
             .db
             .transaction(move |c| {
-                let moved = db::recording_tiers::commit_move(c, &id, from.as_str(), to.as_str(), &location, now)?;
+                let moved =
+                    db::recording_tiers::commit_move(c, &id, from.as_str(), to.as_str(), &location, now)?;
                 if moved {
                     audit::write(c, &entry)?;
                 }
