@@ -4,7 +4,7 @@
 //! Ages are set by editing `ended_at`, not by waiting.
 
 use argus::{
-    db::{self, recording_tiers::Placement, recordings::RecordingRow, schema::recordings},
+    db::{self, recording_tiers::Placement, schema::recordings},
     domain::StorageTier,
     services::storage::FailPoint,
 };
@@ -13,7 +13,7 @@ use diesel::prelude::*;
 use reqwest::StatusCode;
 use sha2::{Digest, Sha256};
 
-use crate::helpers::{Backend, Options, TestApp};
+use crate::helpers::{insert_hot_recording, Backend, Options, TestApp};
 
 /// A recording larger than one 8 MiB upload part, so the S3 copy is a real multipart upload.
 const SIZE: usize = 9 * 1024 * 1024 + 12_345;
@@ -61,28 +61,8 @@ async fn file_recording(s: &Setup) -> (String, Vec<u8>) {
         s.app.state.settings.media.storage_dir.join(&camera).join("2026/12/01").join(format!("{serial}.mp4"));
     std::fs::create_dir_all(file.parent().expect("parent")).expect("mkdir");
     std::fs::write(&file, &bytes).expect("write recording");
-    let now = db::now();
-    let row = RecordingRow {
-        id: db::new_id(),
-        camera_id: camera,
-        started_at: now - Duration::minutes(10),
-        ended_at: now,
-        duration_ms: 600_000,
-        size_bytes: SIZE as i64,
-        file_path: file.display().to_string(),
-        source_path: format!("{serial}.flv"),
-        tier: "hot".into(),
-        checksum_sha256: hex::encode(Sha256::digest(&bytes)),
-        video_codec: None,
-        audio_codec: None,
-        width: None,
-        height: None,
-        bitrate_kbps: None,
-        created_at: now,
-    };
-    let id = row.id.clone();
-    s.app.state.db.run(move |c| db::recordings::insert(c, &row)).await.expect("insert");
-    (id, bytes)
+    let checksum = hex::encode(Sha256::digest(&bytes));
+    (insert_hot_recording(&s.app, camera, &file, SIZE as i64, checksum).await, bytes)
 }
 
 async fn age(s: &Setup, id: &str, days: i64) {
@@ -138,6 +118,10 @@ async fn assert_plays(s: &Setup, id: &str, bytes: &[u8]) {
         assert_eq!(resp.headers()["content-type"], "video/mp4");
         assert_eq!(&resp.bytes().await.expect("body")[..], want, "{range}");
     }
+    let resp =
+        s.app.client.get(&stream).header("range", format!("bytes={SIZE}-")).send().await.expect("request");
+    assert_eq!(resp.status(), StatusCode::RANGE_NOT_SATISFIABLE);
+    assert_eq!(resp.headers()["content-range"].to_str().unwrap(), format!("bytes */{SIZE}"));
     let download = s.app.url(links["download_url"].as_str().expect("download url"));
     let resp = s.app.client.get(&download).send().await.expect("request");
     assert_eq!(resp.status(), StatusCode::OK);
@@ -236,6 +220,35 @@ async fn an_interrupted_move_is_repaired_by_the_next_run(backend: Backend) {
     assert_eq!(s.app.audit(&s.admin, "recording.tier_changed").await.len(), 3);
 }
 
+/// A copy whose checksum differs from the row's is never committed: the recording stays where
+/// it is, playable, and the bad copy is deleted at once.
+async fn a_copy_that_does_not_verify_is_not_committed(backend: Backend) {
+    let Some(s) = setup(backend).await else { return };
+    let (id, bytes) = file_recording(&s).await;
+    let rid = id.clone();
+    s.app
+        .state
+        .db
+        .run(move |c| {
+            diesel::update(recordings::table.find(&rid))
+                .set(recordings::checksum_sha256.eq("0".repeat(64)))
+                .execute(c)?;
+            Ok(())
+        })
+        .await
+        .expect("corrupt the checksum");
+    age(&s, &id, 91).await;
+    assert_eq!(run(&s, None).await.failed, 1);
+    let p = placement(&s, &id).await;
+    assert_eq!((p.tier.as_str(), p.stale_tier.as_deref()), ("hot", None));
+    assert!(present(&s, &p, StorageTier::Hot).await);
+    assert!(!present(&s, &p, StorageTier::Archive).await, "the bad copy is deleted");
+    assert_plays(&s, &id, &bytes).await;
+    let report = run(&s, None).await;
+    assert_eq!((report.repaired, report.moved, report.failed), (0, 0, 1), "refused again, nothing to repair");
+    assert!(s.app.audit(&s.admin, "recording.tier_changed").await.is_empty());
+}
+
 /// Deleting a recording deletes its object in whatever tier it is.
 async fn deleting_an_archived_recording_deletes_its_object(backend: Backend) {
     let Some(s) = setup(backend).await else { return };
@@ -271,5 +284,6 @@ macro_rules! on_both_backends {
 on_both_backends!(
     recordings_move_down_the_tiers_by_age,
     an_interrupted_move_is_repaired_by_the_next_run,
+    a_copy_that_does_not_verify_is_not_committed,
     deleting_an_archived_recording_deletes_its_object,
 );

@@ -63,6 +63,10 @@ impl Storage {
         if size != u64::try_from(p.size_bytes).unwrap_or(u64::MAX)
             || !sha.eq_ignore_ascii_case(&p.checksum_sha256)
         {
+            // The bad copy goes now (a failure here leaves it to the next run's repair).
+            target.delete(&dst_key).await?;
+            let id = p.id.clone();
+            self.db.run(move |c| db::recording_tiers::clear_stale(c, &id, to.as_str())).await?;
             return Err(AppError::internal(format!(
                 "copy of recording {} in {to} does not verify: {size} bytes, sha256 {sha}",
                 p.id
