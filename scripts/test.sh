@@ -3,7 +3,8 @@
 # run the real nginx, ffmpeg and ffprobe), the black-box API tests on SQLite, MariaDB and
 # MariaDB + Redis, the data-plane end-to-end tests on real nginx-rtmp and FFmpeg, and the
 # dashboard's unit tests and browser end-to-end test (Chromium) against the real stack.
-# Needs MariaDB on 127.0.0.1:3306 (root, no password) and Redis on 127.0.0.1:6379.
+# Needs MariaDB on 127.0.0.1:3306 (root, no password) and Redis on 127.0.0.1:6379; starts moto
+# (an S3-protocol server) for the storage tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -38,6 +39,9 @@ fi
 step "Rust unit tests (with real nginx -t, ffmpeg, ffprobe) and API tests (SQLite, MariaDB, MariaDB+Redis)"
 # The unit tests that need nginx or ffmpeg are #[ignore]d so a plain `cargo test` reports them
 # as not run instead of passing; here the tools are installed, so they run.
+# The storage tests move recordings to a real S3-protocol server (moto), started here.
+eval "$(bash scripts/s3-test-server.sh)"
+trap 'kill "$TEST_S3_PID" 2>/dev/null || true' EXIT
 cargo test --lib --bins --test api -- --include-ignored
 
 step "contract: schemathesis (all checks) against the OpenAPI document of a running server"

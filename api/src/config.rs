@@ -11,9 +11,11 @@ use std::{
 mod file;
 mod media;
 mod security;
+mod storage;
 mod tls;
 pub use media::MediaSettings;
 pub use security::SecuritySettings;
+pub use storage::{S3Settings, StorageSettings, TierLocation};
 pub use tls::TlsSettings;
 
 #[derive(Debug, thiserror::Error)]
@@ -55,6 +57,7 @@ pub struct Settings {
     pub frontend_dir: Option<PathBuf>,
     pub media: MediaSettings,
     pub security: SecuritySettings,
+    pub storage: StorageSettings,
 }
 
 /// Reads one variable: the environment first, then the file's value (stringified).
@@ -163,6 +166,9 @@ impl Settings {
                 })
             }
         };
+        let mut media = media::media_settings(&src, cwd, &data_dir, tls)?;
+        let storage = storage::storage_settings(&src, cwd, &media.storage_dir)?;
+        media.storage_dir = storage.hot.clone();
         let positive = |var: &'static str, v: u64| {
             if v == 0 {
                 Err(ConfigError::Invalid { var, message: "must be greater than 0".into() })
@@ -202,8 +208,9 @@ impl Settings {
             camera_cache_ttl_secs: src.parse("ARGUS_CAMERA_CACHE_TTL_SECS", 30)?,
             stats_cache_ttl_secs: src.parse("ARGUS_STATS_CACHE_TTL_SECS", 5)?,
             frontend_dir: src.raw("ARGUS_FRONTEND_DIR").map(|d| absolute(cwd, &d)),
-            media: media::media_settings(&src, cwd, &data_dir, tls)?,
+            media,
             security: security::security_settings(&src)?,
+            storage,
         })
     }
 }

@@ -158,6 +158,7 @@ string_enum! {
         RecordingLinkIssued => "recording.link_issued",
         RecordingDownloaded => "recording.downloaded",
         RecordingPlayed => "recording.played",
+        RecordingTierChanged => "recording.tier_changed",
         StreamPublished => "stream.published",
         StreamPublishRefused => "stream.publish_refused",
         StreamEnded => "stream.ended",

@@ -22,7 +22,7 @@ use crate::{
     metrics::Metrics,
     realtime::{bridge, hub::Hub},
     routes::{self, health, metrics},
-    services::{queues, recordings, stream_state, stream_writer},
+    services::{queues, recordings, storage::Storage, stream_state, stream_writer},
     state::{AppState, MediaSecrets},
     telemetry,
 };
@@ -80,6 +80,9 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         .map_err(|e| anyhow::anyhow!("ARGUS_PROFILES_DIR: {e}"))?;
     let (stream_events, stream_rx) = queues::stream_event_channel();
     let (ingest, ingest_rx) = queues::ingest_channel();
+    let tiers =
+        crate::infra::storage::Tiers::open(&settings.storage).map_err(|e| anyhow::anyhow!(e.message))?;
+    let storage = Storage { db: db.clone(), tiers, settings: settings.storage.clone() };
     let state = AppState {
         settings: Arc::new(settings),
         db,
@@ -96,6 +99,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         ingest,
         principals: Default::default(),
         recorder_log: Arc::new(LogThrottle::new(30)),
+        storage,
     };
     stream_writer::spawn(state.clone(), stream_rx);
     // Right from the start, not only after the next status change.

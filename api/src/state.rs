@@ -13,6 +13,7 @@ use crate::{
     services::{
         principal_cache::PrincipalCache,
         queues::{IngestQueue, StreamEvents},
+        storage::Storage,
     },
 };
 
@@ -46,6 +47,8 @@ pub struct AppState {
     pub principals: PrincipalCache,
     /// Throttles the recorders' "nginx control unreachable" warning (see [`Recorders`]).
     pub recorder_log: Arc<LogThrottle>,
+    /// The storage tiers and the moves between them.
+    pub storage: Storage,
 }
 
 impl AppState {

@@ -115,6 +115,9 @@ diesel::table! {
         height -> Nullable<Integer>,
         bitrate_kbps -> Nullable<Integer>,
         created_at -> Timestamp,
+        location -> Nullable<Text>,
+        tier_changed_at -> Nullable<Timestamp>,
+        stale_tier -> Nullable<Text>,
     }
 }
 

@@ -6,6 +6,7 @@ pub mod lock;
 pub mod log_throttle;
 pub mod private;
 pub mod rate_limit;
+pub mod storage;
 
 use crate::error::{AppError, AppResult};
 

@@ -3,6 +3,7 @@
 
 pub mod prune;
 pub mod reconcile;
+pub mod storage;
 
 use std::{sync::Arc, time::Duration};
 
@@ -49,7 +50,7 @@ async fn file_orphans(state: &AppState) {
 }
 
 /// Starts the scheduler: reconciliation with nginx at start and then every 10 s for stream state
-/// (stall detection needs it), every minute for orphaned recording files.
+/// (stall detection needs it), every minute for orphaned recording files; tier moves hourly.
 pub fn start(state: AppState) {
     let mut scheduler = AsyncScheduler::with_tz(chrono::Utc);
     let stalls = Arc::new(StallWatch::default());
@@ -73,6 +74,11 @@ pub fn start(state: AppState) {
     scheduler.every(every.seconds()).run(move || {
         let s = s.clone();
         async move { locked(&s, "prune-logs", prune::LOCK_TTL, || prune::run(&s)).await }
+    });
+    let s = state.clone();
+    scheduler.every(1.hour()).run(move || {
+        let s = s.clone();
+        async move { locked(&s, "storage", storage::LOCK_TTL, || storage::run(&s)).await }
     });
     tokio::spawn(async move {
         // At start: nothing depends on hooks that were lost while Argus was down.

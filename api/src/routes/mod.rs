@@ -10,6 +10,7 @@ pub mod health;
 pub mod hooks;
 pub mod live;
 pub mod metrics;
+mod recording_bytes;
 pub mod recordings;
 pub mod spa;
 pub mod users;

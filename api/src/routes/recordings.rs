@@ -1,14 +1,16 @@
 use actix_web::{delete, get, web, FromRequest, HttpRequest, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::recording_bytes;
 use crate::{
     auth::{require, Authorized},
     domain::AuditAction,
-    error::{AppError, AppResult, ErrorBody},
+    error::{AppResult, ErrorBody},
     services::{
         paging::{Page, Paging},
         recording_links::{self, LinkKind, LinkQuery, RecordingLinks},
         recordings::{self, RecordingQuery, RecordingView},
+        storage::reading::Readable,
     },
     state::AppState,
 };
@@ -41,21 +43,6 @@ async fn get_one(
     Ok(web::Json(recordings::find_visible(&state, &auth.principal, &id).await?.into()))
 }
 
-async fn file_response(req: &HttpRequest, path: &str, attachment: bool) -> AppResult<HttpResponse> {
-    let file = actix_files::NamedFile::open_async(path)
-        .await
-        .map_err(|_| AppError::not_found("recording file is missing"))?;
-    let file = file.set_content_type("video/mp4".parse().map_err(|_| AppError::internal("mime"))?);
-    let file = if attachment {
-        file.set_content_disposition(actix_web::http::header::ContentDisposition::attachment(
-            std::path::Path::new(path).file_name().and_then(|n| n.to_str()).unwrap_or("recording.mp4"),
-        ))
-    } else {
-        file
-    };
-    Ok(file.into_response(req))
-}
-
 /// The file of the recording a request may open: through a signed link, or as an authorized
 /// caller (`Authorization`, `X-API-Key` or `?access_token=`), whose access is audited.
 async fn open_file(
@@ -64,9 +51,10 @@ async fn open_file(
     id: &str,
     kind: LinkKind,
     link: &LinkQuery,
-) -> actix_web::Result<String> {
+) -> actix_web::Result<Readable> {
     if link.is_signed() {
-        return Ok(recording_links::open(state, id, kind, link).await?.file_path);
+        let row = recording_links::open(state, id, kind, link).await?;
+        return Ok(state.storage.open(&row.id).await?);
     }
     let auth = Authorized::<require::RecordingRead>::extract(req).await?;
     let row = recordings::find_visible(state, &auth.principal, id).await?;
@@ -80,7 +68,7 @@ async fn open_file(
         };
         recordings::audit_access(state, &auth.principal, &auth.meta, &row, action).await?;
     }
-    Ok(row.file_path)
+    Ok(state.storage.open(&row.id).await?)
 }
 
 /// Signed, expiring stream and download URLs for players and plain links (audited).
@@ -103,8 +91,8 @@ async fn download(
     link: web::Query<LinkQuery>,
     req: HttpRequest,
 ) -> actix_web::Result<HttpResponse> {
-    let path = open_file(&state, &req, &id, LinkKind::Download, &link).await?;
-    Ok(file_response(&req, &path, true).await?)
+    let readable = open_file(&state, &req, &id, LinkKind::Download, &link).await?;
+    Ok(recording_bytes::respond(&req, readable, true).await?)
 }
 
 /// Play the MP4 in a browser (HTTP Range): authorized, or through a signed link.
@@ -116,8 +104,8 @@ async fn stream(
     link: web::Query<LinkQuery>,
     req: HttpRequest,
 ) -> actix_web::Result<HttpResponse> {
-    let path = open_file(&state, &req, &id, LinkKind::Stream, &link).await?;
-    Ok(file_response(&req, &path, false).await?)
+    let readable = open_file(&state, &req, &id, LinkKind::Stream, &link).await?;
+    Ok(recording_bytes::respond(&req, readable, false).await?)
 }
 
 /// Delete a recording (file and row).

@@ -15,6 +15,7 @@ pub mod recordings;
 pub mod retention;
 pub mod revocation;
 pub mod stats;
+pub mod storage;
 pub mod stream_state;
 pub mod stream_writer;
 pub mod streaming;

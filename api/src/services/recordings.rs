@@ -280,6 +280,7 @@ pub async fn find_visible(state: &AppState, principal: &Principal, id: &str) -> 
 /// row (garbage on disk), never a catalogued recording whose file is gone.
 pub async fn delete(state: &AppState, principal: &Principal, id: &str, meta: &RequestMeta) -> AppResult<()> {
     let row = find_visible(state, principal, id).await?;
+    let placement = state.storage.placement(id).await?;
     let rid = id.to_string();
     let entry = audit::entry(
         &principal.into(),
@@ -295,10 +296,8 @@ pub async fn delete(state: &AppState, principal: &Principal, id: &str, meta: &Re
             audit::write(c, &entry)
         })
         .await?;
-    match tokio::fs::remove_file(&row.file_path).await {
-        Ok(()) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => {
+    if let Some(p) = placement {
+        if let Err(e) = state.storage.delete_objects(&p).await {
             tracing::error!(path = %row.file_path, error = %e, "recording deleted but its file was not")
         }
     }

@@ -287,3 +287,37 @@ macro_rules! matrix {
         }
     )*};
 }
+
+/// A HOT recording row for a file written by the test (size and checksum as given), inserted
+/// directly, as the ingest would file it.
+pub async fn insert_hot_recording(
+    app: &TestApp,
+    camera_id: String,
+    file: &std::path::Path,
+    size: i64,
+    checksum: String,
+) -> String {
+    use argus::db::{self, recordings::RecordingRow};
+    let now = db::now();
+    let row = RecordingRow {
+        id: db::new_id(),
+        camera_id,
+        started_at: now,
+        ended_at: now,
+        duration_ms: 1000,
+        size_bytes: size,
+        file_path: file.display().to_string(),
+        source_path: file.display().to_string(),
+        tier: argus::domain::StorageTier::Hot,
+        checksum_sha256: checksum,
+        video_codec: None,
+        audio_codec: None,
+        width: None,
+        height: None,
+        bitrate_kbps: None,
+        created_at: now,
+    };
+    let id = row.id.clone();
+    app.state.db.run(move |c| db::recordings::insert(c, &row)).await.expect("insert recording");
+    id
+}

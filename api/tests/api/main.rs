@@ -15,6 +15,7 @@ mod rbac;
 mod recording_faults;
 mod revocation;
 mod service;
+mod storage;
 mod stream_state;
 mod streaming;
 mod tokens;

@@ -3,13 +3,13 @@
 
 use std::time::Duration;
 
-use argus::{auth::Role, db, db::recordings::RecordingRow};
+use argus::auth::Role;
 use futures_util::SinkExt;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::helpers::{connect_ws, next_event, status_event, Backend, TestApp};
+use crate::helpers::{connect_ws, insert_hot_recording, next_event, status_event, Backend, TestApp};
 
 crate::matrix!(
     publish_renames_to_camera_id_and_goes_online_live,
@@ -484,26 +484,5 @@ pub async fn insert_recording(app: &TestApp) -> String {
         .unwrap();
     let file = app.state.settings.data_dir.join(format!("{serial}.mp4"));
     std::fs::write(&file, b"not really an mp4").unwrap();
-    let now = db::now();
-    let row = RecordingRow {
-        id: db::new_id(),
-        camera_id: cam.id,
-        started_at: now,
-        ended_at: now,
-        duration_ms: 1000,
-        size_bytes: 17,
-        file_path: file.display().to_string(),
-        source_path: file.display().to_string(),
-        tier: argus::domain::StorageTier::Hot,
-        checksum_sha256: "0".repeat(64),
-        video_codec: None,
-        audio_codec: None,
-        width: None,
-        height: None,
-        bitrate_kbps: None,
-        created_at: now,
-    };
-    let id = row.id.clone();
-    app.state.db.run(move |c| db::recordings::insert(c, &row)).await.unwrap();
-    id
+    insert_hot_recording(app, cam.id, &file, 17, "0".repeat(64)).await
 }

@@ -1,0 +1,103 @@
+//! Where a recording's bytes are: its tier, its key there, and a tier that may still hold a
+//! stale copy. Written only by `services::storage` (the move protocol is described there).
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::{schema::recordings, DbConn};
+use crate::{domain::StorageTier, error::AppResult};
+
+#[derive(Queryable, Selectable, Clone, Debug)]
+#[diesel(table_name = recordings)]
+pub struct Placement {
+    pub id: String,
+    pub camera_id: String,
+    pub ended_at: NaiveDateTime,
+    pub size_bytes: i64,
+    pub checksum_sha256: String,
+    pub file_path: String,
+    pub tier: StorageTier,
+    /// Key in the tier's store; `None` = the HOT file at `file_path`.
+    pub location: Option<String>,
+    pub stale_tier: Option<StorageTier>,
+}
+
+pub fn find(conn: &mut DbConn, id: &str) -> AppResult<Option<Placement>> {
+    Ok(recordings::table.find(id).select(Placement::as_select()).first(conn).optional()?)
+}
+
+/// Up to `limit` recordings in `tier` that ended before `ended_before` and have no stale copy,
+/// oldest first, after the keyset `after` (`ended_at`, `id`) of the previous batch.
+pub fn due(
+    conn: &mut DbConn,
+    tier: StorageTier,
+    ended_before: NaiveDateTime,
+    after: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> AppResult<Vec<Placement>> {
+    let mut q = recordings::table
+        .filter(recordings::tier.eq(tier))
+        .filter(recordings::ended_at.lt(ended_before))
+        .filter(recordings::stale_tier.is_null())
+        .into_boxed();
+    if let Some((ended, id)) = after {
+        q = q.filter(
+            recordings::ended_at.gt(ended).or(recordings::ended_at.eq(ended).and(recordings::id.gt(id))),
+        );
+    }
+    Ok(q.order((recordings::ended_at.asc(), recordings::id.asc()))
+        .limit(limit)
+        .select(Placement::as_select())
+        .load(conn)?)
+}
+
+/// Up to `limit` recordings with a stale copy somewhere, by id after `after_id`.
+pub fn with_stale_copy(conn: &mut DbConn, after_id: &str, limit: i64) -> AppResult<Vec<Placement>> {
+    Ok(recordings::table
+        .filter(recordings::stale_tier.is_not_null())
+        .filter(recordings::id.gt(after_id.to_string()))
+        .order(recordings::id.asc())
+        .limit(limit)
+        .select(Placement::as_select())
+        .load(conn)?)
+}
+
+/// Notes that `to` is about to receive a copy, if the recording is still in `from` with no
+/// other stale copy; false when it is not (deleted, or moved by someone else).
+pub fn begin_move(conn: &mut DbConn, id: &str, from: StorageTier, to: StorageTier) -> AppResult<bool> {
+    let updated = diesel::update(
+        recordings::table.find(id).filter(recordings::tier.eq(from)).filter(recordings::stale_tier.is_null()),
+    )
+    .set(recordings::stale_tier.eq(to))
+    .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// Points the recording at its copy in `to` (key `location`); the copy left in `from` becomes
+/// the stale one. False when the recording is no longer in `from`.
+pub fn commit_move(
+    conn: &mut DbConn,
+    id: &str,
+    from: StorageTier,
+    to: StorageTier,
+    location: &str,
+    at: NaiveDateTime,
+) -> AppResult<bool> {
+    let updated = diesel::update(recordings::table.find(id).filter(recordings::tier.eq(from)))
+        .set((
+            recordings::tier.eq(to),
+            recordings::location.eq(Some(location.to_string())),
+            recordings::tier_changed_at.eq(Some(at)),
+            recordings::stale_tier.eq(from),
+        ))
+        .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// The stale copy in `tier` is gone.
+pub fn clear_stale(conn: &mut DbConn, id: &str, tier: StorageTier) -> AppResult<()> {
+    diesel::update(recordings::table.find(id).filter(recordings::stale_tier.eq(tier)))
+        .set(recordings::stale_tier.eq(None::<&str>))
+        .execute(conn)?;
+    Ok(())
+}
