@@ -119,6 +119,16 @@ string_enum! {
 }
 
 string_enum! {
+    /// How a run of a scheduled job ended.
+    JobOutcome, "job outcome" {
+        Ok => "ok",
+        Failed => "failed",
+        /// Not run: another replica (or a slow previous run) held the job's lock.
+        Skipped => "skipped",
+    }
+}
+
+string_enum! {
     /// Who caused an audited event.
     ActorType, "actor type" {
         /// Argus itself (jobs, retention).
@@ -159,6 +169,7 @@ string_enum! {
         RecordingDownloaded => "recording.downloaded",
         RecordingPlayed => "recording.played",
         RecordingTierChanged => "recording.tier_changed",
+        JobRunRequested => "job.run_requested",
         StreamPublished => "stream.published",
         StreamPublishRefused => "stream.publish_refused",
         StreamEnded => "stream.ended",

@@ -32,6 +32,7 @@ use utoipa_actix_web::{AppExt, UtoipaApp};
         (name = "cameras", description = "Camera registry"),
         (name = "api-tokens", description = "Third-party API tokens (admin)"),
         (name = "audit", description = "Audit trail (admin)"),
+        (name = "jobs", description = "Scheduled jobs: their runs, and running one now (admin)"),
         (name = "dashboard", description = "Statistics"),
         (name = "recordings", description = "Recorded footage"),
         (name = "streaming", description = "nginx-rtmp hooks (form posts from nginx, guarded by the hook secret)"),

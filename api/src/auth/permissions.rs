@@ -42,6 +42,8 @@ permissions! {
     UserManage => "user.manage", "Create, edit and deactivate users.";
     TokenManage => "token.manage", "Create, list and revoke API tokens.";
     AuditRead => "audit.read", "Read and export the audit log.";
+    JobRead => "job.read", "See the scheduled jobs and their recent runs.";
+    JobRun => "job.run", "Run a scheduled job now.";
 }
 
 pub trait Requirement {
@@ -103,6 +105,7 @@ impl Role {
                 RecordingRead,
                 RecordingDelete,
                 StatsRead,
+                JobRead,
             ],
             Role::Viewer => &[CameraRead, CameraWatch, RecordingRead, StatsRead],
             Role::Api => &[],
@@ -114,9 +117,10 @@ impl Role {
     }
 }
 
-/// What an API token may be granted: everything except managing people and tokens.
+/// What an API token may be granted: everything except managing people and tokens, and
+/// running jobs (an admin's decision, taken in person).
 pub fn token_grantable(p: Permission) -> bool {
-    !matches!(p, Permission::UserManage | Permission::TokenManage)
+    !matches!(p, Permission::UserManage | Permission::TokenManage | Permission::JobRun)
 }
 
 #[cfg(test)]

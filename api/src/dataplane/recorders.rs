@@ -141,14 +141,16 @@ impl Recorders {
         }
     }
 
-    /// Cuts every chunk that has reached the recording interval.
-    pub async fn rotate_due(&self) {
+    /// Cuts every chunk that has reached the recording interval; returns how many were due.
+    pub async fn rotate_due(&self) -> usize {
         let now = SystemTime::now();
         let now_epoch = chrono::Utc::now().timestamp();
         let open = open_chunks(&self.record_dir, now);
-        for chunk in due_for_rotation(&open, now_epoch, self.interval_secs) {
-            self.rotate(&chunk).await;
+        let due = due_for_rotation(&open, now_epoch, self.interval_secs);
+        for chunk in &due {
+            self.rotate(chunk).await;
         }
+        due.len()
     }
 
     /// Hands a camera's recording from the chunk's recorder to the other one without a gap.

@@ -7,6 +7,7 @@ pub mod audit_chain;
 pub mod breaker;
 pub mod cameras;
 mod enum_columns;
+pub mod job_runs;
 pub mod recording_tiers;
 pub mod recordings;
 pub mod schema;

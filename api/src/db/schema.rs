@@ -159,3 +159,17 @@ diesel::table! {
         hash -> Text,
     }
 }
+
+diesel::table! {
+    job_runs (id) {
+        id -> Text,
+        job -> Text,
+        node -> Text,
+        started_at -> Timestamp,
+        finished_at -> Timestamp,
+        duration_ms -> BigInt,
+        outcome -> Text,
+        items -> BigInt,
+        error -> Nullable<Text>,
+    }
+}

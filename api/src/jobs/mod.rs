@@ -1,6 +1,8 @@
-//! Scheduled work. Each job is a service call under a job lock (Redis when shared), so with
-//! several replicas only one runs it at a time.
+//! Scheduled work. Each job is a service call run through [`crate::services::job_runs::run`]:
+//! under a job lock (Redis when shared, so with several replicas only one runs it at a time),
+//! timed, and recorded in `job_runs`.
 
+pub mod catalog;
 pub mod prune;
 pub mod reconcile;
 pub mod storage;
@@ -9,82 +11,143 @@ use std::{sync::Arc, time::Duration};
 
 use clokwerk::{AsyncScheduler, TimeUnits};
 
-use crate::{services::stream_state::StallWatch, state::AppState};
+use crate::{
+    config::Settings,
+    error::AppResult,
+    services::{
+        job_runs::{self, Job, JobRunView, Keep},
+        stream_state::StallWatch,
+    },
+    state::AppState,
+};
 
-/// Runs `f` under the named lock; skipped when another replica (or a slow previous run) holds it.
-pub async fn locked<F, Fut>(state: &AppState, name: &str, ttl: Duration, f: F)
-where
-    F: FnOnce() -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    let Some(guard) = state.locks.try_acquire(name, ttl).await else {
-        tracing::debug!(job = name, "skipped: lock held elsewhere");
-        return;
-    };
-    f().await;
-    state.locks.release(guard).await;
+/// The scheduled jobs. `name` is how the API and the `job_runs` rows call them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JobKind {
+    /// Stream state against this node's nginx (stall detection needs it often).
+    ReconcileStreams,
+    /// Cuts recording chunks that reached the recording interval.
+    RotateChunks,
+    /// Files recording chunks whose filing was missed or cut short.
+    IngestOrphans,
+    /// Log-table retention.
+    PruneLogs,
+    /// Tier moves and retention of recordings.
+    Storage,
+}
+
+impl JobKind {
+    pub const ALL: [JobKind; 5] = [
+        JobKind::ReconcileStreams,
+        JobKind::RotateChunks,
+        JobKind::IngestOrphans,
+        JobKind::PruneLogs,
+        JobKind::Storage,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            JobKind::ReconcileStreams => "reconcile-streams",
+            JobKind::RotateChunks => "rotate-chunks",
+            JobKind::IngestOrphans => "ingest-orphans",
+            JobKind::PruneLogs => "prune-logs",
+            JobKind::Storage => "storage",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<JobKind> {
+        JobKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    pub fn interval(self, settings: &Settings) -> Duration {
+        Duration::from_secs(match self {
+            JobKind::ReconcileStreams | JobKind::RotateChunks => 10,
+            JobKind::IngestOrphans => 60,
+            JobKind::PruneLogs => settings.security.prune_interval_secs,
+            JobKind::Storage => 3600,
+        })
+    }
+
+    fn lock_ttl(self) -> Duration {
+        match self {
+            JobKind::ReconcileStreams | JobKind::RotateChunks => Duration::from_secs(30),
+            JobKind::IngestOrphans => Duration::from_secs(120),
+            JobKind::PruneLogs => prune::LOCK_TTL,
+            JobKind::Storage => storage::LOCK_TTL,
+        }
+    }
+
+    /// Work on this node's own nginx or files: with several ingest nodes each does its own, so
+    /// the lock names the node.
+    fn per_node(self) -> bool {
+        matches!(self, JobKind::ReconcileStreams | JobKind::RotateChunks | JobKind::IngestOrphans)
+    }
+
+    /// The frequent jobs keep only the runs that did something (see [`job_runs`]).
+    fn keep(self) -> Keep {
+        if self.per_node() {
+            Keep::Busy
+        } else {
+            Keep::Every
+        }
+    }
+
+    fn job(self, state: &AppState, keep: Keep) -> Job<'static> {
+        let lock = match self.per_node() {
+            true => format!("{}:{}", self.name(), state.settings.media.node_id),
+            false => self.name().to_string(),
+        };
+        Job { name: self.name(), lock, lock_ttl: self.lock_ttl(), keep }
+    }
+}
+
+/// The job's work; returns how many items it handled.
+async fn body(state: &AppState, kind: JobKind, stalls: &StallWatch) -> AppResult<u64> {
+    match kind {
+        JobKind::ReconcileStreams => reconcile::streams(state, stalls).await,
+        JobKind::RotateChunks => Ok(state.recorders().rotate_due().await as u64),
+        JobKind::IngestOrphans => reconcile::orphan_recordings(state).await,
+        JobKind::PruneLogs => prune::run(state).await,
+        JobKind::Storage => storage::run(state).await,
+    }
+}
+
+/// One run of `kind` under its lock, recorded. `stalls` is the stream reconciliation's memory
+/// between passes.
+pub async fn run(state: &AppState, kind: JobKind, stalls: &StallWatch) -> JobRunView {
+    run_keeping(state, kind, stalls, kind.keep()).await
+}
+
+async fn run_keeping(state: &AppState, kind: JobKind, stalls: &StallWatch, keep: Keep) -> JobRunView {
+    job_runs::run(state, &kind.job(state, keep), || body(state, kind, stalls)).await
 }
 
 /// A rotation interrupted between its two steps (a kill after starting the idle recorder)
 /// leaves both recorders of a camera writing: the rotation pass stops the older one. Run at
 /// start so the overlap ends at once instead of at the first scheduled pass.
 pub async fn recover_recorders(state: &AppState) {
-    rotate_chunks(state).await
+    run(state, JobKind::RotateChunks, &StallWatch::default()).await;
 }
 
-/// A lock for work on this node's own nginx or files: with several ingest nodes each does its
-/// own, so the lock names the node.
-fn node_lock(state: &AppState, job: &str) -> String {
-    format!("{job}:{}", state.settings.media.node_id)
-}
-
-async fn rotate_chunks(state: &AppState) {
-    let recorders = state.recorders();
-    locked(state, &node_lock(state, "rotate-chunks"), Duration::from_secs(30), || recorders.rotate_due())
-        .await
-}
-
-async fn file_orphans(state: &AppState) {
-    let lock = node_lock(state, "ingest-orphans");
-    locked(state, &lock, Duration::from_secs(120), || reconcile::orphan_recordings(state)).await
-}
-
-/// Starts the scheduler: reconciliation with nginx at start and then every 10 s for stream state
-/// (stall detection needs it), every minute for orphaned recording files; tier moves hourly.
+/// Starts the scheduler: every job at its interval; stream reconciliation, orphan filing and
+/// chunk rotation also at start (nothing may depend on hooks lost while Argus was down).
 pub fn start(state: AppState) {
     let mut scheduler = AsyncScheduler::with_tz(chrono::Utc);
     let stalls = Arc::new(StallWatch::default());
-    let (s, watch) = (state.clone(), stalls.clone());
-    scheduler.every(10.seconds()).run(move || {
-        let (s, watch) = (s.clone(), watch.clone());
-        async move { reconcile::streams(&s, &watch).await }
-    });
-    let s = state.clone();
-    scheduler.every(10.seconds()).run(move || {
-        let s = s.clone();
-        async move { rotate_chunks(&s).await }
-    });
-    let s = state.clone();
-    scheduler.every(1.minute()).run(move || {
-        let s = s.clone();
-        async move { file_orphans(&s).await }
-    });
-    let s = state.clone();
-    let every = u32::try_from(s.settings.security.prune_interval_secs).unwrap_or(u32::MAX);
-    scheduler.every(every.seconds()).run(move || {
-        let s = s.clone();
-        async move { locked(&s, "prune-logs", prune::LOCK_TTL, || prune::run(&s)).await }
-    });
-    let s = state.clone();
-    scheduler.every(1.hour()).run(move || {
-        let s = s.clone();
-        async move { locked(&s, "storage", storage::LOCK_TTL, || storage::run(&s)).await }
-    });
+    for kind in JobKind::ALL {
+        let (s, watch) = (state.clone(), stalls.clone());
+        let every = u32::try_from(kind.interval(&state.settings).as_secs()).unwrap_or(u32::MAX);
+        scheduler.every(every.seconds()).run(move || {
+            let (s, watch) = (s.clone(), watch.clone());
+            async move {
+                run(&s, kind, &watch).await;
+            }
+        });
+    }
     tokio::spawn(async move {
-        // At start: nothing depends on hooks that were lost while Argus was down.
-        reconcile::streams(&state, &stalls).await;
-        file_orphans(&state).await;
-        recover_recorders(&state).await;
+        for kind in [JobKind::ReconcileStreams, JobKind::IngestOrphans, JobKind::RotateChunks] {
+            run(&state, kind, &stalls).await;
+        }
         loop {
             scheduler.run_pending().await;
             tokio::time::sleep(Duration::from_millis(500)).await;

@@ -2,14 +2,14 @@
 
 use std::time::Duration;
 
-use crate::{db, services::retention, state::AppState};
+use crate::{db, error::AppResult, services::retention, state::AppState};
 
 /// Longer than any prune takes; a crashed holder's lock frees itself after this.
 pub const LOCK_TTL: Duration = Duration::from_secs(600);
 
-pub async fn run(state: &AppState) {
+/// Returns how many rows it deleted.
+pub async fn run(state: &AppState) -> AppResult<u64> {
     let policy = retention::PrunePolicy::from_settings(&state.settings);
-    if let Err(e) = retention::prune_logs(&state.db, db::now(), &policy).await {
-        tracing::error!(error = %e, "pruning logs failed");
-    }
+    let report = retention::prune_logs(&state.db, db::now(), &policy).await?;
+    Ok((report.audit_rows + report.sessions + report.stream_sessions + report.job_runs) as u64)
 }

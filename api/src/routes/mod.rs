@@ -8,6 +8,7 @@ pub mod dashboard;
 pub mod fallback;
 pub mod health;
 pub mod hooks;
+pub mod jobs;
 pub mod live;
 pub mod metrics;
 mod recording_bytes;
@@ -25,6 +26,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cameras::configure(cfg);
     api_tokens::configure(cfg);
     audit::configure(cfg);
+    jobs::configure(cfg);
     dashboard::configure(cfg);
     recordings::configure(cfg);
     hooks::configure(cfg);

@@ -1,4 +1,5 @@
-//! Retention of the log tables: old audit rows, dead login sessions, ended stream sessions.
+//! Retention of the log tables: old audit rows, dead login sessions, ended stream sessions and
+//! old runs of the scheduled jobs.
 
 use chrono::{Duration, NaiveDateTime};
 use serde::Serialize;
@@ -19,6 +20,8 @@ pub struct PrunePolicy {
     /// After a session was revoked, or died of idleness.
     pub session_days: u32,
     pub stream_session_days: u32,
+    /// Runs of the scheduled jobs: kept as long as stream sessions, the other operational log.
+    pub job_run_days: u32,
     /// A session unused this long is dead (`ARGUS_SESSION_IDLE_SECS`).
     pub session_idle_secs: i64,
 }
@@ -29,6 +32,7 @@ impl PrunePolicy {
             audit_days: s.security.audit_retention_days,
             session_days: s.security.session_retention_days,
             stream_session_days: s.security.stream_session_retention_days,
+            job_run_days: s.security.stream_session_retention_days,
             session_idle_secs: s.session_idle_secs,
         }
     }
@@ -39,6 +43,7 @@ pub struct PruneReport {
     pub audit_rows: usize,
     pub sessions: usize,
     pub stream_sessions: usize,
+    pub job_runs: usize,
 }
 
 fn days_before(now: NaiveDateTime, days: u32) -> NaiveDateTime {
@@ -53,6 +58,7 @@ pub async fn prune_logs(db: &Db, now: NaiveDateTime, policy: &PrunePolicy) -> Ap
     let revoked_before = days_before(now, policy.session_days);
     let unused_before = revoked_before - Duration::seconds(policy.session_idle_secs);
     let stream_cutoff = days_before(now, policy.stream_session_days);
+    let job_run_cutoff = days_before(now, policy.job_run_days);
     // Each delete commits on its own: a large backlog is not one huge transaction.
     let report = db
         .run(move |c| {
@@ -60,6 +66,7 @@ pub async fn prune_logs(db: &Db, now: NaiveDateTime, policy: &PrunePolicy) -> Ap
                 audit_rows: db::audit_chain::prune_before(c, audit_cutoff)?,
                 sessions: db::sessions::prune(c, revoked_before, unused_before)?,
                 stream_sessions: db::stream_sessions::prune(c, stream_cutoff)?,
+                job_runs: db::job_runs::prune(c, job_run_cutoff)?,
             })
         })
         .await?;
@@ -73,9 +80,11 @@ pub async fn prune_logs(db: &Db, now: NaiveDateTime, policy: &PrunePolicy) -> Ap
             "audit_rows": summary.audit_rows,
             "sessions": summary.sessions,
             "stream_sessions": summary.stream_sessions,
+            "job_runs": summary.job_runs,
             "audit_cutoff": audit_cutoff.and_utc(),
             "session_cutoff": revoked_before.and_utc(),
             "stream_session_cutoff": stream_cutoff.and_utc(),
+            "job_run_cutoff": job_run_cutoff.and_utc(),
             "chain_anchor": anchor.map(|(seq, hash)| serde_json::json!({ "seq": seq, "prev_hash": hash })),
         }));
         db::audit::insert(c, &audit::row(&Actor::system(), &RequestMeta::default(), change))

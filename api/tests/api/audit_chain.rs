@@ -293,10 +293,15 @@ async fn pruning_keeps_the_chain_verifiable(app: TestApp) {
         .await
         .unwrap();
 
-    let policy =
-        PrunePolicy { audit_days: 90, session_days: 30, stream_session_days: 30, session_idle_secs: 86_400 };
+    let policy = PrunePolicy {
+        audit_days: 90,
+        session_days: 30,
+        stream_session_days: 30,
+        job_run_days: 30,
+        session_idle_secs: 86_400,
+    };
     let report = prune_logs(&app.state.db, now, &policy).await.unwrap();
-    assert_eq!(report, PruneReport { audit_rows: 4, sessions: 2, stream_sessions: 1 });
+    assert_eq!(report, PruneReport { audit_rows: 4, sessions: 2, stream_sessions: 1, job_runs: 0 });
 
     let left = chain_ids(&app).await;
     assert!(aged.iter().all(|id| !left.contains(id)), "aged rows are gone");

@@ -11,6 +11,7 @@ mod defaults;
 mod enums;
 mod faults;
 mod hardening;
+mod jobs;
 mod rbac;
 mod recording_faults;
 mod revocation;

@@ -239,7 +239,7 @@ async fn killed_publisher_and_lost_hooks_are_reconciled_from_nginx_stat() {
     // Reconciliation passes (every 10 s in production) until nginx has noticed the kill too.
     let (started, stalls) = (Instant::now(), StallWatch::default());
     loop {
-        argus::jobs::reconcile::streams(&app.state, &stalls).await;
+        argus::jobs::run(&app.state, argus::jobs::JobKind::ReconcileStreams, &stalls).await;
         let mut statuses = Vec::new();
         for camera in [&id, &ghost_id] {
             let (_, now) = app.get(&format!("/api/v1/cameras/{camera}"), &admin).await;
@@ -273,7 +273,7 @@ async fn an_api_restart_does_not_drop_live_cameras() {
     let record_dir = app.state.settings.media.record_dir.clone();
     let open = || argus::dataplane::recorders::open_chunks(&record_dir, std::time::SystemTime::now());
     assert!(open().is_empty(), "recording stopped");
-    argus::jobs::reconcile::streams(&app.state, &StallWatch::default()).await;
+    argus::jobs::run(&app.state, argus::jobs::JobKind::ReconcileStreams, &StallWatch::default()).await;
     let started = Instant::now();
     while open().iter().all(|c| c.name.camera_id != id) {
         assert!(started.elapsed() < Duration::from_secs(5), "reconciliation did not restart the recording");
@@ -416,7 +416,7 @@ async fn a_restarted_argus_adopts_the_running_nginx_and_keeps_its_publishers() {
     );
     assert!(publisher.is_running(), "the publisher was dropped");
     // nginx's /stat still lists the stream, so reconciliation keeps the camera online.
-    argus::jobs::reconcile::streams(&app.state, &StallWatch::default()).await;
+    argus::jobs::run(&app.state, argus::jobs::JobKind::ReconcileStreams, &StallWatch::default()).await;
     let (_, cam) = app.get(&format!("/api/v1/cameras/{id}"), &admin).await;
     assert_eq!(cam["stream_status"], "online", "{cam}");
     assert!(publisher.wait_exit(Duration::from_secs(2)).await.is_none(), "the publisher was dropped");

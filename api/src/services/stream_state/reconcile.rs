@@ -52,8 +52,9 @@ impl StallWatch {
 /// Brings the database in line with `snapshot`: the node's stalled publishers are dropped and
 /// marked `error`, its sessions nginx no longer has end, publishes it has that we never heard
 /// of get a session, and live cameras that should record but do not are started. Cameras
-/// whose open sessions belong to another node are left to that node.
-pub async fn reconcile(state: &AppState, watch: &StallWatch, snapshot: Snapshot) -> AppResult<()> {
+/// whose open sessions belong to another node are left to that node. Returns how many cameras'
+/// status it corrected.
+pub async fn reconcile(state: &AppState, watch: &StallWatch, snapshot: Snapshot) -> AppResult<usize> {
     let stalled = watch.stalled(&snapshot.streams, Duration::from_secs(state.settings.media.stall_secs));
     for camera_id in &stalled {
         tracing::warn!(camera_id, "publisher stalled; dropping it");
@@ -68,7 +69,7 @@ pub async fn reconcile(state: &AppState, watch: &StallWatch, snapshot: Snapshot)
         tracing::info!(cameras = changed.len(), "reconciliation corrected stream status");
         announce(state, &changed).await;
     }
-    Ok(())
+    Ok(changed.len())
 }
 
 /// The database side of [`reconcile`], in one transaction: the status changes, and the live
