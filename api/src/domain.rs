@@ -159,6 +159,7 @@ string_enum! {
         RecordingDownloaded => "recording.downloaded",
         RecordingPlayed => "recording.played",
         RecordingTierChanged => "recording.tier_changed",
+        RecordingExpired => "recording.expired",
         StreamPublished => "stream.published",
         StreamPublishRefused => "stream.publish_refused",
         StreamEnded => "stream.ended",

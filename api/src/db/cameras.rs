@@ -25,6 +25,8 @@ pub struct CameraRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub deleted_at: Option<NaiveDateTime>,
+    /// Days footage is kept; `None` = the global `ARGUS_RETENTION_DAYS`.
+    pub retention_days: Option<i32>,
 }
 
 /// Fields an edit may change; `None` leaves a column alone, `Some(None)` clears a nullable one.
@@ -44,6 +46,12 @@ pub struct CameraChanges {
     pub last_seen_at: Option<Option<NaiveDateTime>>,
     pub updated_at: Option<NaiveDateTime>,
     pub deleted_at: Option<Option<NaiveDateTime>>,
+    pub retention_days: Option<Option<i32>>,
+}
+
+/// Every camera (deleted ones too: their footage still expires) with its own retention.
+pub fn retention_days(conn: &mut DbConn) -> AppResult<Vec<(String, Option<i32>)>> {
+    Ok(cameras::table.select((cameras::id, cameras::retention_days)).order(cameras::id.asc()).load(conn)?)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -49,6 +49,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         deleted_at -> Nullable<Timestamp>,
+        retention_days -> Nullable<Integer>,
     }
 }
 

@@ -36,6 +36,7 @@ fn camera(serial: &str, name: &str) -> CameraRow {
         created_at: now,
         updated_at: now,
         deleted_at: None,
+        retention_days: None,
     }
 }
 

@@ -13,6 +13,7 @@ mod faults;
 mod hardening;
 mod rbac;
 mod recording_faults;
+mod retention;
 mod revocation;
 mod service;
 mod storage;

@@ -26,7 +26,7 @@ use crate::{
 mod model;
 
 pub use crate::domain::StreamStatus;
-use model::{blank_to_none, check_lengths, parse_sort};
+use model::{blank_to_none, check_lengths, check_retention, parse_sort};
 pub use model::{new_stream_key, CameraQuery, CameraUpdate, CameraView, NewCamera};
 
 /// Cache namespace of every camera-derived answer (lists and stats).
@@ -53,6 +53,7 @@ pub async fn create(
     meta: &RequestMeta,
 ) -> AppResult<CameraView> {
     input.validate()?;
+    check_retention(input.retention_days)?;
     let now = db::now();
     let row = CameraRow {
         id: db::new_id(),
@@ -73,6 +74,7 @@ pub async fn create(
         created_at: now,
         updated_at: now,
         deleted_at: None,
+        retention_days: input.retention_days,
     };
     let inserted = row.clone();
     let redacted = CameraView::new(row.clone(), &state.settings.public_rtmp_url, false);
@@ -252,6 +254,7 @@ pub async fn update(
 ) -> AppResult<CameraView> {
     input.validate()?;
     check_lengths(&input)?;
+    check_retention(input.retention_days.flatten())?;
     super::live::check_profile(state, input.transcode_profile.as_deref())?;
     let trim = |v: Option<Option<String>>| v.map(blank_to_none);
     let changes = CameraChanges {
@@ -263,6 +266,7 @@ pub async fn update(
         recording_enabled: input.recording_enabled,
         transcode_profile: input.transcode_profile,
         is_active: input.is_active,
+        retention_days: input.retention_days,
         ..Default::default()
     };
     apply(state, principal, id, changes, AuditAction::CameraUpdated, meta).await

@@ -1,5 +1,6 @@
 //! The storage lifecycle: recordings move down the tiers (HOT → WARM → COLD → ARCHIVE) as they
-//! age. This module is the only writer of a recording's `tier` and `location`.
+//! age, and expire after their retention ([`retention`]). This module is the only writer of a
+//! recording's `tier` and `location`.
 //!
 //! A move is crash-safe (see [`moves`]): the row always points at a complete, verified object,
 //! and a copy the row does not point at is named in `stale_tier` until it is deleted, so the next
@@ -7,6 +8,7 @@
 
 mod moves;
 pub mod reading;
+mod retention;
 
 use chrono::{Duration, NaiveDateTime};
 use serde::Serialize;
@@ -27,6 +29,8 @@ const BATCH: i64 = 200;
 #[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
 pub struct StorageReport {
     pub moved: usize,
+    /// Recordings deleted because they outlived their retention.
+    pub expired: usize,
     pub failed: usize,
     /// Stale copies (left by an interrupted move) deleted.
     pub repaired: usize,
@@ -59,10 +63,13 @@ impl Storage {
             .map_err(|e| AppError::internal(format!("storage: bad key {relative:?}: {e}")))
     }
 
-    /// Repairs what interrupted moves left, then moves every recording due for a lower tier.
+    /// Repairs what interrupted moves left, deletes what outlived its retention, then moves
+    /// every recording due for a lower tier.
     /// `fail` injects a failure into each move (tests of the crash recovery).
     pub async fn run(&self, now: NaiveDateTime, fail: Option<FailPoint>) -> AppResult<StorageReport> {
         let mut report = StorageReport { repaired: self.repair().await?, ..StorageReport::default() };
+        // Before the moves: nothing is copied only to be deleted.
+        (report.expired, report.failed) = self.expire(now).await?;
         for from in [StorageTier::Cold, StorageTier::Warm, StorageTier::Hot] {
             // The shallowest lower tier has the smallest threshold: nothing younger is due.
             let Some(first) = lower_tiers(&self.settings, from).next() else { continue };
@@ -130,6 +137,7 @@ mod tests {
             warm_after_days: 7,
             cold_after_days: 30,
             archive_after_days: 90,
+            retention_days: None,
             s3: S3Settings::default(),
         }
     }

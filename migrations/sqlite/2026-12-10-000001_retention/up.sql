@@ -1,0 +1,5 @@
+-- Per-camera retention: footage older than this many days (from ended_at) is deleted by the
+-- storage run; NULL = the global ARGUS_RETENTION_DAYS (unset = kept forever).
+ALTER TABLE cameras ADD COLUMN retention_days INTEGER;
+-- The storage run selects expired recordings per camera by age.
+CREATE INDEX recordings_camera_ended_idx ON recordings (camera_id, ended_at, id);
