@@ -257,5 +257,6 @@ fn seed_camera(i: u32) -> db::cameras::CameraRow {
         updated_at: now,
         deleted_at: None,
         retention_days: None,
+        legal_hold: false,
     }
 }

@@ -117,7 +117,10 @@ pub(super) fn storage_settings(
         warm_after_days: src.parse("ARGUS_TIER_WARM_AFTER_DAYS", 7)?,
         cold_after_days: src.parse("ARGUS_TIER_COLD_AFTER_DAYS", 30)?,
         archive_after_days: src.parse("ARGUS_TIER_ARCHIVE_AFTER_DAYS", 90)?,
-        retention_days: src.raw("ARGUS_RETENTION_DAYS").map(|_| src.parse("ARGUS_RETENTION_DAYS", 0)).transpose()?,
+        retention_days: src
+            .raw("ARGUS_RETENTION_DAYS")
+            .map(|_| src.parse("ARGUS_RETENTION_DAYS", 0))
+            .transpose()?,
         s3: S3Settings {
             endpoint: src.raw("ARGUS_S3_ENDPOINT").or_else(|| src.raw("AWS_ENDPOINT_URL")),
             region: src

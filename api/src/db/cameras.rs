@@ -27,10 +27,12 @@ pub struct CameraRow {
     pub deleted_at: Option<NaiveDateTime>,
     /// Days footage is kept; `None` = the global `ARGUS_RETENTION_DAYS`.
     pub retention_days: Option<i32>,
+    /// Legal hold on all the camera's footage: it never moves tier nor expires.
+    pub legal_hold: bool,
 }
 
 /// Fields an edit may change; `None` leaves a column alone, `Some(None)` clears a nullable one.
-#[derive(AsChangeset, Default, Debug, Clone)]
+#[derive(AsChangeset, Default, Debug, Clone, PartialEq)]
 #[diesel(table_name = cameras)]
 pub struct CameraChanges {
     pub name: Option<String>,
@@ -47,6 +49,7 @@ pub struct CameraChanges {
     pub updated_at: Option<NaiveDateTime>,
     pub deleted_at: Option<Option<NaiveDateTime>>,
     pub retention_days: Option<Option<i32>>,
+    pub legal_hold: Option<bool>,
 }
 
 /// Every camera (deleted ones too: their footage still expires) with its own retention.

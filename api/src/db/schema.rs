@@ -50,6 +50,7 @@ diesel::table! {
         updated_at -> Timestamp,
         deleted_at -> Nullable<Timestamp>,
         retention_days -> Nullable<Integer>,
+        legal_hold -> Bool,
     }
 }
 
@@ -119,6 +120,7 @@ diesel::table! {
         location -> Nullable<Text>,
         tier_changed_at -> Nullable<Timestamp>,
         stale_tier -> Nullable<Text>,
+        legal_hold -> Bool,
     }
 }
 

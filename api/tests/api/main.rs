@@ -11,6 +11,7 @@ mod defaults;
 mod enums;
 mod faults;
 mod hardening;
+mod holds;
 mod rbac;
 mod recording_faults;
 mod retention;

@@ -16,7 +16,7 @@ use crate::helpers::{error_code, insert_hot_recording, TestApp};
 
 crate::matrix!(retention_expires_footage_and_a_camera_overrides_the_global_setting);
 
-async fn camera(app: &TestApp, admin: &str, serial: &str, retention_days: Value) -> String {
+pub(crate) async fn camera(app: &TestApp, admin: &str, serial: &str, retention_days: Value) -> String {
     let body = json!({"name": serial, "serial_number": serial, "retention_days": retention_days});
     let (status, cam) = app.post("/api/v1/cameras", admin, body).await;
     assert_eq!(status, StatusCode::CREATED, "{cam}");
@@ -24,14 +24,20 @@ async fn camera(app: &TestApp, admin: &str, serial: &str, retention_days: Value)
     cam["id"].as_str().expect("camera id").to_string()
 }
 
-async fn set_retention(app: &TestApp, admin: &str, camera: &str, days: Value) -> (StatusCode, Value) {
+pub(crate) async fn set_retention(
+    app: &TestApp,
+    admin: &str,
+    camera: &str,
+    days: Value,
+) -> (StatusCode, Value) {
     let path = format!("/api/v1/cameras/{camera}");
     app.call(Method::PATCH, &path, Some(admin), Some(json!({ "retention_days": days }))).await
 }
 
 /// A recording of `camera` on HOT that ended `days` ago.
-async fn recording(app: &TestApp, camera: &str, name: &str, days: i64) -> String {
-    let file = app.state.settings.media.storage_dir.join(camera).join("2026/12/01").join(format!("{name}.mp4"));
+pub(crate) async fn recording(app: &TestApp, camera: &str, name: &str, days: i64) -> String {
+    let file =
+        app.state.settings.media.storage_dir.join(camera).join("2026/12/01").join(format!("{name}.mp4"));
     std::fs::create_dir_all(file.parent().expect("parent")).expect("mkdir");
     let bytes = name.as_bytes().repeat(100);
     std::fs::write(&file, &bytes).expect("write recording");
@@ -41,7 +47,7 @@ async fn recording(app: &TestApp, camera: &str, name: &str, days: i64) -> String
     id
 }
 
-async fn age(app: &TestApp, id: &str, days: i64) {
+pub(crate) async fn age(app: &TestApp, id: &str, days: i64) {
     let (id, ended) = (id.to_string(), db::now() - Duration::days(days));
     let set = move |c: &mut db::DbConn| {
         diesel::update(recordings::table.find(&id)).set(recordings::ended_at.eq(ended)).execute(c)?;
@@ -50,26 +56,26 @@ async fn age(app: &TestApp, id: &str, days: i64) {
     app.state.db.run(set).await.expect("set ended_at");
 }
 
-async fn run(app: &TestApp) -> StorageReport {
+pub(crate) async fn run(app: &TestApp) -> StorageReport {
     app.state.storage.run(db::now(), None).await.expect("storage run")
 }
 
 /// Whether the recording's row exists; `file` is where its object is (or was), and exists
 /// exactly as long as the row does.
-async fn kept(app: &TestApp, id: &str, file: &std::path::Path) -> bool {
+pub(crate) async fn kept(app: &TestApp, id: &str, file: &std::path::Path) -> bool {
     let row = app.state.storage.placement(id).await.expect("read").is_some();
     assert_eq!(row, file.exists(), "row and object go together ({id})");
     row
 }
 
 /// Where a recording moved to WARM (a local directory at `warm`) is.
-async fn warm_file(app: &TestApp, warm: &std::path::Path, id: &str) -> std::path::PathBuf {
+pub(crate) async fn warm_file(app: &TestApp, warm: &std::path::Path, id: &str) -> std::path::PathBuf {
     let p = app.state.storage.placement(id).await.expect("read").expect("row");
     assert_eq!(p.tier.as_str(), "warm");
     warm.join(p.location.expect("moved to WARM"))
 }
 
-async fn hot_file(app: &TestApp, id: &str) -> std::path::PathBuf {
+pub(crate) async fn hot_file(app: &TestApp, id: &str) -> std::path::PathBuf {
     app.state.storage.placement(id).await.expect("read").expect("row").file_path.into()
 }
 
@@ -78,7 +84,11 @@ async fn retention_expires_footage_and_a_camera_overrides_the_global_setting(app
     for bad in [json!(0), json!(3651), json!(-3)] {
         let body = json!({"name": "bad", "serial_number": "RET-BAD", "retention_days": bad});
         let (status, err) = app.post("/api/v1/cameras", &admin, body).await;
-        assert_eq!((status, error_code(&err)), (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"), "{bad}");
+        assert_eq!(
+            (status, error_code(&err)),
+            (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
+            "{bad}"
+        );
     }
     let global = camera(&app, &admin, "RET-GLOBAL", Value::Null).await;
     let long = camera(&app, &admin, "RET-LONG", Value::Null).await;
@@ -140,9 +150,11 @@ async fn retention_expires_footage_and_a_camera_overrides_the_global_setting(app
         })
         .collect();
     audited.sort();
-    let mut want =
-        vec![(short_old, 5), (global_old, 30), (global_new.clone(), 30), (long_old, 30)];
+    let mut want = vec![(short_old, 5), (global_old, 30), (global_new.clone(), 30), (long_old, 30)];
     want.sort();
     assert_eq!(audited, want);
-    assert_eq!(expired.iter().find(|e| e["entity_id"] == global_new.as_str()).unwrap()["before"]["tier"], "warm");
+    assert_eq!(
+        expired.iter().find(|e| e["entity_id"] == global_new.as_str()).unwrap()["before"]["tier"],
+        "warm"
+    );
 }

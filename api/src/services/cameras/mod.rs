@@ -75,6 +75,7 @@ pub async fn create(
         updated_at: now,
         deleted_at: None,
         retention_days: input.retention_days,
+        legal_hold: false,
     };
     let inserted = row.clone();
     let redacted = CameraView::new(row.clone(), &state.settings.public_rtmp_url, false);
@@ -249,10 +250,14 @@ pub async fn update(
     state: &AppState,
     principal: &Principal,
     id: &str,
-    input: CameraUpdate,
+    mut input: CameraUpdate,
     meta: &RequestMeta,
 ) -> AppResult<CameraView> {
     input.validate()?;
+    let hold = input.legal_hold.take();
+    if hold.is_some() && !principal.has(Permission::RecordingHold) {
+        return Err(AppError::forbidden("a legal hold needs the recording.hold permission"));
+    }
     check_lengths(&input)?;
     check_retention(input.retention_days.flatten())?;
     super::live::check_profile(state, input.transcode_profile.as_deref())?;
@@ -269,7 +274,16 @@ pub async fn update(
         retention_days: input.retention_days,
         ..Default::default()
     };
-    apply(state, principal, id, changes, AuditAction::CameraUpdated, meta).await
+    let Some(hold) = hold else {
+        return apply(state, principal, id, changes, AuditAction::CameraUpdated, meta).await;
+    };
+    if changes != CameraChanges::default() {
+        apply(state, principal, id, changes, AuditAction::CameraUpdated, meta).await?;
+    }
+    // The hold is audited on its own (camera.hold_set / camera.hold_lifted).
+    let action = if hold { AuditAction::CameraHoldSet } else { AuditAction::CameraHoldLifted };
+    let changes = CameraChanges { legal_hold: Some(hold), ..Default::default() };
+    apply(state, principal, id, changes, action, meta).await
 }
 
 pub async fn set_active(

@@ -1,7 +1,8 @@
 //! Retention: a recording older (from `ended_at`) than its camera's `retention_days`, or else
 //! the global `ARGUS_RETENTION_DAYS`, is deleted — the row with a `recording.expired` audit row in
 //! one transaction, then its object in whichever tier (and a stale copy). A crash between the
-//! two leaves an object without a row, never a row without its object.
+//! two leaves an object without a row, never a row without its object. Footage under legal hold
+//! (its own or its camera's) never expires: the selection and the delete both exclude it.
 
 use chrono::{Duration, NaiveDateTime};
 
@@ -47,7 +48,7 @@ impl Storage {
         Ok((expired, failed))
     }
 
-    /// False when the row was already gone.
+    /// False when the row was already gone, or put under hold since it was selected.
     async fn expire_one(&self, p: &Placement, retention_days: u32) -> AppResult<bool> {
         let change = Change::new(AuditAction::RecordingExpired)
             .on("recording", &p.id)
@@ -64,7 +65,7 @@ impl Storage {
         let deleted = self
             .db
             .transaction(move |c| {
-                let deleted = db::recordings::delete(c, &id)? == 1;
+                let deleted = db::recordings::delete_unheld(c, &id)? == 1;
                 if deleted {
                     audit::write(c, &entry)?;
                 }

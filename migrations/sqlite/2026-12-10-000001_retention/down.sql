@@ -1,2 +1,0 @@
-DROP INDEX recordings_camera_ended_idx;
-ALTER TABLE cameras DROP COLUMN retention_days;
