@@ -13,6 +13,7 @@ pub mod metrics;
 mod recording_bytes;
 pub mod recordings;
 pub mod spa;
+pub mod storage;
 pub mod users;
 pub mod ws;
 
@@ -27,6 +28,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     audit::configure(cfg);
     dashboard::configure(cfg);
     recordings::configure(cfg);
+    storage::configure(cfg);
     hooks::configure(cfg);
     live::configure(cfg);
     ws::configure(cfg);

@@ -18,6 +18,7 @@ mod retention;
 mod revocation;
 mod service;
 mod storage;
+mod storage_plan;
 mod stream_state;
 mod streaming;
 mod tokens;
