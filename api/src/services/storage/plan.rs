@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{cutoff, lower_tiers, target, Storage, BATCH};
@@ -61,67 +61,79 @@ impl Walk {
         Ok(Walk { now, retention, retention_of, stage: Stage::Expire(0), after: None })
     }
 
-    fn next_stage(&mut self, stage: Stage) {
-        (self.stage, self.after) = (stage, None);
-    }
-
     /// The next batch of due recordings with what to do with each (possibly empty while more
     /// follow); `None` once the walk is over.
     pub(super) async fn next(&mut self, storage: &Storage) -> AppResult<Option<Vec<(Placement, Decision)>>> {
         loop {
-            let (now, cursor) = (self.now, self.after.clone());
-            let (batch, decide): (Vec<Placement>, Box<dyn Fn(&Placement) -> Option<Decision> + Send>) =
-                match self.stage {
-                    Stage::Expire(i) => {
-                        let Some((camera, days)) = self.retention.get(i).cloned() else {
-                            self.next_stage(Stage::Move(0));
-                            continue;
-                        };
-                        let before = now - chrono::Duration::days(i64::from(days));
-                        let batch = storage
-                            .db
-                            .run(move |c| db::recording_tiers::expired(c, &camera, before, cursor, BATCH))
-                            .await?;
-                        if batch.is_empty() {
-                            self.next_stage(Stage::Expire(i + 1));
-                            continue;
-                        }
-                        (batch, Box::new(move |_| Some(Decision::Delete(days))))
-                    }
-                    Stage::Move(i) => {
-                        let Some(&from) = MOVE_ORDER.get(i) else { return Ok(None) };
-                        // The shallowest lower tier has the smallest threshold: nothing younger is due.
-                        let Some(first) = lower_tiers(&storage.settings, from).next() else {
-                            self.next_stage(Stage::Move(i + 1));
-                            continue;
-                        };
-                        let before = cutoff(&storage.settings, first, now);
-                        let batch = storage
-                            .db
-                            .run(move |c| db::recording_tiers::due(c, from, before, cursor, BATCH))
-                            .await?;
-                        if batch.is_empty() {
-                            self.next_stage(Stage::Move(i + 1));
-                            continue;
-                        }
-                        let settings = storage.settings.clone();
-                        let retention_of = self.retention_of.clone();
-                        (
-                            batch,
-                            Box::new(move |p: &Placement| {
-                                // Expired footage was deleted before the moves (or its delete failed).
-                                let expired = retention_of.get(&p.camera_id).is_some_and(|days| {
-                                    p.ended_at < now - chrono::Duration::days(i64::from(*days))
-                                });
-                                let to = target(&settings, from, p.ended_at, now).filter(|_| !expired)?;
-                                Some(Decision::Move { from, to })
-                            }),
-                        )
-                    }
-                };
-            self.after = batch.last().map(|p| (p.ended_at, p.id.clone()));
-            return Ok(Some(batch.into_iter().filter_map(|p| decide(&p).map(|d| (p, d))).collect()));
+            let batch = match self.stage {
+                Stage::Expire(i) => self.expiries(storage, i).await?,
+                Stage::Move(i) => match MOVE_ORDER.get(i) {
+                    Some(&from) => self.moves(storage, i, from).await?,
+                    None => return Ok(None),
+                },
+            };
+            // `None`: that stage is over, the walk goes on with the next.
+            if batch.is_some() {
+                return Ok(batch);
+            }
         }
+    }
+
+    fn days_before(&self, days: u32) -> NaiveDateTime {
+        self.now - Duration::days(i64::from(days))
+    }
+
+    /// Keyset past `batch`; or, when it is empty, on to `next`. Whether there was a batch.
+    fn advance(&mut self, batch: &[Placement], next: Stage) -> bool {
+        match batch.last() {
+            Some(p) => self.after = Some((p.ended_at, p.id.clone())),
+            None => (self.stage, self.after) = (next, None),
+        }
+        !batch.is_empty()
+    }
+
+    async fn expiries(
+        &mut self,
+        storage: &Storage,
+        i: usize,
+    ) -> AppResult<Option<Vec<(Placement, Decision)>>> {
+        let Some((camera, days)) = self.retention.get(i).cloned() else {
+            (self.stage, self.after) = (Stage::Move(0), None);
+            return Ok(None);
+        };
+        let (before, after) = (self.days_before(days), self.after.clone());
+        let batch =
+            storage.db.run(move |c| db::recording_tiers::expired(c, &camera, before, after, BATCH)).await?;
+        if !self.advance(&batch, Stage::Expire(i + 1)) {
+            return Ok(None);
+        }
+        Ok(Some(batch.into_iter().map(|p| (p, Decision::Delete(days))).collect()))
+    }
+
+    async fn moves(
+        &mut self,
+        storage: &Storage,
+        i: usize,
+        from: StorageTier,
+    ) -> AppResult<Option<Vec<(Placement, Decision)>>> {
+        // The shallowest lower tier has the smallest threshold: nothing younger is due.
+        let Some(first) = lower_tiers(&storage.settings, from).next() else {
+            (self.stage, self.after) = (Stage::Move(i + 1), None);
+            return Ok(None);
+        };
+        let (before, after) = (cutoff(&storage.settings, first, self.now), self.after.clone());
+        let batch = storage.db.run(move |c| db::recording_tiers::due(c, from, before, after, BATCH)).await?;
+        if !self.advance(&batch, Stage::Move(i + 1)) {
+            return Ok(None);
+        }
+        let decide = |p: Placement| {
+            // Expired footage was deleted before the moves (if its delete failed, it stays put).
+            let expired =
+                self.retention_of.get(&p.camera_id).is_some_and(|d| p.ended_at < self.days_before(*d));
+            let to = target(&storage.settings, from, p.ended_at, self.now).filter(|_| !expired)?;
+            Some((p, Decision::Move { from, to }))
+        };
+        Ok(Some(batch.into_iter().filter_map(decide).collect()))
     }
 }
 
