@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use crate::{
     helpers::{error_code, TestApp},
-    retention::{camera, hot_file, kept, recording, run, warm_file},
+    retention::{camera, hot_file, kept, moved_file, recording, run, with_lifecycle},
 };
 
 crate::matrix!(held_footage_never_moves_expires_or_is_deleted);
@@ -54,21 +54,16 @@ async fn held_footage_never_moves_expires_or_is_deleted(app: TestApp) {
         assert_eq!((status, error_code(&err)), (StatusCode::CONFLICT, "conflict"), "{err}");
     }
 
-    // A run with a 30-day retention and a WARM tier: only the free footage expires or moves.
+    // A run with a 30-day retention and lower tiers: only the free footage expires or moves.
     let mut files = std::collections::HashMap::new();
     for id in [&own_old, &own_mid, &free_old, &cam_old, &cam_mid] {
         files.insert(id.clone(), hot_file(&app, id).await);
     }
-    let tiers = tempfile::tempdir().expect("tempdir");
-    let env = vec![
-        ("ARGUS_RETENTION_DAYS", "30".to_string()),
-        ("ARGUS_TIER_WARM_URL", format!("file://{}", tiers.path().display())),
-    ];
-    let configured = app.sibling(false, env).await;
+    let (configured, tiers) = with_lifecycle(&app).await;
     let report = run(&configured).await;
     assert_eq!((report.expired, report.moved, report.failed), (1, 1, 0), "{report:?}");
     assert!(!kept(&app, &free_old, &files[&free_old]).await);
-    warm_file(&app, tiers.path(), &free_mid).await;
+    moved_file(&app, &tiers, &free_mid, "warm").await;
     for id in [&own_old, &own_mid, &cam_old, &cam_mid] {
         assert!(kept(&app, id, &files[id]).await, "held: still on HOT");
     }
@@ -86,7 +81,7 @@ async fn held_footage_never_moves_expires_or_is_deleted(app: TestApp) {
     assert_eq!((report.expired, report.moved, report.failed), (2, 1, 0), "{report:?}");
     assert!(!kept(&app, &own_old, &files[&own_old]).await);
     assert!(!kept(&app, &cam_old, &files[&cam_old]).await);
-    warm_file(&app, tiers.path(), &cam_mid).await;
+    moved_file(&app, &tiers, &cam_mid, "warm").await;
     assert!(kept(&app, &own_mid, &files[&own_mid]).await, "still held");
 
     for (action, entity, count) in [

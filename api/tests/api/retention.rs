@@ -68,11 +68,29 @@ pub(crate) async fn kept(app: &TestApp, id: &str, file: &std::path::Path) -> boo
     row
 }
 
-/// Where a recording moved to WARM (a local directory at `warm`) is.
-pub(crate) async fn warm_file(app: &TestApp, warm: &std::path::Path, id: &str) -> std::path::PathBuf {
+/// The same database and data as `app`, restarted with `ARGUS_RETENTION_DAYS=30` and WARM and
+/// COLD tiers: the directories `warm/` and `cold/` in the returned temporary directory.
+pub(crate) async fn with_lifecycle(app: &TestApp) -> (TestApp, tempfile::TempDir) {
+    let tiers = tempfile::tempdir().expect("tempdir");
+    let dir = |name: &str| format!("file://{}", tiers.path().join(name).display());
+    let env = vec![
+        ("ARGUS_RETENTION_DAYS", "30".to_string()),
+        ("ARGUS_TIER_WARM_URL", dir("warm")),
+        ("ARGUS_TIER_COLD_URL", dir("cold")),
+    ];
+    (app.sibling(false, env).await, tiers)
+}
+
+/// Where a recording moved to `tier` (a directory of [`with_lifecycle`]'s) is.
+pub(crate) async fn moved_file(
+    app: &TestApp,
+    tiers: &tempfile::TempDir,
+    id: &str,
+    tier: &str,
+) -> std::path::PathBuf {
     let p = app.state.storage.placement(id).await.expect("read").expect("row");
-    assert_eq!(p.tier.as_str(), "warm");
-    warm.join(p.location.expect("moved to WARM"))
+    assert_eq!(p.tier.as_str(), tier);
+    tiers.path().join(tier).join(p.location.expect("moved"))
 }
 
 pub(crate) async fn hot_file(app: &TestApp, id: &str) -> std::path::PathBuf {
@@ -116,19 +134,14 @@ async fn retention_expires_footage_and_a_camera_overrides_the_global_setting(app
         assert!(kept(&app, id, &files[id]).await);
     }
 
-    // The same data with a global 30 days (and a WARM tier): the camera's 90 days still win.
-    let tiers = tempfile::tempdir().expect("tempdir");
-    let env = vec![
-        ("ARGUS_RETENTION_DAYS", "30".to_string()),
-        ("ARGUS_TIER_WARM_URL", format!("file://{}", tiers.path().display())),
-    ];
-    let configured = app.sibling(false, env).await;
+    // The same data with a global 30 days (and lower tiers): the camera's 90 days still win.
+    let (configured, tiers) = with_lifecycle(&app).await;
     let report = run(&configured).await;
     assert_eq!((report.expired, report.moved, report.failed), (1, 2, 0), "{report:?}");
     assert!(!kept(&app, &global_old, &files[&global_old]).await, "past the global 30 days");
-    let long_in_warm = warm_file(&app, tiers.path(), &long_old).await;
-    assert!(kept(&app, &long_old, &long_in_warm).await, "the camera keeps 90 days (moved to WARM)");
-    let in_warm = warm_file(&app, tiers.path(), &global_new).await;
+    let long_in_cold = moved_file(&app, &tiers, &long_old, "cold").await;
+    assert!(kept(&app, &long_old, &long_in_cold).await, "the camera keeps 90 days (moved to COLD)");
+    let in_warm = moved_file(&app, &tiers, &global_new, "warm").await;
     assert!(kept(&app, &global_new, &in_warm).await);
 
     // Expiry deletes the object in whichever tier it is; back to the global setting with null.
@@ -138,7 +151,7 @@ async fn retention_expires_footage_and_a_camera_overrides_the_global_setting(app
     let report = run(&configured).await;
     assert_eq!((report.expired, report.failed), (2, 0), "{report:?}");
     assert!(!kept(&app, &global_new, &in_warm).await, "the WARM object went with the row");
-    assert!(!kept(&app, &long_old, &long_in_warm).await);
+    assert!(!kept(&app, &long_old, &long_in_cold).await);
     assert!(kept(&app, &short_new, &files[&short_new]).await);
 
     let expired = app.audit(&admin, "recording.expired").await;

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use crate::{
     helpers::TestApp,
-    retention::{camera, recording, run},
+    retention::{camera, recording, run, with_lifecycle},
 };
 
 crate::matrix!(the_plan_lists_exactly_what_the_run_then_does);
@@ -62,14 +62,7 @@ async fn the_plan_lists_exactly_what_the_run_then_does(app: TestApp) {
     let expire_long = recording(&app, &long, "expire-long", 100).await;
     recording(&app, &held, "held", 100).await;
 
-    let tiers = tempfile::tempdir().expect("tempdir");
-    let dir = |name: &str| format!("file://{}", tiers.path().join(name).display());
-    let env = vec![
-        ("ARGUS_RETENTION_DAYS", "30".to_string()),
-        ("ARGUS_TIER_WARM_URL", dir("warm")),
-        ("ARGUS_TIER_COLD_URL", dir("cold")),
-    ];
-    let configured = app.sibling(false, env).await;
+    let (configured, _tiers) = with_lifecycle(&app).await;
     assert_eq!(configured.get("/api/v1/storage/plan", &viewer).await.0, StatusCode::FORBIDDEN);
 
     let (total, planned) = plan(&configured, &admin, 2).await;
