@@ -256,5 +256,7 @@ fn seed_camera(i: u32) -> db::cameras::CameraRow {
         created_at: now,
         updated_at: now,
         deleted_at: None,
+        retention_days: None,
+        legal_hold: false,
     }
 }

@@ -15,7 +15,7 @@ mod storage;
 mod tls;
 pub use media::MediaSettings;
 pub use security::SecuritySettings;
-pub use storage::{S3Settings, StorageSettings, TierLocation};
+pub use storage::{S3Settings, StorageSettings, TierLocation, MAX_RETENTION_DAYS};
 pub use tls::TlsSettings;
 
 #[derive(Debug, thiserror::Error)]

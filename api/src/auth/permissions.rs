@@ -38,6 +38,7 @@ permissions! {
     CameraWatch => "camera.watch", "Get signed playback URLs for live video.";
     RecordingRead => "recording.read", "List, play and download recordings.";
     RecordingDelete => "recording.delete", "Delete recordings.";
+    RecordingHold => "recording.hold", "Set and lift legal holds on recordings and cameras.";
     StatsRead => "stats.read", "Read dashboard statistics.";
     UserManage => "user.manage", "Create, edit and deactivate users.";
     TokenManage => "token.manage", "Create, list and revoke API tokens.";
@@ -154,6 +155,7 @@ mod tests {
         assert!(!Role::Operator.has(Permission::UserManage));
         assert!(!Role::Operator.has(Permission::TokenManage));
         assert!(!Role::Operator.has(Permission::AuditRead));
+        assert!(!Role::Operator.has(Permission::RecordingHold), "legal hold is for admins");
     }
 
     #[test]

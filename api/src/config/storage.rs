@@ -25,6 +25,9 @@ pub struct S3Settings {
     pub allow_http: bool,
 }
 
+/// The longest retention a camera or `ARGUS_RETENTION_DAYS` may ask for (about ten years).
+pub const MAX_RETENTION_DAYS: u32 = 3650;
+
 #[derive(Clone, Debug)]
 pub struct StorageSettings {
     /// HOT is always a local directory (recordings are filed there); it is `media.storage_dir`.
@@ -36,6 +39,8 @@ pub struct StorageSettings {
     pub warm_after_days: u32,
     pub cold_after_days: u32,
     pub archive_after_days: u32,
+    /// Days (from `ended_at`) footage is kept, unless its camera says otherwise; `None` = forever.
+    pub retention_days: Option<u32>,
     pub s3: S3Settings,
 }
 
@@ -112,6 +117,10 @@ pub(super) fn storage_settings(
         warm_after_days: src.parse("ARGUS_TIER_WARM_AFTER_DAYS", 7)?,
         cold_after_days: src.parse("ARGUS_TIER_COLD_AFTER_DAYS", 30)?,
         archive_after_days: src.parse("ARGUS_TIER_ARCHIVE_AFTER_DAYS", 90)?,
+        retention_days: src
+            .raw("ARGUS_RETENTION_DAYS")
+            .map(|_| src.parse("ARGUS_RETENTION_DAYS", 0))
+            .transpose()?,
         s3: S3Settings {
             endpoint: src.raw("ARGUS_S3_ENDPOINT").or_else(|| src.raw("AWS_ENDPOINT_URL")),
             region: src
@@ -130,6 +139,12 @@ pub(super) fn storage_settings(
         return Err(ConfigError::Invalid {
             var: "ARGUS_TIER_WARM_AFTER_DAYS",
             message: "must be greater than 0".into(),
+        });
+    }
+    if settings.retention_days.is_some_and(|d| !(1..=MAX_RETENTION_DAYS).contains(&d)) {
+        return Err(ConfigError::Invalid {
+            var: "ARGUS_RETENTION_DAYS",
+            message: format!("must be between 1 and {MAX_RETENTION_DAYS} (unset = keep forever)"),
         });
     }
     if settings.cold_after_days <= settings.warm_after_days {
@@ -166,6 +181,7 @@ mod tests {
         assert_eq!(s.hot, Path::new("/srv/argus/data/recordings"));
         assert_eq!((s.warm, s.cold, s.archive), (None, None, None));
         assert_eq!((s.warm_after_days, s.cold_after_days, s.archive_after_days), (7, 30, 90));
+        assert_eq!(s.retention_days, None, "kept forever");
         assert!(!s.s3.allow_http);
     }
 
@@ -204,6 +220,8 @@ mod tests {
             (vec![("ARGUS_TIER_COLD_AFTER_DAYS", "5")], "ARGUS_TIER_COLD_AFTER_DAYS:"),
             (vec![("ARGUS_TIER_WARM_AFTER_DAYS", "many")], "ARGUS_TIER_WARM_AFTER_DAYS:"),
             (vec![("ARGUS_S3_ALLOW_HTTP", "maybe")], "ARGUS_S3_ALLOW_HTTP:"),
+            (vec![("ARGUS_RETENTION_DAYS", "0")], "ARGUS_RETENTION_DAYS:"),
+            (vec![("ARGUS_RETENTION_DAYS", "3651")], "ARGUS_RETENTION_DAYS:"),
         ] {
             let err = settings(&pairs).unwrap_err().to_string();
             assert!(err.starts_with(var), "{pairs:?}: {err}");

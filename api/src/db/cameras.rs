@@ -25,10 +25,14 @@ pub struct CameraRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub deleted_at: Option<NaiveDateTime>,
+    /// Days footage is kept; `None` = the global `ARGUS_RETENTION_DAYS`.
+    pub retention_days: Option<i32>,
+    /// Legal hold on all the camera's footage: it never moves tier nor expires.
+    pub legal_hold: bool,
 }
 
 /// Fields an edit may change; `None` leaves a column alone, `Some(None)` clears a nullable one.
-#[derive(AsChangeset, Default, Debug, Clone)]
+#[derive(AsChangeset, Default, Debug, Clone, PartialEq)]
 #[diesel(table_name = cameras)]
 pub struct CameraChanges {
     pub name: Option<String>,
@@ -44,6 +48,13 @@ pub struct CameraChanges {
     pub last_seen_at: Option<Option<NaiveDateTime>>,
     pub updated_at: Option<NaiveDateTime>,
     pub deleted_at: Option<Option<NaiveDateTime>>,
+    pub retention_days: Option<Option<i32>>,
+    pub legal_hold: Option<bool>,
+}
+
+/// Every camera (deleted ones too: their footage still expires) with its own retention.
+pub fn retention_days(conn: &mut DbConn) -> AppResult<Vec<(String, Option<i32>)>> {
+    Ok(cameras::table.select((cameras::id, cameras::retention_days)).order(cameras::id.asc()).load(conn)?)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -4,7 +4,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::{schema::recordings, DbConn};
+use super::{recordings::unheld, schema::recordings, DbConn, MultiBackend};
 use crate::{domain::StorageTier, error::AppResult};
 
 #[derive(Queryable, Selectable, Clone, Debug)]
@@ -35,11 +35,40 @@ pub fn due(
     after: Option<(NaiveDateTime, String)>,
     limit: i64,
 ) -> AppResult<Vec<Placement>> {
-    let mut q = recordings::table
+    let q = recordings::table
         .filter(recordings::tier.eq(tier))
         .filter(recordings::ended_at.lt(ended_before))
         .filter(recordings::stale_tier.is_null())
         .into_boxed();
+    oldest_first(conn, q, after, limit)
+}
+
+/// Up to `limit` recordings of `camera_id` that ended before `ended_before` and have no stale
+/// copy, oldest first, after the keyset `after` (`ended_at`, `id`) of the previous batch.
+pub fn expired(
+    conn: &mut DbConn,
+    camera_id: &str,
+    ended_before: NaiveDateTime,
+    after: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> AppResult<Vec<Placement>> {
+    let q = recordings::table
+        .filter(recordings::camera_id.eq(camera_id.to_string()))
+        .filter(recordings::ended_at.lt(ended_before))
+        .filter(recordings::stale_tier.is_null())
+        .into_boxed();
+    oldest_first(conn, q, after, limit)
+}
+
+/// One batch of `q`, oldest first, after the keyset `after` (`ended_at`, `id`).
+fn oldest_first(
+    conn: &mut DbConn,
+    q: recordings::BoxedQuery<'static, MultiBackend>,
+    after: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> AppResult<Vec<Placement>> {
+    // Held footage never moves nor expires.
+    let mut q = q.filter(unheld());
     if let Some((ended, id)) = after {
         q = q.filter(
             recordings::ended_at.gt(ended).or(recordings::ended_at.eq(ended).and(recordings::id.gt(id))),
@@ -63,10 +92,15 @@ pub fn with_stale_copy(conn: &mut DbConn, after_id: &str, limit: i64) -> AppResu
 }
 
 /// Notes that `to` is about to receive a copy, if the recording is still in `from` with no
-/// other stale copy; false when it is not (deleted, or moved by someone else).
+/// other stale copy and not held; false when it is not (deleted, moved by someone else, or put
+/// under hold since it was selected).
 pub fn begin_move(conn: &mut DbConn, id: &str, from: StorageTier, to: StorageTier) -> AppResult<bool> {
     let updated = diesel::update(
-        recordings::table.find(id).filter(recordings::tier.eq(from)).filter(recordings::stale_tier.is_null()),
+        recordings::table
+            .find(id)
+            .filter(recordings::tier.eq(from))
+            .filter(recordings::stale_tier.is_null())
+            .filter(unheld()),
     )
     .set(recordings::stale_tier.eq(to))
     .execute(conn)?;

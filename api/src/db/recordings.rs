@@ -1,7 +1,10 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::{schema::recordings, DbConn, MultiBackend, PageRequest};
+use super::{
+    schema::{cameras, recordings},
+    DbConn, MultiBackend, PageRequest,
+};
 use crate::{domain::StorageTier, error::AppResult};
 
 #[derive(Queryable, Selectable, Insertable, Clone, Debug)]
@@ -23,6 +26,8 @@ pub struct RecordingRow {
     pub height: Option<i32>,
     pub bitrate_kbps: Option<i32>,
     pub created_at: NaiveDateTime,
+    /// Never moves tier, never expires, cannot be deleted.
+    pub legal_hold: bool,
 }
 
 #[derive(Default, Debug, Clone)]
@@ -60,8 +65,30 @@ pub fn find_by_file_path(conn: &mut DbConn, file_path: &str) -> AppResult<Option
         .optional()?)
 }
 
-pub fn delete(conn: &mut DbConn, id: &str) -> AppResult<usize> {
-    Ok(diesel::delete(recordings::table.find(id)).execute(conn)?)
+/// Deletes the recording unless it is under legal hold (its own or its camera's); the number
+/// of rows deleted.
+pub fn delete_unheld(conn: &mut DbConn, id: &str) -> AppResult<usize> {
+    Ok(diesel::delete(recordings::table.find(id).filter(unheld())).execute(conn)?)
+}
+
+/// Sets or lifts the recording's legal hold; false when there is no such recording.
+pub fn set_hold(conn: &mut DbConn, id: &str, hold: bool) -> AppResult<bool> {
+    Ok(diesel::update(recordings::table.find(id)).set(recordings::legal_hold.eq(hold)).execute(conn)? == 1)
+}
+
+#[diesel::dsl::auto_type]
+fn held_cameras() -> _ {
+    let held: bool = true;
+    cameras::table.filter(cameras::legal_hold.eq(held)).select(cameras::id)
+}
+
+/// Recordings under no legal hold: neither their own nor their camera's. In SQL, so the
+/// storage run never loads held footage.
+#[diesel::dsl::auto_type]
+pub(super) fn unheld() -> _ {
+    let free: bool = false;
+    let held: held_cameras = held_cameras();
+    recordings::legal_hold.eq(free).and(recordings::camera_id.ne_all(held))
 }
 
 fn filtered(f: &RecordingFilter) -> recordings::BoxedQuery<'static, MultiBackend> {

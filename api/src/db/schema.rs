@@ -49,6 +49,8 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         deleted_at -> Nullable<Timestamp>,
+        retention_days -> Nullable<Integer>,
+        legal_hold -> Bool,
     }
 }
 
@@ -118,6 +120,7 @@ diesel::table! {
         location -> Nullable<Text>,
         tier_changed_at -> Nullable<Timestamp>,
         stale_tier -> Nullable<Text>,
+        legal_hold -> Bool,
     }
 }
 

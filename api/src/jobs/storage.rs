@@ -12,17 +12,17 @@ use crate::{
 /// itself after this.
 pub const LOCK_TTL: Duration = Duration::from_secs(3600);
 
-/// Returns how many recordings it moved or repaired. A run in which any move failed is a failed
-/// run (the moves that failed are logged one by one, and retried by the next run).
+/// Returns how many recordings it moved, expired or repaired. A run in which any action failed
+/// is a failed run (each failure is logged, and retried by the next run).
 pub async fn run(state: &AppState) -> AppResult<u64> {
     let report = state.storage.run(db::now(), None).await?;
     if report.failed > 0 {
         return Err(AppError::internal(format!(
-            "{} of {} moves failed (see the log); {} repaired",
+            "{} of {} moves and expiries failed (see the log); {} repaired",
             report.failed,
-            report.failed + report.moved,
+            report.failed + report.moved + report.expired,
             report.repaired
         )));
     }
-    Ok((report.moved + report.repaired) as u64)
+    Ok((report.moved + report.expired + report.repaired) as u64)
 }

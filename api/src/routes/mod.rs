@@ -14,6 +14,7 @@ pub mod metrics;
 mod recording_bytes;
 pub mod recordings;
 pub mod spa;
+pub mod storage;
 pub mod users;
 pub mod ws;
 
@@ -29,6 +30,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     jobs::configure(cfg);
     dashboard::configure(cfg);
     recordings::configure(cfg);
+    storage::configure(cfg);
     hooks::configure(cfg);
     live::configure(cfg);
     ws::configure(cfg);

@@ -1,4 +1,4 @@
-use actix_web::{delete, get, web, FromRequest, HttpRequest, HttpResponse};
+use actix_web::{delete, get, put, web, FromRequest, HttpRequest, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::recording_bytes;
@@ -16,7 +16,14 @@ use crate::{
 };
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list).service(get_one).service(links).service(download).service(stream).service(remove);
+    cfg.service(list)
+        .service(get_one)
+        .service(links)
+        .service(download)
+        .service(stream)
+        .service(remove)
+        .service(hold)
+        .service(release);
 }
 
 /// Recordings, newest first (filters: camera, date range, duration).
@@ -108,8 +115,8 @@ async fn stream(
     Ok(recording_bytes::respond(&req, readable, false).await?)
 }
 
-/// Delete a recording (file and row).
-#[utoipa::path(tag = "recordings", responses((status = 204), (status = 404, body = ErrorBody)), security(("bearer" = []), ("api_key" = [])))]
+/// Delete a recording (file and row); 409 under legal hold.
+#[utoipa::path(tag = "recordings", responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = []), ("api_key" = [])))]
 #[delete("/recordings/{id}")]
 async fn remove(
     auth: Authorized<require::RecordingDelete>,
@@ -118,4 +125,26 @@ async fn remove(
 ) -> AppResult<HttpResponse> {
     recordings::delete(&state, &auth.principal, &id, &auth.meta).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Put a recording under legal hold: it never moves tier, never expires, cannot be deleted.
+#[utoipa::path(tag = "recordings", responses((status = 200, body = RecordingView), (status = 404, body = ErrorBody)), security(("bearer" = []), ("api_key" = [])))]
+#[put("/recordings/{id}/hold")]
+async fn hold(
+    auth: Authorized<require::RecordingHold>,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> AppResult<web::Json<RecordingView>> {
+    Ok(web::Json(recordings::set_hold(&state, &auth.principal, &id, true, &auth.meta).await?))
+}
+
+/// Lift a recording's own legal hold (a camera's hold stays until lifted on the camera).
+#[utoipa::path(tag = "recordings", responses((status = 200, body = RecordingView), (status = 404, body = ErrorBody)), security(("bearer" = []), ("api_key" = [])))]
+#[delete("/recordings/{id}/hold")]
+async fn release(
+    auth: Authorized<require::RecordingHold>,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> AppResult<web::Json<RecordingView>> {
+    Ok(web::Json(recordings::set_hold(&state, &auth.principal, &id, false, &auth.meta).await?))
 }

@@ -41,6 +41,8 @@ pub struct RecordingView {
     pub height: Option<i32>,
     pub bitrate_kbps: Option<i32>,
     pub created_at: DateTime<Utc>,
+    /// Under legal hold (its own; a camera's hold is on the camera).
+    pub legal_hold: bool,
 }
 
 impl From<RecordingRow> for RecordingView {
@@ -60,6 +62,7 @@ impl From<RecordingRow> for RecordingView {
             height: r.height,
             bitrate_kbps: r.bitrate_kbps,
             created_at: r.created_at.and_utc(),
+            legal_hold: r.legal_hold,
         }
     }
 }
@@ -206,6 +209,7 @@ pub async fn ingest(state: &AppState, path: &Path) -> AppResult<Option<Recording
         height: info.height.map(|h| h as i32),
         bitrate_kbps: info.bitrate_kbps.map(|b| b as i32),
         created_at: db::now(),
+        legal_hold: false,
     };
     let inserted = row.clone();
     state.db.run(move |c| db::recordings::insert(c, &inserted)).await?;
@@ -277,7 +281,8 @@ pub async fn find_visible(state: &AppState, principal: &Principal, id: &str) -> 
 }
 
 /// Deletes the row first, then the file: a kill or a failure in between leaves a file without a
-/// row (garbage on disk), never a catalogued recording whose file is gone.
+/// row (garbage on disk), never a catalogued recording whose file is gone. Footage under legal
+/// hold (its own or its camera's) is refused with 409.
 pub async fn delete(state: &AppState, principal: &Principal, id: &str, meta: &RequestMeta) -> AppResult<()> {
     let row = find_visible(state, principal, id).await?;
     let placement = state.storage.placement(id).await?;
@@ -292,7 +297,14 @@ pub async fn delete(state: &AppState, principal: &Principal, id: &str, meta: &Re
     state
         .db
         .transaction(move |c| {
-            db::recordings::delete(c, &rid)?;
+            if db::recordings::delete_unheld(c, &rid)? == 0 {
+                return Err(match db::recordings::find(c, &rid)? {
+                    Some(_) => {
+                        AppError::conflict("the recording is under legal hold (its own or its camera's)")
+                    }
+                    None => AppError::not_found("recording not found"),
+                });
+            }
             audit::write(c, &entry)
         })
         .await?;
@@ -303,6 +315,40 @@ pub async fn delete(state: &AppState, principal: &Principal, id: &str, meta: &Re
     }
     state.cache.bump(CACHE_NS).await;
     Ok(())
+}
+
+/// Sets (`hold`) or lifts the recording's own legal hold, audited `recording.hold_set` /
+/// `recording.hold_lifted`.
+pub async fn set_hold(
+    state: &AppState,
+    principal: &Principal,
+    id: &str,
+    hold: bool,
+    meta: &RequestMeta,
+) -> AppResult<RecordingView> {
+    let row = find_visible(state, principal, id).await?;
+    let action = if hold { AuditAction::RecordingHoldSet } else { AuditAction::RecordingHoldLifted };
+    let change = Change::new(action)
+        .on("recording", id)
+        .before(serde_json::json!({ "legal_hold": row.legal_hold, "camera_id": row.camera_id }))
+        .after(serde_json::json!({ "legal_hold": hold, "camera_id": row.camera_id }));
+    let entry = audit::entry(&principal.into(), meta, change);
+    let rid = id.to_string();
+    let found = state
+        .db
+        .transaction(move |c| {
+            let found = db::recordings::set_hold(c, &rid, hold)?;
+            if found {
+                audit::write(c, &entry)?;
+            }
+            Ok(found)
+        })
+        .await?;
+    if !found {
+        return Err(AppError::not_found("recording not found"));
+    }
+    state.cache.bump(CACHE_NS).await;
+    Ok(RecordingView { legal_hold: hold, ..row.into() })
 }
 
 /// Audits that someone opened a recording (download or play).

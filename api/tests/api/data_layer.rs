@@ -36,6 +36,8 @@ fn camera(serial: &str, name: &str) -> CameraRow {
         created_at: now,
         updated_at: now,
         deleted_at: None,
+        retention_days: None,
+        legal_hold: false,
     }
 }
 
@@ -111,6 +113,7 @@ async fn recordings_are_unique_per_source_and_sum_sizes(app: TestApp) {
         height: Some(720),
         bitrate_kbps: Some(900),
         created_at: now,
+        legal_hold: false,
     };
     let (a, b, dup) = (rec(5_000_000_000, "/in/a.flv"), rec(7, "/in/b.flv"), rec(1, "/in/a.flv"));
     app.state

@@ -316,6 +316,7 @@ pub async fn insert_hot_recording(
         height: None,
         bitrate_kbps: None,
         created_at: now,
+        legal_hold: false,
     };
     let id = row.id.clone();
     app.state.db.run(move |c| db::recordings::insert(c, &row)).await.expect("insert recording");

@@ -99,7 +99,7 @@ async fn a_failing_run_is_recorded_with_its_error(backend: Backend) {
     let (status, run) = run_job(&app, &admin, "storage").await;
     assert_eq!(status, StatusCode::OK, "a failed run is still an answer: {run}");
     assert_eq!(run["outcome"], "failed");
-    assert!(run["error"].as_str().is_some_and(|e| e.contains("1 of 1 moves failed")), "{run}");
+    assert!(run["error"].as_str().is_some_and(|e| e.contains("1 of 1 moves and expiries failed")), "{run}");
     let storage = job(&app, &admin, "storage").await;
     assert_eq!(storage["last_run"]["outcome"], "failed");
     assert_eq!(storage["last_run"]["error"], run["error"]);

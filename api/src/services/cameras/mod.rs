@@ -26,7 +26,7 @@ use crate::{
 mod model;
 
 pub use crate::domain::StreamStatus;
-use model::{blank_to_none, check_lengths, parse_sort};
+use model::{blank_to_none, check_lengths, check_retention, parse_sort};
 pub use model::{new_stream_key, CameraQuery, CameraUpdate, CameraView, NewCamera};
 
 /// Cache namespace of every camera-derived answer (lists and stats).
@@ -53,6 +53,7 @@ pub async fn create(
     meta: &RequestMeta,
 ) -> AppResult<CameraView> {
     input.validate()?;
+    check_retention(input.retention_days)?;
     let now = db::now();
     let row = CameraRow {
         id: db::new_id(),
@@ -73,6 +74,8 @@ pub async fn create(
         created_at: now,
         updated_at: now,
         deleted_at: None,
+        retention_days: input.retention_days,
+        legal_hold: false,
     };
     let inserted = row.clone();
     let redacted = CameraView::new(row.clone(), &state.settings.public_rtmp_url, false);
@@ -247,11 +250,16 @@ pub async fn update(
     state: &AppState,
     principal: &Principal,
     id: &str,
-    input: CameraUpdate,
+    mut input: CameraUpdate,
     meta: &RequestMeta,
 ) -> AppResult<CameraView> {
     input.validate()?;
+    let hold = input.legal_hold.take();
+    if hold.is_some() && !principal.has(Permission::RecordingHold) {
+        return Err(AppError::forbidden("a legal hold needs the recording.hold permission"));
+    }
     check_lengths(&input)?;
+    check_retention(input.retention_days.flatten())?;
     super::live::check_profile(state, input.transcode_profile.as_deref())?;
     let trim = |v: Option<Option<String>>| v.map(blank_to_none);
     let changes = CameraChanges {
@@ -263,9 +271,19 @@ pub async fn update(
         recording_enabled: input.recording_enabled,
         transcode_profile: input.transcode_profile,
         is_active: input.is_active,
+        retention_days: input.retention_days,
         ..Default::default()
     };
-    apply(state, principal, id, changes, AuditAction::CameraUpdated, meta).await
+    let Some(hold) = hold else {
+        return apply(state, principal, id, changes, AuditAction::CameraUpdated, meta).await;
+    };
+    if changes != CameraChanges::default() {
+        apply(state, principal, id, changes, AuditAction::CameraUpdated, meta).await?;
+    }
+    // The hold is audited on its own (camera.hold_set / camera.hold_lifted).
+    let action = if hold { AuditAction::CameraHoldSet } else { AuditAction::CameraHoldLifted };
+    let changes = CameraChanges { legal_hold: Some(hold), ..Default::default() };
+    apply(state, principal, id, changes, action, meta).await
 }
 
 pub async fn set_active(

@@ -31,6 +31,10 @@ pub struct CameraView {
     pub created_by: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Days footage is kept; `null` = the global `ARGUS_RETENTION_DAYS` (unset = forever).
+    pub retention_days: Option<i32>,
+    /// Legal hold on all the camera's footage (set with `recording.hold`).
+    pub legal_hold: bool,
     /// Only for principals with `camera.key.read`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stream_key: Option<String>,
@@ -67,6 +71,8 @@ impl CameraView {
             created_by: row.created_by,
             created_at: row.created_at.and_utc(),
             updated_at: row.updated_at.and_utc(),
+            retention_days: row.retention_days,
+            legal_hold: row.legal_hold,
             stream_key,
             rtmp_url,
             quality: None,
@@ -108,6 +114,9 @@ pub struct NewCamera {
     pub recording_enabled: Option<bool>,
     #[validate(custom(function = "valid_profile"))]
     pub transcode_profile: Option<String>,
+    /// Days footage is kept; absent or `null` = the global `ARGUS_RETENTION_DAYS`.
+    #[schema(minimum = 1, maximum = 3650)]
+    pub retention_days: Option<i32>,
 }
 
 /// PATCH body: every field optional; `null` clears an optional text field. The serial number is
@@ -134,6 +143,25 @@ pub struct CameraUpdate {
     #[validate(custom(function = "valid_profile"))]
     pub transcode_profile: Option<String>,
     pub is_active: Option<bool>,
+    /// Days footage is kept; `null` = back to the global `ARGUS_RETENTION_DAYS`.
+    #[serde(default, deserialize_with = "crate::services::double_option")]
+    #[schema(value_type = Option<i32>, minimum = 1, maximum = 3650)]
+    pub retention_days: Option<Option<i32>>,
+    /// Sets or lifts a legal hold on all the camera's footage; needs `recording.hold`.
+    pub legal_hold: Option<bool>,
+}
+
+/// A camera's retention, when given, is 1..=3650 days.
+pub(super) fn check_retention(days: Option<i32>) -> AppResult<()> {
+    let max = crate::config::MAX_RETENTION_DAYS;
+    match days {
+        Some(d) if !(1..=i64::from(max)).contains(&i64::from(d)) => Err(AppError::field(
+            "retention_days",
+            "range",
+            &format!("must be between 1 and {max} days, or null"),
+        )),
+        _ => Ok(()),
+    }
 }
 
 pub(super) fn check_lengths(update: &CameraUpdate) -> AppResult<()> {

@@ -1,24 +1,28 @@
 //! The storage lifecycle: recordings move down the tiers (HOT → WARM → COLD → ARCHIVE) as they
-//! age. This module is the only writer of a recording's `tier` and `location`.
+//! age, and expire after their retention ([`retention`]). This module is the only writer of a
+//! recording's `tier` and `location`.
 //!
 //! A move is crash-safe (see [`moves`]): the row always points at a complete, verified object,
 //! and a copy the row does not point at is named in `stale_tier` until it is deleted, so the next
 //! run deletes whatever a crash left behind before it moves anything.
 
 mod moves;
+pub mod plan;
 pub mod reading;
+mod retention;
 
 use chrono::{Duration, NaiveDateTime};
 use serde::Serialize;
 
 use crate::{
     config::StorageSettings,
-    db::{self, recording_tiers::Placement, Db},
+    db::{recording_tiers::Placement, Db},
     domain::StorageTier,
     error::{AppError, AppResult},
     infra::storage::{local_key, Tiers},
 };
 pub use moves::FailPoint;
+use plan::{Decision, Walk};
 
 /// Rows read per query: memory stays bounded whatever the backlog.
 const BATCH: i64 = 200;
@@ -27,6 +31,8 @@ const BATCH: i64 = 200;
 #[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
 pub struct StorageReport {
     pub moved: usize,
+    /// Recordings deleted because they outlived their retention.
+    pub expired: usize,
     pub failed: usize,
     /// Stale copies (left by an interrupted move) deleted.
     pub repaired: usize,
@@ -59,32 +65,27 @@ impl Storage {
             .map_err(|e| AppError::internal(format!("storage: bad key {relative:?}: {e}")))
     }
 
-    /// Repairs what interrupted moves left, then moves every recording due for a lower tier.
+    /// Repairs what interrupted moves left, deletes what outlived its retention, then moves
+    /// every recording due for a lower tier.
     /// `fail` injects a failure into each move (tests of the crash recovery).
     pub async fn run(&self, now: NaiveDateTime, fail: Option<FailPoint>) -> AppResult<StorageReport> {
         let mut report = StorageReport { repaired: self.repair().await?, ..StorageReport::default() };
-        for from in [StorageTier::Cold, StorageTier::Warm, StorageTier::Hot] {
-            // The shallowest lower tier has the smallest threshold: nothing younger is due.
-            let Some(first) = lower_tiers(&self.settings, from).next() else { continue };
-            let ended_before = cutoff(&self.settings, first, now);
-            let mut after = None;
-            loop {
-                let cursor = after.clone();
-                let batch = self
-                    .db
-                    .run(move |c| db::recording_tiers::due(c, from, ended_before, cursor, BATCH))
-                    .await?;
-                let Some(last) = batch.last() else { break };
-                after = Some((last.ended_at, last.id.clone()));
-                for p in batch {
-                    let Some(to) = target(&self.settings, from, p.ended_at, now) else { continue };
-                    match self.move_one(&p, from, to, now, fail).await {
-                        Ok(true) => report.moved += 1,
-                        Ok(false) => {}
-                        Err(e) => {
-                            report.failed += 1;
-                            tracing::error!(recording = %p.id, %from, %to, error = %e, "moving a recording failed");
-                        }
+        // Expiries come first: nothing is copied only to be deleted.
+        let mut walk = Walk::start(self, now).await?;
+        while let Some(batch) = walk.next(self).await? {
+            for (p, decision) in batch {
+                let (done, count) = match decision {
+                    Decision::Delete(days) => (self.expire_one(&p, days).await, &mut report.expired),
+                    Decision::Move { from, to } => {
+                        (self.move_one(&p, from, to, now, fail).await, &mut report.moved)
+                    }
+                };
+                match done {
+                    Ok(true) => *count += 1,
+                    Ok(false) => {}
+                    Err(e) => {
+                        report.failed += 1;
+                        tracing::error!(recording = %p.id, ?decision, error = %e, "storage action failed");
                     }
                 }
             }
@@ -130,6 +131,7 @@ mod tests {
             warm_after_days: 7,
             cold_after_days: 30,
             archive_after_days: 90,
+            retention_days: None,
             s3: S3Settings::default(),
         }
     }
