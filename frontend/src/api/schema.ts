@@ -281,6 +281,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The scheduled jobs: schedule, last run, next run (estimate) and recent runs. */
+        get: operations["jobs_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{name}/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run a job now, under its lock; answers when it has finished, with the run (a failed run is
+         *     still a 200 with `outcome: failed`). 409 while the job runs elsewhere.
+         */
+        post: operations["jobs_run_now"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{name}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The recorded runs of one job, newest first. */
+        get: operations["jobs_runs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/permissions": {
         parameters: {
             query?: never;
@@ -343,7 +397,7 @@ export interface paths {
         get: operations["recordings_get_one"];
         put?: never;
         post?: never;
-        /** Delete a recording (file and row). */
+        /** Delete a recording (file and row); 409 under legal hold. */
         delete: operations["recordings_remove"];
         options?: never;
         head?: never;
@@ -362,6 +416,24 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recordings/{id}/hold": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Put a recording under legal hold: it never moves tier, never expires, cannot be deleted. */
+        put: operations["recordings_hold"];
+        post?: never;
+        /** Lift a recording's own legal hold (a camera's hold stays until lifted on the camera). */
+        delete: operations["recordings_release"];
         options?: never;
         head?: never;
         patch?: never;
@@ -393,6 +465,26 @@ export interface paths {
         };
         /** Play the MP4 in a browser (HTTP Range): authorized, or through a signed link. */
         get: operations["recordings_stream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/storage/plan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the next storage run would move or delete and why, in the order it would, without
+         *     doing it (the run's own selection; paged, with the total).
+         */
+        get: operations["storage_plan"];
         put?: never;
         post?: never;
         delete?: never;
@@ -600,7 +692,7 @@ export interface components {
              *       "camera.read"
              *     ]
              */
-            permissions: ("camera.read" | "camera.write" | "camera.key.read" | "camera.watch" | "recording.read" | "recording.delete" | "stats.read" | "user.manage" | "token.manage" | "audit.read")[];
+            permissions: ("camera.read" | "camera.write" | "camera.key.read" | "camera.watch" | "recording.read" | "recording.delete" | "recording.hold" | "stats.read" | "user.manage" | "token.manage" | "audit.read" | "job.read" | "job.run")[];
             /** @description First characters of the secret, to recognise a token without revealing it. */
             prefix: string;
             /** Format: int32 */
@@ -610,7 +702,7 @@ export interface components {
             revoked_at?: string | null;
         };
         /** @enum {string} */
-        AuditAction: "access.denied" | "api_token.created" | "api_token.revoked" | "audit.pruned" | "auth.login" | "auth.login.failed" | "auth.login.throttled" | "auth.login.inactive" | "auth.login.api_only" | "auth.logout" | "auth.refresh_reuse" | "camera.created" | "camera.updated" | "camera.activated" | "camera.deactivated" | "camera.key_rotated" | "camera.deleted" | "camera.playback_issued" | "recording.deleted" | "recording.link_issued" | "recording.downloaded" | "recording.played" | "recording.tier_changed" | "stream.published" | "stream.publish_refused" | "stream.ended" | "user.created" | "user.updated" | "user.deactivated" | "user.password_changed";
+        AuditAction: "access.denied" | "api_token.created" | "api_token.revoked" | "audit.pruned" | "auth.login" | "auth.login.failed" | "auth.login.throttled" | "auth.login.inactive" | "auth.login.api_only" | "auth.logout" | "auth.refresh_reuse" | "camera.created" | "camera.updated" | "camera.activated" | "camera.deactivated" | "camera.key_rotated" | "camera.deleted" | "camera.hold_set" | "camera.hold_lifted" | "camera.playback_issued" | "recording.deleted" | "recording.link_issued" | "recording.downloaded" | "recording.played" | "recording.tier_changed" | "job.run_requested" | "recording.expired" | "recording.hold_set" | "recording.hold_lifted" | "stream.published" | "stream.publish_refused" | "stream.ended" | "user.created" | "user.updated" | "user.deactivated" | "user.password_changed";
         AuditLogView: {
             action: components["schemas"]["AuditAction"];
             actor_id?: string | null;
@@ -633,11 +725,18 @@ export interface components {
         CameraUpdate: {
             company?: string | null;
             is_active?: boolean | null;
+            /** @description Sets or lifts a legal hold on all the camera's footage; needs `recording.hold`. */
+            legal_hold?: boolean | null;
             location?: string | null;
             model?: string | null;
             name?: string | null;
             place?: string | null;
             recording_enabled?: boolean | null;
+            /**
+             * Format: int32
+             * @description Days footage is kept; `null` = back to the global `ARGUS_RETENTION_DAYS`.
+             */
+            retention_days?: number | null;
             /** @enum {string|null} */
             transcode_profile?: "default" | "low" | "passthrough" | null;
         };
@@ -652,12 +751,19 @@ export interface components {
             is_active: boolean;
             /** Format: date-time */
             last_seen_at?: string | null;
+            /** @description Legal hold on all the camera's footage (set with `recording.hold`). */
+            legal_hold: boolean;
             location?: string | null;
             model?: string | null;
             name: string;
             place?: string | null;
             quality?: null | components["schemas"]["StreamQuality"];
             recording_enabled: boolean;
+            /**
+             * Format: int32
+             * @description Days footage is kept; `null` = the global `ARGUS_RETENTION_DAYS` (unset = forever).
+             */
+            retention_days?: number | null;
             /** @description `ARGUS_PUBLIC_RTMP_URL/{stream_key}`; only with `camera.key.read`. */
             rtmp_url?: string | null;
             serial_number: string;
@@ -713,6 +819,45 @@ export interface components {
             /** @example camera not found */
             message: string;
         };
+        /** @enum {string} */
+        JobOutcome: "ok" | "failed" | "skipped";
+        /** @description One run. */
+        JobRunView: {
+            /** Format: int64 */
+            duration_ms: number;
+            /** @description Why it failed. */
+            error?: string | null;
+            /** Format: date-time */
+            finished_at: string;
+            id: string;
+            /**
+             * Format: int64
+             * @description What the run handled (recordings moved, chunks rotated, rows pruned, …).
+             */
+            items: number;
+            job: string;
+            node: string;
+            outcome: components["schemas"]["JobOutcome"];
+            /** Format: date-time */
+            started_at: string;
+        };
+        /** @description A scheduled job. */
+        JobView: {
+            /**
+             * Format: int64
+             * @description It runs every this many seconds (on each node for the per-node jobs).
+             */
+            interval_secs: number;
+            last_run?: null | components["schemas"]["JobRunView"];
+            name: string;
+            /**
+             * Format: date-time
+             * @description Estimate: the last recorded start plus whole intervals, the first such time from now on.
+             */
+            next_run_at?: string | null;
+            /** @description The newest recorded runs, newest first. */
+            recent_runs: components["schemas"]["JobRunView"][];
+        };
         LoginRequest: {
             /** @example correct horse 42 */
             password: string;
@@ -720,7 +865,7 @@ export interface components {
             username: string;
         };
         Me: components["schemas"]["UserView"] & {
-            permissions: ("camera.read" | "camera.write" | "camera.key.read" | "camera.watch" | "recording.read" | "recording.delete" | "stats.read" | "user.manage" | "token.manage" | "audit.read")[];
+            permissions: ("camera.read" | "camera.write" | "camera.key.read" | "camera.watch" | "recording.read" | "recording.delete" | "recording.hold" | "stats.read" | "user.manage" | "token.manage" | "audit.read" | "job.read" | "job.run")[];
         };
         NewApiToken: {
             /** @description Omit or `null` for every camera. */
@@ -740,7 +885,7 @@ export interface components {
              *       "camera.watch"
              *     ]
              */
-            permissions: ("camera.read" | "camera.write" | "camera.key.read" | "camera.watch" | "recording.read" | "recording.delete" | "stats.read" | "user.manage" | "token.manage" | "audit.read")[];
+            permissions: ("camera.read" | "camera.write" | "camera.key.read" | "camera.watch" | "recording.read" | "recording.delete" | "recording.hold" | "stats.read" | "user.manage" | "token.manage" | "audit.read" | "job.read" | "job.run")[];
             /** Format: int32 */
             rate_limit_per_hour?: number | null;
             /** @example VMS integration, building A */
@@ -754,6 +899,11 @@ export interface components {
             name: string;
             place?: string | null;
             recording_enabled?: boolean | null;
+            /**
+             * Format: int32
+             * @description Days footage is kept; absent or `null` = the global `ARGUS_RETENTION_DAYS`.
+             */
+            retention_days?: number | null;
             /** @example HK-2024-000123 */
             serial_number: string;
             /** @enum {string|null} */
@@ -847,12 +997,19 @@ export interface components {
                 is_active: boolean;
                 /** Format: date-time */
                 last_seen_at?: string | null;
+                /** @description Legal hold on all the camera's footage (set with `recording.hold`). */
+                legal_hold: boolean;
                 location?: string | null;
                 model?: string | null;
                 name: string;
                 place?: string | null;
                 quality?: null | components["schemas"]["StreamQuality"];
                 recording_enabled: boolean;
+                /**
+                 * Format: int32
+                 * @description Days footage is kept; `null` = the global `ARGUS_RETENTION_DAYS` (unset = forever).
+                 */
+                retention_days?: number | null;
                 /** @description `ARGUS_PUBLIC_RTMP_URL/{stream_key}`; only with `camera.key.read`. */
                 rtmp_url?: string | null;
                 serial_number: string;
@@ -862,6 +1019,58 @@ export interface components {
                 transcode_profile: string;
                 /** Format: date-time */
                 updated_at: string;
+            }[];
+            /** Format: int64 */
+            limit: number;
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            total: number;
+            /** Format: int64 */
+            total_pages: number;
+        };
+        /** @description A page of rows plus the total count of the filtered set. */
+        Page_JobRunView: {
+            items: {
+                /** Format: int64 */
+                duration_ms: number;
+                /** @description Why it failed. */
+                error?: string | null;
+                /** Format: date-time */
+                finished_at: string;
+                id: string;
+                /**
+                 * Format: int64
+                 * @description What the run handled (recordings moved, chunks rotated, rows pruned, …).
+                 */
+                items: number;
+                job: string;
+                node: string;
+                outcome: components["schemas"]["JobOutcome"];
+                /** Format: date-time */
+                started_at: string;
+            }[];
+            /** Format: int64 */
+            limit: number;
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            total: number;
+            /** Format: int64 */
+            total_pages: number;
+        };
+        /** @description A page of rows plus the total count of the filtered set. */
+        Page_PlannedAction: {
+            items: {
+                action: components["schemas"]["PlanAction"];
+                camera_id: string;
+                /** Format: date-time */
+                ended_at: string;
+                /** @description The tier the recording is in. */
+                from: components["schemas"]["StorageTier"];
+                reason: components["schemas"]["PlanReason"];
+                recording_id: string;
+                to?: null | components["schemas"]["StorageTier"];
             }[];
             /** Format: int64 */
             limit: number;
@@ -889,6 +1098,8 @@ export interface components {
                 /** Format: int32 */
                 height?: number | null;
                 id: string;
+                /** @description Under legal hold (its own; a camera's hold is on the camera). */
+                legal_hold: boolean;
                 /** Format: int64 */
                 size_bytes: number;
                 /** Format: date-time */
@@ -932,11 +1143,27 @@ export interface components {
             total_pages: number;
         };
         PermissionTable: {
-            permissions: ("camera.read" | "camera.write" | "camera.key.read" | "camera.watch" | "recording.read" | "recording.delete" | "stats.read" | "user.manage" | "token.manage" | "audit.read")[];
+            permissions: ("camera.read" | "camera.write" | "camera.key.read" | "camera.watch" | "recording.read" | "recording.delete" | "recording.hold" | "stats.read" | "user.manage" | "token.manage" | "audit.read" | "job.read" | "job.run")[];
             /** @description Role name → its permissions. */
             roles: Record<string, unknown>;
             /** @description What an API token may be granted. */
-            token_grantable: ("camera.read" | "camera.write" | "camera.key.read" | "camera.watch" | "recording.read" | "recording.delete" | "stats.read" | "user.manage" | "token.manage" | "audit.read")[];
+            token_grantable: ("camera.read" | "camera.write" | "camera.key.read" | "camera.watch" | "recording.read" | "recording.delete" | "recording.hold" | "stats.read" | "user.manage" | "token.manage" | "audit.read" | "job.read" | "job.run")[];
+        };
+        /** @enum {string} */
+        PlanAction: "move" | "delete";
+        /** @enum {string} */
+        PlanReason: "age" | "retention";
+        /** @description One thing the next run would do. */
+        PlannedAction: {
+            action: components["schemas"]["PlanAction"];
+            camera_id: string;
+            /** Format: date-time */
+            ended_at: string;
+            /** @description The tier the recording is in. */
+            from: components["schemas"]["StorageTier"];
+            reason: components["schemas"]["PlanReason"];
+            recording_id: string;
+            to?: null | components["schemas"]["StorageTier"];
         };
         Playback: {
             /** Format: date-time */
@@ -1026,6 +1253,8 @@ export interface components {
             /** Format: int32 */
             height?: number | null;
             id: string;
+            /** @description Under legal hold (its own; a camera's hold is on the camera). */
+            legal_hold: boolean;
             /** Format: int64 */
             size_bytes: number;
             /** Format: date-time */
@@ -2933,6 +3162,267 @@ export interface operations {
             };
         };
     };
+    jobs_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobView"][];
+                };
+            };
+            /** @description missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the caller lacks the permission or the camera is outside its scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description API token over its hourly rate limit (`Retry-After`, `X-RateLimit-*`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description a backing service (database) is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    jobs_run_now: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Job name */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobRunView"];
+                };
+            };
+            /** @description malformed request (body, query or path) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the caller lacks the permission or the camera is outside its scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description validation failed; `details` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description API token over its hourly rate limit (`Retry-After`, `X-RateLimit-*`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description a backing service (database) is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    jobs_runs: {
+        parameters: {
+            query?: {
+                page?: number | null;
+                limit?: number | null;
+            };
+            header?: never;
+            path: {
+                /** @description Job name */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_JobRunView"];
+                };
+            };
+            /** @description malformed request (body, query or path) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the caller lacks the permission or the camera is outside its scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description validation failed; `details` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description API token over its hourly rate limit (`Retry-After`, `X-RateLimit-*`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description a backing service (database) is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     auth_permissions: {
         parameters: {
             query?: never;
@@ -3297,6 +3787,14 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description validation failed; `details` names each field */
             422: {
                 headers: {
@@ -3377,6 +3875,190 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description validation failed; `details` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description API token over its hourly rate limit (`Retry-After`, `X-RateLimit-*`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description a backing service (database) is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    recordings_hold: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordingView"];
+                };
+            };
+            /** @description malformed request (body, query or path) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the caller lacks the permission or the camera is outside its scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description validation failed; `details` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description API token over its hourly rate limit (`Retry-After`, `X-RateLimit-*`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description a backing service (database) is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    recordings_release: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordingView"];
+                };
+            };
+            /** @description malformed request (body, query or path) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the caller lacks the permission or the camera is outside its scope */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3581,6 +4263,90 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description validation failed; `details` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description API token over its hourly rate limit (`Retry-After`, `X-RateLimit-*`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description a backing service (database) is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    storage_plan: {
+        parameters: {
+            query?: {
+                page?: number | null;
+                limit?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_PlannedAction"];
+                };
+            };
+            /** @description malformed request (body, query or path) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4648,13 +5414,16 @@ type ReadonlyArray<T> = [
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
 export const pathsApiV1AuditLogsExportGetParametersQueryFormatOneOf1Values: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/audit-logs/export"]["get"]["parameters"]["query"]["format"]> = ["csv", "json"];
 export const actorTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ActorType"]> = ["system", "nginx", "anonymous", "user", "token"];
-export const apiTokenViewPermissionsValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ApiTokenView"]["permissions"]> = ["camera.read", "camera.write", "camera.key.read", "camera.watch", "recording.read", "recording.delete", "stats.read", "user.manage", "token.manage", "audit.read"];
-export const auditActionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AuditAction"]> = ["access.denied", "api_token.created", "api_token.revoked", "audit.pruned", "auth.login", "auth.login.failed", "auth.login.throttled", "auth.login.inactive", "auth.login.api_only", "auth.logout", "auth.refresh_reuse", "camera.created", "camera.updated", "camera.activated", "camera.deactivated", "camera.key_rotated", "camera.deleted", "camera.playback_issued", "recording.deleted", "recording.link_issued", "recording.downloaded", "recording.played", "recording.tier_changed", "stream.published", "stream.publish_refused", "stream.ended", "user.created", "user.updated", "user.deactivated", "user.password_changed"];
+export const apiTokenViewPermissionsValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ApiTokenView"]["permissions"]> = ["camera.read", "camera.write", "camera.key.read", "camera.watch", "recording.read", "recording.delete", "recording.hold", "stats.read", "user.manage", "token.manage", "audit.read", "job.read", "job.run"];
+export const auditActionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AuditAction"]> = ["access.denied", "api_token.created", "api_token.revoked", "audit.pruned", "auth.login", "auth.login.failed", "auth.login.throttled", "auth.login.inactive", "auth.login.api_only", "auth.logout", "auth.refresh_reuse", "camera.created", "camera.updated", "camera.activated", "camera.deactivated", "camera.key_rotated", "camera.deleted", "camera.hold_set", "camera.hold_lifted", "camera.playback_issued", "recording.deleted", "recording.link_issued", "recording.downloaded", "recording.played", "recording.tier_changed", "job.run_requested", "recording.expired", "recording.hold_set", "recording.hold_lifted", "stream.published", "stream.publish_refused", "stream.ended", "user.created", "user.updated", "user.deactivated", "user.password_changed"];
 export const errorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ErrorCode"]> = ["bad_request", "unauthorized", "forbidden", "not_found", "method_not_allowed", "conflict", "validation_failed", "rate_limited", "internal", "unavailable"];
-export const mePermissionsValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Me"]["permissions"]> = ["camera.read", "camera.write", "camera.key.read", "camera.watch", "recording.read", "recording.delete", "stats.read", "user.manage", "token.manage", "audit.read"];
-export const newApiTokenPermissionsValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["NewApiToken"]["permissions"]> = ["camera.read", "camera.write", "camera.key.read", "camera.watch", "recording.read", "recording.delete", "stats.read", "user.manage", "token.manage", "audit.read"];
-export const permissionTablePermissionsValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PermissionTable"]["permissions"]> = ["camera.read", "camera.write", "camera.key.read", "camera.watch", "recording.read", "recording.delete", "stats.read", "user.manage", "token.manage", "audit.read"];
-export const permissionTableToken_grantableValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PermissionTable"]["token_grantable"]> = ["camera.read", "camera.write", "camera.key.read", "camera.watch", "recording.read", "recording.delete", "stats.read", "user.manage", "token.manage", "audit.read"];
+export const jobOutcomeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["JobOutcome"]> = ["ok", "failed", "skipped"];
+export const mePermissionsValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Me"]["permissions"]> = ["camera.read", "camera.write", "camera.key.read", "camera.watch", "recording.read", "recording.delete", "recording.hold", "stats.read", "user.manage", "token.manage", "audit.read", "job.read", "job.run"];
+export const newApiTokenPermissionsValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["NewApiToken"]["permissions"]> = ["camera.read", "camera.write", "camera.key.read", "camera.watch", "recording.read", "recording.delete", "recording.hold", "stats.read", "user.manage", "token.manage", "audit.read", "job.read", "job.run"];
+export const permissionTablePermissionsValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PermissionTable"]["permissions"]> = ["camera.read", "camera.write", "camera.key.read", "camera.watch", "recording.read", "recording.delete", "recording.hold", "stats.read", "user.manage", "token.manage", "audit.read", "job.read", "job.run"];
+export const permissionTableToken_grantableValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PermissionTable"]["token_grantable"]> = ["camera.read", "camera.write", "camera.key.read", "camera.watch", "recording.read", "recording.delete", "recording.hold", "stats.read", "user.manage", "token.manage", "audit.read", "job.read", "job.run"];
+export const planActionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PlanAction"]> = ["move", "delete"];
+export const planReasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PlanReason"]> = ["age", "retention"];
 export const roleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Role"]> = ["admin", "operator", "viewer", "api"];
 export const storageTierValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["StorageTier"]> = ["hot", "warm", "cold", "archive"];
 export const streamStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["StreamStatus"]> = ["offline", "online", "error"];
