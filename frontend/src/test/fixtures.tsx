@@ -12,7 +12,7 @@ import { AuthProvider } from '../auth/AuthProvider';
 export function camera(id: string, over: Partial<Camera> = {}): Camera {
   return {
     id, name: `Cam ${id}`, company: null, model: null, serial_number: `SN-${id}`, location: null, place: null,
-    recording_enabled: true, transcode_profile: 'default', is_active: true, stream_status: 'offline', last_seen_at: null,
+    recording_enabled: true, transcode_profile: 'default', is_active: true, stream_status: 'offline', last_seen_at: null, legal_hold: false,
     created_via: 'dashboard', created_by: null, created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z', ...over,
   };
 }
