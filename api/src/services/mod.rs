@@ -34,3 +34,20 @@ where
 {
     Option::<T>::deserialize(d).map(Some)
 }
+
+/// JSON Schema's `integer` admits `127.0` while serde's `i32` does not: a number without a
+/// fraction is taken as the integer it is; anything else is a 400 naming the value.
+pub fn whole_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i32>, D::Error> {
+    match Option::<f64>::deserialize(d)? {
+        None => Ok(None),
+        Some(v) if v.fract() == 0.0 && (f64::from(i32::MIN)..=f64::from(i32::MAX)).contains(&v) => {
+            Ok(Some(v as i32))
+        }
+        Some(v) => Err(serde::de::Error::custom(format!("expected a whole number, got {v}"))),
+    }
+}
+
+/// [`whole_number`] for PATCH bodies (see [`double_option`]).
+pub fn patch_whole_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<i32>>, D::Error> {
+    whole_number(d).map(Some)
+}

@@ -113,7 +113,10 @@ async fn retention_expires_footage_and_a_camera_overrides_the_global_setting(app
     let short = camera(&app, &admin, "RET-SHORT", json!(5)).await;
     let (status, err) = set_retention(&app, &admin, &long, json!(3651)).await;
     assert_eq!((status, error_code(&err)), (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"));
-    let (status, cam) = set_retention(&app, &admin, &long, json!(90)).await;
+    // JSON Schema's `integer` includes 90.0; a fraction is no number of days.
+    let (status, err) = set_retention(&app, &admin, &long, json!(90.5)).await;
+    assert_eq!((status, error_code(&err)), (StatusCode::BAD_REQUEST, "bad_request"), "{err}");
+    let (status, cam) = set_retention(&app, &admin, &long, json!(90.0)).await;
     assert_eq!((status, &cam["retention_days"]), (StatusCode::OK, &json!(90)), "{cam}");
 
     let global_old = recording(&app, &global, "global-old", 40).await;

@@ -115,6 +115,7 @@ pub struct NewCamera {
     #[validate(custom(function = "valid_profile"))]
     pub transcode_profile: Option<String>,
     /// Days footage is kept; absent or `null` = the global `ARGUS_RETENTION_DAYS`.
+    #[serde(default, deserialize_with = "crate::services::whole_number")]
     #[schema(minimum = 1, maximum = 3650)]
     pub retention_days: Option<i32>,
 }
@@ -144,7 +145,7 @@ pub struct CameraUpdate {
     pub transcode_profile: Option<String>,
     pub is_active: Option<bool>,
     /// Days footage is kept; `null` = back to the global `ARGUS_RETENTION_DAYS`.
-    #[serde(default, deserialize_with = "crate::services::double_option")]
+    #[serde(default, deserialize_with = "crate::services::patch_whole_number")]
     #[schema(value_type = Option<i32>, minimum = 1, maximum = 3650)]
     pub retention_days: Option<Option<i32>>,
     /// Sets or lifts a legal hold on all the camera's footage; needs `recording.hold`.
