@@ -8,6 +8,8 @@ use std::{
     path::{Path, PathBuf},
 };
 
+use crate::infra::failpoints::FailPoints;
+
 mod file;
 mod media;
 mod security;
@@ -58,6 +60,8 @@ pub struct Settings {
     pub media: MediaSettings,
     pub security: SecuritySettings,
     pub storage: StorageSettings,
+    /// Test-only crash points (`ARGUS_FAILPOINTS`, see [`FailPoints`]); empty in production.
+    pub failpoints: FailPoints,
 }
 
 /// Reads one variable: the environment first, then the file's value (stringified).
@@ -211,6 +215,8 @@ impl Settings {
             media,
             security: security::security_settings(&src)?,
             storage,
+            failpoints: FailPoints::parse(&src.raw("ARGUS_FAILPOINTS").unwrap_or_default())
+                .map_err(|message| ConfigError::Invalid { var: "ARGUS_FAILPOINTS", message })?,
         })
     }
 }

@@ -8,6 +8,7 @@ pub mod breaker;
 pub mod cameras;
 mod enum_columns;
 pub mod job_runs;
+pub mod object_deletions;
 pub mod recording_tiers;
 pub mod recordings;
 pub mod schema;

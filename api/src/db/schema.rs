@@ -176,3 +176,12 @@ diesel::table! {
         error -> Nullable<Text>,
     }
 }
+
+diesel::table! {
+    object_deletions (id) {
+        id -> Text,
+        tier -> Text,
+        object_key -> Text,
+        created_at -> Timestamp,
+    }
+}

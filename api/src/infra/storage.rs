@@ -17,6 +17,7 @@ use crate::{
     config::{S3Settings, StorageSettings, TierLocation},
     domain::StorageTier,
     error::{AppError, AppResult},
+    infra::failpoints::FailPoints,
 };
 
 /// Parts of a multipart upload (S3 needs ≥ 5 MiB per part but the last).
@@ -117,17 +118,63 @@ impl TierStore {
         }
     }
 
+    /// Deletes what an interrupted copy into `key` left behind. In a directory that is a staging
+    /// file `KEY#N` (object_store's multipart upload; a `kill -9` mid-copy leaves it). A bucket's
+    /// incomplete multipart uploads are no objects and are not listed here: a lifecycle rule
+    /// (`AbortIncompleteMultipartUpload`) on the bucket removes them.
+    pub async fn delete_partial_uploads(&self, key: &Path) -> AppResult<()> {
+        let Some(file) = self.local_file(key) else { return Ok(()) };
+        let (Some(dir), Some(name)) = (file.parent(), file.file_name()) else { return Ok(()) };
+        let (dir, prefix) = (dir.to_path_buf(), format!("{}#", name.to_string_lossy()));
+        let removed = tokio::task::spawn_blocking(move || -> std::io::Result<()> {
+            let entries = match std::fs::read_dir(&dir) {
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+                other => other?,
+            };
+            for entry in entries {
+                let entry = entry?;
+                if entry.file_name().to_string_lossy().starts_with(&prefix) {
+                    std::fs::remove_file(entry.path())?;
+                }
+            }
+            Ok(())
+        })
+        .await
+        .map_err(|e| AppError::internal(format!("storage: cleanup task failed: {e}")))?;
+        removed.map_err(|e| AppError::unavailable(format!("storage: removing partial uploads of {key}: {e}")))
+    }
+
     /// Streams `src_key` of `src` into `key` here as a multipart upload (memory: a few parts).
-    /// The object appears only when complete; a failed copy is aborted.
-    pub async fn copy_from(&self, src: &TierStore, src_key: &Path, key: &Path) -> AppResult<()> {
+    /// The object appears only when complete; a failed copy is aborted. `failpoints`:
+    /// `storage.copy_started` is reached once the first part is written (or, for an object
+    /// smaller than a part, before the upload completes).
+    pub async fn copy_from(
+        &self,
+        src: &TierStore,
+        src_key: &Path,
+        key: &Path,
+        failpoints: &FailPoints,
+    ) -> AppResult<()> {
         let mut input = src.get_all(src_key).await?;
         let upload =
             self.store.put_multipart(key).await.map_err(|e| store_error(&format!("put {key}"), e))?;
         let mut writer = WriteMultipart::new_with_chunk_size(upload, PART_SIZE);
         let copied = async {
+            let (mut sent, mut started) = (0, false);
             while let Some(chunk) = input.next().await {
                 writer.wait_for_capacity(PARTS_IN_FLIGHT).await.map_err(|e| store_error("upload", e))?;
-                writer.put(chunk?);
+                let chunk = chunk?;
+                sent += chunk.len();
+                writer.put(chunk);
+                if !started && sent >= PART_SIZE {
+                    started = true;
+                    // The first part is uploaded: a partial upload exists.
+                    writer.wait_for_capacity(0).await.map_err(|e| store_error("upload", e))?;
+                    failpoints.reach("storage.copy_started").await?;
+                }
+            }
+            if !started {
+                failpoints.reach("storage.copy_started").await?;
             }
             Ok::<_, AppError>(())
         }

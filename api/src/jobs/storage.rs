@@ -15,7 +15,7 @@ pub const LOCK_TTL: Duration = Duration::from_secs(3600);
 /// Returns how many recordings it moved, expired or repaired. A run in which any action failed
 /// is a failed run (each failure is logged, and retried by the next run).
 pub async fn run(state: &AppState) -> AppResult<u64> {
-    let report = state.storage.run(db::now(), None).await?;
+    let report = state.storage.run(db::now()).await?;
     if report.failed > 0 {
         return Err(AppError::internal(format!(
             "{} of {} moves and expiries failed (see the log); {} repaired",

@@ -285,8 +285,11 @@ pub async fn find_visible(state: &AppState, principal: &Principal, id: &str) -> 
 /// hold (its own or its camera's) is refused with 409.
 pub async fn delete(state: &AppState, principal: &Principal, id: &str, meta: &RequestMeta) -> AppResult<()> {
     let row = find_visible(state, principal, id).await?;
-    let placement = state.storage.placement(id).await?;
-    let rid = id.to_string();
+    let queued = match state.storage.placement(id).await? {
+        Some(p) => state.storage.deletions(&p)?,
+        None => Vec::new(),
+    };
+    let (rid, rows) = (id.to_string(), queued.clone());
     let entry = audit::entry(
         &principal.into(),
         meta,
@@ -305,13 +308,13 @@ pub async fn delete(state: &AppState, principal: &Principal, id: &str, meta: &Re
                     None => AppError::not_found("recording not found"),
                 });
             }
-            audit::write(c, &entry)
+            audit::write(c, &entry)?;
+            // Deleted after the commit; a crash before leaves them to the next storage run.
+            db::object_deletions::insert(c, &rows)
         })
         .await?;
-    if let Some(p) = placement {
-        if let Err(e) = state.storage.delete_objects(&p).await {
-            tracing::error!(path = %row.file_path, error = %e, "recording deleted but its file was not")
-        }
+    if let Err(e) = state.storage.delete_queued(queued).await {
+        tracing::error!(path = %row.file_path, error = %e, "recording deleted but its file was not (the next storage run retries)")
     }
     state.cache.bump(CACHE_NS).await;
     Ok(())

@@ -4,7 +4,8 @@
 
 use argus::{
     db::{self, schema::recordings},
-    services::storage::StorageReport,
+    infra::failpoints::FailPoints,
+    services::storage::{Storage, StorageReport},
 };
 use chrono::Duration;
 use diesel::prelude::*;
@@ -14,7 +15,10 @@ use sha2::{Digest, Sha256};
 
 use crate::helpers::{error_code, insert_hot_recording, TestApp};
 
-crate::matrix!(retention_expires_footage_and_a_camera_overrides_the_global_setting);
+crate::matrix!(
+    retention_expires_footage_and_a_camera_overrides_the_global_setting,
+    an_expiry_cut_short_after_the_row_is_deleted_is_finished_by_the_next_run
+);
 
 pub(crate) async fn camera(app: &TestApp, admin: &str, serial: &str, retention_days: Value) -> String {
     let body = json!({"name": serial, "serial_number": serial, "retention_days": retention_days});
@@ -57,7 +61,7 @@ pub(crate) async fn age(app: &TestApp, id: &str, days: i64) {
 }
 
 pub(crate) async fn run(app: &TestApp) -> StorageReport {
-    app.state.storage.run(db::now(), None).await.expect("storage run")
+    app.state.storage.run(db::now()).await.expect("storage run")
 }
 
 /// Whether the recording's row exists; `file` is where its object is (or was), and exists
@@ -173,4 +177,21 @@ async fn retention_expires_footage_and_a_camera_overrides_the_global_setting(app
         expired.iter().find(|e| e["entity_id"] == global_new.as_str()).unwrap()["before"]["tier"],
         "warm"
     );
+}
+
+/// The row is deleted and its object queued, then the run fails before deleting the object (as a
+/// crash there would): the next run deletes it, so no object is left without a row.
+async fn an_expiry_cut_short_after_the_row_is_deleted_is_finished_by_the_next_run(app: TestApp) {
+    let admin = app.admin().await;
+    let cam = camera(&app, &admin, "RET-CUT", json!(5)).await;
+    let id = recording(&app, &cam, "cut-old", 6).await;
+    let file = hot_file(&app, &id).await;
+    let failpoints = FailPoints::parse("storage.expire_row_deleted=error").expect("valid");
+    let cut = Storage { failpoints, ..app.state.storage.clone() };
+    assert_eq!(cut.run(db::now()).await.expect("storage run").failed, 1);
+    assert!(app.state.storage.placement(&id).await.expect("read").is_none(), "the row is gone");
+    assert!(file.exists(), "its object is not yet deleted");
+    let report = run(&app).await;
+    assert_eq!((report.repaired, report.expired, report.failed), (1, 0, 0), "{report:?}");
+    assert!(!file.exists(), "the queued object is deleted by the next run");
 }

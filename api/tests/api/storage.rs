@@ -6,7 +6,8 @@
 use argus::{
     db::{self, recording_tiers::Placement, schema::recordings},
     domain::StorageTier,
-    services::storage::FailPoint,
+    infra::failpoints::FailPoints,
+    services::storage::Storage,
 };
 use chrono::Duration;
 use diesel::prelude::*;
@@ -100,8 +101,12 @@ async fn present(s: &Setup, p: &Placement, tier: StorageTier) -> bool {
     store.head(&key).await.expect("head").is_some()
 }
 
-async fn run(s: &Setup, fail: Option<FailPoint>) -> argus::services::storage::StorageReport {
-    s.app.state.storage.run(db::now(), fail).await.expect("storage run")
+/// One run; `fail` names the step (`storage.copied`, `storage.committed`) each move fails at.
+async fn run(s: &Setup, fail: Option<&str>) -> argus::services::storage::StorageReport {
+    let failpoints =
+        FailPoints::parse(&fail.map(|f| format!("{f}=error")).unwrap_or_default()).expect("valid");
+    let storage = Storage { failpoints, ..s.app.state.storage.clone() };
+    storage.run(db::now()).await.expect("storage run")
 }
 
 /// Plays bytes 100..=199 and the last 10 bytes through a signed link (206 each), and downloads
@@ -182,7 +187,7 @@ async fn an_interrupted_move_is_repaired_by_the_next_run(backend: Backend) {
 
     // Copied to WARM, row not updated: still HOT and playable; the next run drops the copy and moves again.
     age(&s, &id, 8).await;
-    assert_eq!(run(&s, Some(FailPoint::AfterCopy)).await.failed, 1);
+    assert_eq!(run(&s, Some("storage.copied")).await.failed, 1);
     let p = placement(&s, &id).await;
     assert_eq!((p.tier.as_str(), p.stale_tier.map(|t| t.as_str())), ("hot", Some("warm")));
     assert!(present(&s, &p, StorageTier::Warm).await, "the uncommitted copy exists");
@@ -195,7 +200,7 @@ async fn an_interrupted_move_is_repaired_by_the_next_run(backend: Backend) {
 
     // Row points at COLD, the WARM source not yet deleted: playable from COLD; the next run deletes WARM's copy.
     age(&s, &id, 31).await;
-    assert_eq!(run(&s, Some(FailPoint::AfterCommit)).await.failed, 1);
+    assert_eq!(run(&s, Some("storage.committed")).await.failed, 1);
     let p = placement(&s, &id).await;
     assert_eq!((p.tier.as_str(), p.stale_tier.map(|t| t.as_str())), ("cold", Some("warm")));
     assert!(present(&s, &p, StorageTier::Warm).await && present(&s, &p, StorageTier::Cold).await);
@@ -208,7 +213,7 @@ async fn an_interrupted_move_is_repaired_by_the_next_run(backend: Backend) {
 
     // Copied into the bucket, row not updated: the orphan object is deleted, then the move redone.
     age(&s, &id, 91).await;
-    assert_eq!(run(&s, Some(FailPoint::AfterCopy)).await.failed, 1);
+    assert_eq!(run(&s, Some("storage.copied")).await.failed, 1);
     let p = placement(&s, &id).await;
     assert!(present(&s, &p, StorageTier::Archive).await, "the uncommitted copy is in the bucket");
     assert_eq!(p.tier.as_str(), "cold");

@@ -19,9 +19,11 @@ use crate::{
     db::{recording_tiers::Placement, Db},
     domain::StorageTier,
     error::{AppError, AppResult},
-    infra::storage::{local_key, Tiers},
+    infra::{
+        failpoints::FailPoints,
+        storage::{local_key, Tiers},
+    },
 };
-pub use moves::FailPoint;
 use plan::{Decision, Walk};
 
 /// Rows read per query: memory stays bounded whatever the backlog.
@@ -34,7 +36,8 @@ pub struct StorageReport {
     /// Recordings deleted because they outlived their retention.
     pub expired: usize,
     pub failed: usize,
-    /// Stale copies (left by an interrupted move) deleted.
+    /// Stale copies (left by an interrupted move) and queued objects (left by an interrupted
+    /// deletion) deleted.
     pub repaired: usize,
 }
 
@@ -44,6 +47,8 @@ pub struct Storage {
     pub db: Db,
     pub tiers: Tiers,
     pub settings: StorageSettings,
+    /// Test-only crash points in moves and expiries (empty in production).
+    pub failpoints: FailPoints,
 }
 
 impl Storage {
@@ -67,9 +72,9 @@ impl Storage {
 
     /// Repairs what interrupted moves left, deletes what outlived its retention, then moves
     /// every recording due for a lower tier.
-    /// `fail` injects a failure into each move (tests of the crash recovery).
-    pub async fn run(&self, now: NaiveDateTime, fail: Option<FailPoint>) -> AppResult<StorageReport> {
-        let mut report = StorageReport { repaired: self.repair().await?, ..StorageReport::default() };
+    pub async fn run(&self, now: NaiveDateTime) -> AppResult<StorageReport> {
+        let repaired = self.repair().await? + self.finish_deletions().await?;
+        let mut report = StorageReport { repaired, ..StorageReport::default() };
         // Expiries come first: nothing is copied only to be deleted.
         let mut walk = Walk::start(self, now).await?;
         while let Some(batch) = walk.next(self).await? {
@@ -77,7 +82,7 @@ impl Storage {
                 let (done, count) = match decision {
                     Decision::Delete(days) => (self.expire_one(&p, days).await, &mut report.expired),
                     Decision::Move { from, to } => {
-                        (self.move_one(&p, from, to, now, fail).await, &mut report.moved)
+                        (self.move_one(&p, from, to, now).await, &mut report.moved)
                     }
                 };
                 match done {

@@ -9,7 +9,9 @@
 //!
 //! A crash anywhere leaves the row pointing at a complete object (the source until step 4
 //! commits, the verified copy after), and any other copy named by `stale_tier`: [`Storage::repair`]
-//! deletes it at the start of the next run, which then moves the recording again if still due.
+//! deletes it (and, in a directory, a partial upload a crash mid-copy left) at the start of the
+//! next run, which then moves the recording again if still due. `scripts/storage-crash-test.sh`
+//! kills the real process at each step (`ARGUS_FAILPOINTS`) and checks this.
 
 use chrono::NaiveDateTime;
 
@@ -22,19 +24,6 @@ use crate::{
     infra::storage::TierStore,
     services::audit::{self, Actor, Change},
 };
-
-/// Where a test makes a move fail, as a crash there would leave it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FailPoint {
-    /// The copy is complete; the row still points at the source.
-    AfterCopy,
-    /// The row points at the copy; the source is not yet deleted.
-    AfterCommit,
-}
-
-fn injected(at: FailPoint) -> AppError {
-    AppError::internal(format!("injected failure {at:?}"))
-}
 
 impl Storage {
     pub(super) fn store(&self, tier: StorageTier) -> AppResult<&TierStore> {
@@ -50,7 +39,6 @@ impl Storage {
         from: StorageTier,
         to: StorageTier,
         now: NaiveDateTime,
-        fail: Option<FailPoint>,
     ) -> AppResult<bool> {
         let (source, target) = (self.store(from)?, self.store(to)?);
         let (src_key, dst_key) = (self.key(p, from)?, self.key(p, to)?);
@@ -58,7 +46,7 @@ impl Storage {
         if !self.db.run(move |c| db::recording_tiers::begin_move(c, &id, from, to)).await? {
             return Ok(false);
         }
-        target.copy_from(source, &src_key, &dst_key).await?;
+        target.copy_from(source, &src_key, &dst_key, &self.failpoints).await?;
         let (size, sha) = target.digest(&dst_key).await?;
         if size != u64::try_from(p.size_bytes).unwrap_or(u64::MAX)
             || !sha.eq_ignore_ascii_case(&p.checksum_sha256)
@@ -72,9 +60,7 @@ impl Storage {
                 p.id
             )));
         }
-        if fail == Some(FailPoint::AfterCopy) {
-            return Err(injected(FailPoint::AfterCopy));
-        }
+        self.failpoints.reach("storage.copied").await?;
         let change = Change::new(AuditAction::RecordingTierChanged)
             .on("recording", &p.id)
             .before(serde_json::json!({ "tier": from, "location": src_key.as_ref() }))
@@ -96,9 +82,7 @@ impl Storage {
             target.delete(&dst_key).await?;
             return Ok(false);
         }
-        if fail == Some(FailPoint::AfterCommit) {
-            return Err(injected(FailPoint::AfterCommit));
-        }
+        self.failpoints.reach("storage.committed").await?;
         source.delete(&src_key).await?;
         let id = p.id.clone();
         self.db.run(move |c| db::recording_tiers::clear_stale(c, &id, from)).await?;
@@ -128,7 +112,9 @@ impl Storage {
         let Some(stale) = p.stale_tier else { return Ok(()) };
         // Never delete the object the row points at.
         if stale != p.tier {
-            self.store(stale)?.delete(&self.key(p, stale)?).await?;
+            let (store, key) = (self.store(stale)?, self.key(p, stale)?);
+            store.delete(&key).await?;
+            store.delete_partial_uploads(&key).await?;
         }
         let id = p.id.clone();
         self.db.run(move |c| db::recording_tiers::clear_stale(c, &id, stale)).await

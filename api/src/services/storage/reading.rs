@@ -43,17 +43,9 @@ impl Storage {
 }
 
 impl Storage {
-    /// Where a recording's bytes are, for [`Storage::delete_objects`] after its row is gone.
+    /// Where a recording's bytes are, for [`Storage::deletions`] when its row is deleted.
     pub async fn placement(&self, recording_id: &str) -> AppResult<Option<Placement>> {
         let id = recording_id.to_string();
         self.db.run(move |c| db::recording_tiers::find(c, &id)).await
-    }
-
-    /// Deletes a deleted recording's object, and a stale copy if one is noted.
-    pub async fn delete_objects(&self, p: &Placement) -> AppResult<()> {
-        for tier in std::iter::once(p.tier).chain(p.stale_tier) {
-            self.store(tier)?.delete(&self.key(p, tier)?).await?;
-        }
-        Ok(())
     }
 }

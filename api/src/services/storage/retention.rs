@@ -1,15 +1,22 @@
 //! Retention: a recording older (from `ended_at`) than its camera's `retention_days`, or else
-//! the global `ARGUS_RETENTION_DAYS`, is deleted — the row with a `recording.expired` audit row in
-//! one transaction, then its object in whichever tier (and a stale copy). A crash between the
-//! two leaves an object without a row, never a row without its object. Footage under legal hold
-//! (its own or its camera's) never expires: the selection and the delete both exclude it.
+//! the global `ARGUS_RETENTION_DAYS`, is deleted. Footage under legal hold (its own or its
+//! camera's) never expires: the selection and the delete both exclude it.
+//!
+//! Deleting a recording (expiry, or a user's delete) is crash-safe in two steps:
+//! 1. One transaction: the row goes, its audit row is written, and each of its objects (the
+//!    one it points at, and a stale copy) is queued in `object_deletions`.
+//! 2. Each object is deleted, then its queue row.
+//!
+//! No row ever points at a missing object (the row goes first, atomically with the hold check),
+//! and a crash between the two steps leaves queue rows that the next run's repair finishes
+//! ([`Storage::finish_deletions`]), so no object is left without a row.
 
-use super::Storage;
+use super::{Storage, BATCH};
 use crate::{
     auth::RequestMeta,
-    db::{self, recording_tiers::Placement},
+    db::{self, object_deletions::ObjectDeletion, recording_tiers::Placement},
     domain::AuditAction,
-    error::AppResult,
+    error::{AppError, AppResult},
     services::audit::{self, Actor, Change},
 };
 
@@ -27,20 +34,63 @@ impl Storage {
             }))
             .after(serde_json::json!({ "retention_days": retention_days }));
         let entry = audit::entry(&Actor::system(), &RequestMeta::default(), change);
-        let id = p.id.clone();
+        let (id, queued) = (p.id.clone(), self.deletions(p)?);
+        let rows = queued.clone();
         let deleted = self
             .db
             .transaction(move |c| {
                 let deleted = db::recordings::delete_unheld(c, &id)? == 1;
                 if deleted {
                     audit::write(c, &entry)?;
+                    db::object_deletions::insert(c, &rows)?;
                 }
                 Ok(deleted)
             })
             .await?;
         if deleted {
-            self.delete_objects(p).await?;
+            self.failpoints.reach("storage.expire_row_deleted").await?;
+            self.delete_queued(queued).await?;
         }
         Ok(deleted)
+    }
+
+    /// The queue rows for `p`'s objects, to insert in the transaction that deletes its row.
+    pub fn deletions(&self, p: &Placement) -> AppResult<Vec<ObjectDeletion>> {
+        let now = db::now();
+        std::iter::once(p.tier)
+            .chain(p.stale_tier.filter(|t| *t != p.tier))
+            .map(|tier| {
+                Ok(ObjectDeletion {
+                    id: db::new_id(),
+                    tier,
+                    object_key: self.key(p, tier)?.to_string(),
+                    created_at: now,
+                })
+            })
+            .collect()
+    }
+
+    /// Deletes the queued objects, each queue row once its object is gone.
+    pub async fn delete_queued(&self, queued: Vec<ObjectDeletion>) -> AppResult<()> {
+        for d in queued {
+            let key = object_store::path::Path::parse(&d.object_key)
+                .map_err(|e| AppError::internal(format!("storage: bad key {:?}: {e}", d.object_key)))?;
+            self.store(d.tier)?.delete(&key).await?;
+            self.db.run(move |c| db::object_deletions::done(c, &d.id)).await?;
+        }
+        Ok(())
+    }
+
+    /// Deletes what interrupted deletions left queued; returns how many objects.
+    pub(super) async fn finish_deletions(&self) -> AppResult<usize> {
+        let mut finished = 0;
+        loop {
+            let batch = self.db.run(|c| db::object_deletions::pending(c, BATCH)).await?;
+            if batch.is_empty() {
+                return Ok(finished);
+            }
+            finished += batch.len();
+            self.delete_queued(batch).await?;
+        }
     }
 }
