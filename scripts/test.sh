@@ -56,6 +56,10 @@ step "fault suite: kill -9 of argus up with a live, recording camera"
 cargo build --quiet -p argus
 ARGUS_BIN="${CARGO_TARGET_DIR:-$PWD/target}/debug/argus" bash scripts/fault-suite.sh
 
+step "storage crash suite: kill -9 at each step of a move"
+# Uses the moto server started above (TEST_S3_ENDPOINT); about 15 s.
+ARGUS_BIN="${CARGO_TARGET_DIR:-$PWD/target}/debug/argus" bash scripts/storage-crash-test.sh
+
 if [ -f frontend/package.json ]; then
   step "end to end: dashboard in Chromium against argus up"
   cargo build --quiet -p argus
