@@ -221,17 +221,18 @@ def incomplete_uploads(bucket):
 
 
 def mid_step_state(argus):
-    """What the kill left, for the report: tiers of the rows, stale copies, partial uploads."""
-    rows = argus.sql("SELECT tier, COALESCE(stale_tier, '-') FROM recordings ORDER BY ended_at")
+    """What the kill left: the rows (tier/stale tier, oldest — the one moved first — first), partial files in WARM,
+    incomplete uploads in the bucket, queued object deletions."""
+    rows = [f"{t}/{st or '-'}" for t, st in argus.sql("SELECT tier, stale_tier FROM recordings ORDER BY ended_at")]
     partial = sum(1 for d, _, fs in os.walk(argus.warm) for f in fs if "#" in f)
     queued = argus.sql("SELECT COUNT(*) FROM object_deletions")[0][0]
-    return (f"rows (tier/stale) {[f'{t}/{s}' for t, s in rows]}, partial files in WARM {partial}, "
-            f"incomplete S3 uploads {incomplete_uploads(argus.bucket)}, queued deletions {queued}")
+    return {"rows": rows, "partial": partial, "uploads": incomplete_uploads(argus.bucket), "queued": queued}
 
 
-def run_case(name, failpoint, days, retention=None):
+def run_case(name, failpoint, days, mid, retention=None):
     """`days`: how old each recording is (8: due for WARM; 31: due for COLD, in the bucket;
-    400 with `retention` 365: expired)."""
+    400 with `retention` 365: expired). `mid`: what the kill must have left (see mid_step_state),
+    so the process died exactly at the step."""
     case_dir = tempfile.mkdtemp(prefix=f"argus-crash-{name}.")
     bucket = f"argus-crash-{uuid.uuid4().hex[:12]}"
     s3_client().create_bucket(Bucket=bucket)
@@ -252,6 +253,8 @@ def run_case(name, failpoint, days, retention=None):
         if not reached:
             return False, f"the failpoint was never reached (see {argus.log})"
         state = mid_step_state(argus)
+        if state != mid:
+            return False, f"killed at the wrong step: {state}, expected {mid} (see {argus.log})"
         argus.start()
         status, run = argus.call("POST", "/api/v1/jobs/storage/run", timeout=120)
         if status != 200 or run.get("outcome") != "ok":
@@ -271,29 +274,34 @@ def run_case(name, failpoint, days, retention=None):
         argus.stop()
 
 
+def mid(rows, partial=0, uploads=0, queued=0):
+    return {"rows": rows, "partial": partial, "uploads": uploads, "queued": queued}
+
+
+# (name, step, ages in days, what the kill leaves, retention days). The first recording is the
+# one the run is working on when it is killed; the second is not yet touched.
 CASES = [
-    # HOT → WARM (a local directory).
-    ("hot-warm-copy-started", "storage.copy_started", [8, 8]),
-    ("hot-warm-copied", "storage.copied", [8, 8]),
-    ("hot-warm-committed", "storage.committed", [8, 8]),
-    # HOT → COLD (the bucket): a multipart upload.
-    ("hot-s3-copy-started", "storage.copy_started", [31, 31]),
-    ("hot-s3-copied", "storage.copied", [31, 31]),
-    ("hot-s3-committed", "storage.committed", [31, 31]),
+    # HOT → WARM (a local directory): a partial staging file; a verified copy; the row moved.
+    ("hot-warm-copy-started", "storage.copy_started", [8, 8], mid(["hot/warm", "hot/-"], partial=1), None),
+    ("hot-warm-copied", "storage.copied", [8, 8], mid(["hot/warm", "hot/-"]), None),
+    ("hot-warm-committed", "storage.committed", [8, 8], mid(["warm/hot", "hot/-"]), None),
+    # HOT → COLD (the bucket), a multipart upload: its first part uploaded; complete; the row moved.
+    ("hot-s3-copy-started", "storage.copy_started", [31, 31], mid(["hot/cold", "hot/-"], uploads=1), None),
+    ("hot-s3-copied", "storage.copied", [31, 31], mid(["hot/cold", "hot/-"]), None),
+    ("hot-s3-committed", "storage.committed", [31, 31], mid(["cold/hot", "hot/-"]), None),
+    # Expiry: the row is deleted and its object queued, not yet deleted. One expires, one moves.
+    ("expire-row-deleted", "storage.expire_row_deleted", [400, 8], mid(["hot/-"], queued=1), 365),
 ]
 
 
 def main():
     failed = 0
-    cases = [(n, fp, d, None) for n, fp, d in CASES]
-    # Expiry: the row is deleted (its objects queued), the objects not yet. One expires, one moves.
-    cases.append(("expire-row-deleted", "storage.expire_row_deleted", [400, 8], 365))
     only = sys.argv[1:]
-    for name, failpoint, days, retention in cases:
+    for name, failpoint, days, expected_mid, retention in CASES:
         if only and name not in only:
             continue
         try:
-            ok, detail = run_case(name, failpoint, days, retention)
+            ok, detail = run_case(name, failpoint, days, expected_mid, retention)
         except Exception as e:  # a broken case is a failed case, reported as such
             ok, detail = False, f"{type(e).__name__}: {e}"
         print(f"{'PASS' if ok else 'FAIL'} {name}: {detail}", flush=True)
