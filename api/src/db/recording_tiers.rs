@@ -4,7 +4,11 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::{recordings::unheld, schema::recordings, DbConn, MultiBackend};
+use super::{
+    recordings::{sum_size, unheld},
+    schema::recordings,
+    DbConn, MultiBackend,
+};
 use crate::{domain::StorageTier, error::AppResult};
 
 #[derive(Queryable, Selectable, Clone, Debug)]
@@ -85,15 +89,12 @@ pub fn camera_bytes(
     camera_id: &str,
     expiring: Option<Selection>,
 ) -> AppResult<(i64, i64)> {
-    use diesel::{dsl::sql, sql_types::BigInt};
-    // `SUM` types differ per backend (MySQL: DECIMAL), hence the cast.
-    let sum = || sql::<BigInt>("CAST(COALESCE(SUM(size_bytes), 0) AS SIGNED)");
     let total = recordings::table
         .filter(recordings::camera_id.eq(camera_id.to_string()))
-        .select(sum())
+        .select(sum_size())
         .first(conn)?;
     let part = match expiring {
-        Some(s) => s.query().filter(unheld()).select(sum()).first(conn)?,
+        Some(s) => s.query().filter(unheld()).select(sum_size()).first(conn)?,
         None => 0,
     };
     Ok((total, part))
