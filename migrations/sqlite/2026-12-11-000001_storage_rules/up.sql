@@ -6,3 +6,5 @@ ALTER TABLE cameras ADD COLUMN warm_after_days INTEGER;
 ALTER TABLE cameras ADD COLUMN cold_after_days INTEGER;
 ALTER TABLE cameras ADD COLUMN archive_after_days INTEGER;
 ALTER TABLE cameras ADD COLUMN quota_bytes BIGINT;
+-- A camera's footage size (its quota) is summed from the index alone.
+CREATE INDEX recordings_camera_size_idx ON recordings (camera_id, size_bytes);
