@@ -258,5 +258,9 @@ fn seed_camera(i: u32) -> db::cameras::CameraRow {
         deleted_at: None,
         retention_days: None,
         legal_hold: false,
+        warm_after_days: None,
+        cold_after_days: None,
+        archive_after_days: None,
+        quota_bytes: None,
     }
 }

@@ -41,6 +41,9 @@ pub struct StorageSettings {
     pub archive_after_days: u32,
     /// Days (from `ended_at`) footage is kept, unless its camera says otherwise; `None` = forever.
     pub retention_days: Option<u32>,
+    /// Below this much free space (percent) on HOT's filesystem, a run moves (or, with no lower
+    /// tier, deletes) the oldest HOT footage until it is back; 0 = off.
+    pub hot_min_free_percent: u32,
     pub s3: S3Settings,
 }
 
@@ -51,16 +54,6 @@ impl StorageSettings {
             StorageTier::Warm => self.warm.clone(),
             StorageTier::Cold => self.cold.clone(),
             StorageTier::Archive => self.archive.clone(),
-        }
-    }
-
-    /// Days after `ended_at` at which footage belongs in `tier` (HOT: 0).
-    pub fn after_days(&self, tier: StorageTier) -> u32 {
-        match tier {
-            StorageTier::Hot => 0,
-            StorageTier::Warm => self.warm_after_days,
-            StorageTier::Cold => self.cold_after_days,
-            StorageTier::Archive => self.archive_after_days,
         }
     }
 }
@@ -121,6 +114,7 @@ pub(super) fn storage_settings(
             .raw("ARGUS_RETENTION_DAYS")
             .map(|_| src.parse("ARGUS_RETENTION_DAYS", 0))
             .transpose()?,
+        hot_min_free_percent: src.parse("ARGUS_HOT_MIN_FREE_PERCENT", 10)?,
         s3: S3Settings {
             endpoint: src.raw("ARGUS_S3_ENDPOINT").or_else(|| src.raw("AWS_ENDPOINT_URL")),
             region: src
@@ -145,6 +139,12 @@ pub(super) fn storage_settings(
         return Err(ConfigError::Invalid {
             var: "ARGUS_RETENTION_DAYS",
             message: format!("must be between 1 and {MAX_RETENTION_DAYS} (unset = keep forever)"),
+        });
+    }
+    if settings.hot_min_free_percent > 90 {
+        return Err(ConfigError::Invalid {
+            var: "ARGUS_HOT_MIN_FREE_PERCENT",
+            message: "must be between 0 (off) and 90".into(),
         });
     }
     if settings.cold_after_days <= settings.warm_after_days {
@@ -182,6 +182,7 @@ mod tests {
         assert_eq!((s.warm, s.cold, s.archive), (None, None, None));
         assert_eq!((s.warm_after_days, s.cold_after_days, s.archive_after_days), (7, 30, 90));
         assert_eq!(s.retention_days, None, "kept forever");
+        assert_eq!(s.hot_min_free_percent, 10);
         assert!(!s.s3.allow_http);
     }
 
@@ -222,6 +223,8 @@ mod tests {
             (vec![("ARGUS_S3_ALLOW_HTTP", "maybe")], "ARGUS_S3_ALLOW_HTTP:"),
             (vec![("ARGUS_RETENTION_DAYS", "0")], "ARGUS_RETENTION_DAYS:"),
             (vec![("ARGUS_RETENTION_DAYS", "3651")], "ARGUS_RETENTION_DAYS:"),
+            (vec![("ARGUS_HOT_MIN_FREE_PERCENT", "91")], "ARGUS_HOT_MIN_FREE_PERCENT:"),
+            (vec![("ARGUS_HOT_MIN_FREE_PERCENT", "-1")], "ARGUS_HOT_MIN_FREE_PERCENT:"),
         ] {
             let err = settings(&pairs).unwrap_err().to_string();
             assert!(err.starts_with(var), "{pairs:?}: {err}");

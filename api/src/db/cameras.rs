@@ -29,6 +29,12 @@ pub struct CameraRow {
     pub retention_days: Option<i32>,
     /// Legal hold on all the camera's footage: it never moves tier nor expires.
     pub legal_hold: bool,
+    /// Days after which footage moves to WARM, COLD, ARCHIVE; `None` = the global threshold.
+    pub warm_after_days: Option<i32>,
+    pub cold_after_days: Option<i32>,
+    pub archive_after_days: Option<i32>,
+    /// Most bytes of footage (all tiers) kept; `None` = no quota.
+    pub quota_bytes: Option<i64>,
 }
 
 /// Fields an edit may change; `None` leaves a column alone, `Some(None)` clears a nullable one.
@@ -50,11 +56,27 @@ pub struct CameraChanges {
     pub deleted_at: Option<Option<NaiveDateTime>>,
     pub retention_days: Option<Option<i32>>,
     pub legal_hold: Option<bool>,
+    pub warm_after_days: Option<Option<i32>>,
+    pub cold_after_days: Option<Option<i32>>,
+    pub archive_after_days: Option<Option<i32>>,
+    pub quota_bytes: Option<Option<i64>>,
 }
 
-/// Every camera (deleted ones too: their footage still expires) with its own retention.
-pub fn retention_days(conn: &mut DbConn) -> AppResult<Vec<(String, Option<i32>)>> {
-    Ok(cameras::table.select((cameras::id, cameras::retention_days)).order(cameras::id.asc()).load(conn)?)
+/// A camera's own storage rules (`None` = the global setting).
+#[derive(Queryable, Selectable, Clone, Debug, Default, PartialEq)]
+#[diesel(table_name = cameras)]
+pub struct StorageRules {
+    pub id: String,
+    pub retention_days: Option<i32>,
+    pub warm_after_days: Option<i32>,
+    pub cold_after_days: Option<i32>,
+    pub archive_after_days: Option<i32>,
+    pub quota_bytes: Option<i64>,
+}
+
+/// Every camera (deleted ones too: their footage still expires) with its storage rules.
+pub fn storage_rules(conn: &mut DbConn) -> AppResult<Vec<StorageRules>> {
+    Ok(cameras::table.select(StorageRules::as_select()).order(cameras::id.asc()).load(conn)?)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

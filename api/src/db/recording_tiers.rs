@@ -4,7 +4,11 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::{recordings::unheld, schema::recordings, DbConn, MultiBackend};
+use super::{
+    recordings::{sum_size, unheld},
+    schema::recordings,
+    DbConn, MultiBackend,
+};
 use crate::{domain::StorageTier, error::AppResult};
 
 #[derive(Queryable, Selectable, Clone, Debug)]
@@ -26,38 +30,89 @@ pub fn find(conn: &mut DbConn, id: &str) -> AppResult<Option<Placement>> {
     Ok(recordings::table.find(id).select(Placement::as_select()).first(conn).optional()?)
 }
 
-/// Up to `limit` recordings in `tier` that ended before `ended_before` and have no stale copy,
-/// oldest first, after the keyset `after` (`ended_at`, `id`) of the previous batch.
-pub fn due(
-    conn: &mut DbConn,
-    tier: StorageTier,
-    ended_before: NaiveDateTime,
-    after: Option<(NaiveDateTime, String)>,
-    limit: i64,
-) -> AppResult<Vec<Placement>> {
-    let q = recordings::table
-        .filter(recordings::tier.eq(tier))
-        .filter(recordings::ended_at.lt(ended_before))
-        .filter(recordings::stale_tier.is_null())
-        .into_boxed();
-    oldest_first(conn, q, after, limit)
+/// Which cameras' footage a selection covers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Cameras {
+    One(String),
+    Only(Vec<String>),
+    /// Every camera but these (all, when empty).
+    Except(Vec<String>),
 }
 
-/// Up to `limit` recordings of `camera_id` that ended before `ended_before` and have no stale
-/// copy, oldest first, after the keyset `after` (`ended_at`, `id`) of the previous batch.
-pub fn expired(
+/// Recordings a storage run may act on: unheld, with no stale copy, of `cameras`, in `tier`
+/// (any when `None`), that ended in `[ended_from, ended_before)` (each bound optional).
+#[derive(Clone, Debug)]
+pub struct Selection {
+    pub cameras: Cameras,
+    pub tier: Option<StorageTier>,
+    pub ended_from: Option<NaiveDateTime>,
+    pub ended_before: Option<NaiveDateTime>,
+}
+
+impl Selection {
+    fn query(self) -> recordings::BoxedQuery<'static, MultiBackend> {
+        let mut q = recordings::table.filter(recordings::stale_tier.is_null()).into_boxed();
+        q = match self.cameras {
+            Cameras::One(id) => q.filter(recordings::camera_id.eq(id)),
+            Cameras::Only(ids) => q.filter(recordings::camera_id.eq_any(ids)),
+            Cameras::Except(ids) if ids.is_empty() => q,
+            Cameras::Except(ids) => q.filter(recordings::camera_id.ne_all(ids)),
+        };
+        if let Some(tier) = self.tier {
+            q = q.filter(recordings::tier.eq(tier));
+        }
+        if let Some(from) = self.ended_from {
+            q = q.filter(recordings::ended_at.ge(from));
+        }
+        if let Some(before) = self.ended_before {
+            q = q.filter(recordings::ended_at.lt(before));
+        }
+        q
+    }
+}
+
+/// Up to `limit` recordings of `selection`, oldest first (`ended_at`, `id`), after the keyset
+/// `after` of the previous batch.
+pub fn select(
     conn: &mut DbConn,
-    camera_id: &str,
-    ended_before: NaiveDateTime,
+    selection: Selection,
     after: Option<(NaiveDateTime, String)>,
     limit: i64,
 ) -> AppResult<Vec<Placement>> {
-    let q = recordings::table
+    oldest_first(conn, selection.query(), after, limit)
+}
+
+/// Bytes of all `camera_id`'s footage (any tier, held or not), and of the part of it in
+/// `expiring` (`None`: 0).
+pub fn camera_bytes(
+    conn: &mut DbConn,
+    camera_id: &str,
+    expiring: Option<Selection>,
+) -> AppResult<(i64, i64)> {
+    let total = recordings::table
         .filter(recordings::camera_id.eq(camera_id.to_string()))
-        .filter(recordings::ended_at.lt(ended_before))
-        .filter(recordings::stale_tier.is_null())
-        .into_boxed();
-    oldest_first(conn, q, after, limit)
+        .select(sum_size())
+        .first(conn)?;
+    let part = match expiring {
+        Some(s) => s.query().filter(unheld()).select(sum_size()).first(conn)?,
+        None => 0,
+    };
+    Ok((total, part))
+}
+
+/// The keyset (`ended_at`, `id`) of `camera_id`'s newest recording in `tier`.
+pub fn newest(
+    conn: &mut DbConn,
+    camera_id: &str,
+    tier: StorageTier,
+) -> AppResult<Option<(NaiveDateTime, String)>> {
+    Ok(recordings::table
+        .filter(recordings::camera_id.eq(camera_id.to_string()))
+        .filter(recordings::tier.eq(tier))
+        .order((recordings::ended_at.desc(), recordings::id.desc()))
+        .select((recordings::ended_at, recordings::id))
+        .first(conn)
+        .optional()?)
 }
 
 /// One batch of `q`, oldest first, after the keyset `after` (`ended_at`, `id`).

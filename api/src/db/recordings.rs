@@ -129,8 +129,13 @@ pub fn list(
     Ok((rows, total))
 }
 
-/// Bytes of footage on disk. `SUM` types differ per backend (MySQL: DECIMAL), hence the cast.
+/// `SUM(size_bytes)`, 0 over no rows. `SUM` types differ per backend (MySQL: DECIMAL), hence
+/// the cast.
+pub(super) fn sum_size() -> diesel::expression::SqlLiteral<diesel::sql_types::BigInt> {
+    diesel::dsl::sql("CAST(COALESCE(SUM(size_bytes), 0) AS SIGNED)")
+}
+
+/// Bytes of footage on disk.
 pub fn total_size(conn: &mut DbConn) -> AppResult<i64> {
-    use diesel::{dsl::sql, sql_types::BigInt};
-    Ok(recordings::table.select(sql::<BigInt>("CAST(COALESCE(SUM(size_bytes), 0) AS SIGNED)")).first(conn)?)
+    Ok(recordings::table.select(sum_size()).first(conn)?)
 }

@@ -51,6 +51,10 @@ diesel::table! {
         deleted_at -> Nullable<Timestamp>,
         retention_days -> Nullable<Integer>,
         legal_hold -> Bool,
+        warm_after_days -> Nullable<Integer>,
+        cold_after_days -> Nullable<Integer>,
+        archive_after_days -> Nullable<Integer>,
+        quota_bytes -> Nullable<BigInt>,
     }
 }
 

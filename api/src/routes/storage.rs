@@ -18,8 +18,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(plan);
 }
 
-/// What the next storage run would move or delete and why, in the order it would, without
-/// doing it (the run's own selection; paged, with the total).
+/// What the next storage run would move or delete and why (`reason`: `retention`, `quota`,
+/// `disk_floor` or `age`), in the order it would, without doing it (the run's own selection;
+/// paged, with the total).
 #[utoipa::path(tag = "storage", params(Paging), responses((status = 200, body = Page<PlannedAction>), (status = 403, body = ErrorBody)), security(("bearer" = []), ("api_key" = [])))]
 #[get("/storage/plan")]
 async fn plan(

@@ -35,19 +35,29 @@ where
     Option::<T>::deserialize(d).map(Some)
 }
 
-/// JSON Schema's `integer` admits `127.0` while serde's `i32` does not: a number without a
-/// fraction is taken as the integer it is; anything else is a 400 naming the value.
-pub fn whole_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i32>, D::Error> {
-    match Option::<f64>::deserialize(d)? {
-        None => Ok(None),
-        Some(v) if v.fract() == 0.0 && (f64::from(i32::MIN)..=f64::from(i32::MAX)).contains(&v) => {
-            Ok(Some(v as i32))
-        }
-        Some(v) => Err(serde::de::Error::custom(format!("expected a whole number, got {v}"))),
+/// JSON Schema's `integer` admits `127.0` while serde's integers do not: a number without a
+/// fraction is taken as the integer it is; anything else (or one out of `T`'s range) is a 400
+/// naming the value.
+pub fn whole_number<'de, T, D>(d: D) -> Result<Option<T>, D::Error>
+where
+    T: TryFrom<i64>,
+    D: Deserializer<'de>,
+{
+    let Some(n) = Option::<serde_json::Number>::deserialize(d)? else { return Ok(None) };
+    // Beyond ±2^63 no f64 with a fraction exists, so the cast only ever drops nothing.
+    let whole =
+        n.as_i64().or_else(|| n.as_f64().filter(|v| v.fract() == 0.0 && v.abs() < 9.2e18).map(|v| v as i64));
+    match whole.and_then(|v| T::try_from(v).ok()) {
+        Some(v) => Ok(Some(v)),
+        None => Err(serde::de::Error::custom(format!("expected a whole number, got {n}"))),
     }
 }
 
 /// [`whole_number`] for PATCH bodies (see [`double_option`]).
-pub fn patch_whole_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<i32>>, D::Error> {
+pub fn patch_whole_number<'de, T, D>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    T: TryFrom<i64>,
+    D: Deserializer<'de>,
+{
     whole_number(d).map(Some)
 }

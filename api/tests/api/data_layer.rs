@@ -38,6 +38,10 @@ fn camera(serial: &str, name: &str) -> CameraRow {
         deleted_at: None,
         retention_days: None,
         legal_hold: false,
+        warm_after_days: None,
+        cold_after_days: None,
+        archive_after_days: None,
+        quota_bytes: None,
     }
 }
 

@@ -78,6 +78,9 @@ impl TestApp {
             ("ARGUS_DATABASE_POOL_SIZE".into(), "4".into()),
             // Nothing listens here in the API tests: control calls fail fast and are logged.
             ("ARGUS_NGINX_HTTP_PORT".into(), "9".into()),
+            // The HOT disk floor reads the real disk: off, so a full build disk changes no
+            // test; the floor's tests give the storage a fake disk.
+            ("ARGUS_HOT_MIN_FREE_PERCENT".into(), "0".into()),
         ]);
         if opts.redis {
             env.insert("REDIS_URL".into(), redis_url());

@@ -15,7 +15,7 @@ use crate::{
 crate::matrix!(the_plan_lists_exactly_what_the_run_then_does);
 
 /// (recording, action, from, to, reason) of every planned action, through pages of `limit`.
-async fn plan(
+pub(crate) async fn plan(
     app: &TestApp,
     token: &str,
     limit: usize,

@@ -481,8 +481,9 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * What the next storage run would move or delete and why, in the order it would, without
-         *     doing it (the run's own selection; paged, with the total).
+         * What the next storage run would move or delete and why (`reason`: `retention`, `quota`,
+         *     `disk_floor` or `age`), in the order it would, without doing it (the run's own selection;
+         *     paged, with the total).
          */
         get: operations["storage_plan"];
         put?: never;
@@ -723,6 +724,16 @@ export interface components {
          *     immutable and rejected here.
          */
         CameraUpdate: {
+            /**
+             * Format: int32
+             * @description Days after which footage moves to ARCHIVE; `null` = back to `ARGUS_TIER_ARCHIVE_AFTER_DAYS`.
+             */
+            archive_after_days?: number | null;
+            /**
+             * Format: int32
+             * @description Days after which footage moves to COLD; `null` = back to `ARGUS_TIER_COLD_AFTER_DAYS`.
+             */
+            cold_after_days?: number | null;
             company?: string | null;
             is_active?: boolean | null;
             /** @description Sets or lifts a legal hold on all the camera's footage; needs `recording.hold`. */
@@ -731,6 +742,11 @@ export interface components {
             model?: string | null;
             name?: string | null;
             place?: string | null;
+            /**
+             * Format: int64
+             * @description Most bytes of footage kept (all tiers); `null` = no quota.
+             */
+            quota_bytes?: number | null;
             recording_enabled?: boolean | null;
             /**
              * Format: int32
@@ -739,8 +755,24 @@ export interface components {
             retention_days?: number | null;
             /** @enum {string|null} */
             transcode_profile?: "default" | "low" | "passthrough" | null;
+            /**
+             * Format: int32
+             * @description Days after which footage moves to WARM; `null` = back to `ARGUS_TIER_WARM_AFTER_DAYS`.
+             *     With the camera's other thresholds (or the global ones), WARM < COLD < ARCHIVE.
+             */
+            warm_after_days?: number | null;
         };
         CameraView: {
+            /**
+             * Format: int32
+             * @description Days after which footage moves to ARCHIVE; `null` = `ARGUS_TIER_ARCHIVE_AFTER_DAYS`.
+             */
+            archive_after_days?: number | null;
+            /**
+             * Format: int32
+             * @description Days after which footage moves to COLD; `null` = `ARGUS_TIER_COLD_AFTER_DAYS`.
+             */
+            cold_after_days?: number | null;
             company?: string | null;
             /** Format: date-time */
             created_at: string;
@@ -758,6 +790,12 @@ export interface components {
             name: string;
             place?: string | null;
             quality?: null | components["schemas"]["StreamQuality"];
+            /**
+             * Format: int64
+             * @description Most bytes of footage (all tiers) kept: beyond it the oldest unheld footage is deleted;
+             *     `null` = no quota.
+             */
+            quota_bytes?: number | null;
             recording_enabled: boolean;
             /**
              * Format: int32
@@ -773,6 +811,11 @@ export interface components {
             transcode_profile: string;
             /** Format: date-time */
             updated_at: string;
+            /**
+             * Format: int32
+             * @description Days after which footage moves to WARM; `null` = `ARGUS_TIER_WARM_AFTER_DAYS`.
+             */
+            warm_after_days?: number | null;
         };
         ChangePasswordRequest: {
             current_password: string;
@@ -892,12 +935,27 @@ export interface components {
             remark: string;
         };
         NewCamera: {
+            /**
+             * Format: int32
+             * @description Days after which footage moves to ARCHIVE; absent or `null` = `ARGUS_TIER_ARCHIVE_AFTER_DAYS`.
+             */
+            archive_after_days?: number | null;
+            /**
+             * Format: int32
+             * @description Days after which footage moves to COLD; absent or `null` = `ARGUS_TIER_COLD_AFTER_DAYS`.
+             */
+            cold_after_days?: number | null;
             company?: string | null;
             location?: string | null;
             model?: string | null;
             /** @example Gate 1 */
             name: string;
             place?: string | null;
+            /**
+             * Format: int64
+             * @description Most bytes of footage kept (all tiers); absent or `null` = no quota.
+             */
+            quota_bytes?: number | null;
             recording_enabled?: boolean | null;
             /**
              * Format: int32
@@ -908,6 +966,12 @@ export interface components {
             serial_number: string;
             /** @enum {string|null} */
             transcode_profile?: "default" | "low" | "passthrough" | null;
+            /**
+             * Format: int32
+             * @description Days after which footage moves to WARM; absent or `null` = `ARGUS_TIER_WARM_AFTER_DAYS`.
+             *     With the global thresholds, WARM < COLD < ARCHIVE.
+             */
+            warm_after_days?: number | null;
         };
         NewUser: {
             /** @description Empty = none. */
@@ -987,6 +1051,16 @@ export interface components {
         /** @description A page of rows plus the total count of the filtered set. */
         Page_CameraView: {
             items: {
+                /**
+                 * Format: int32
+                 * @description Days after which footage moves to ARCHIVE; `null` = `ARGUS_TIER_ARCHIVE_AFTER_DAYS`.
+                 */
+                archive_after_days?: number | null;
+                /**
+                 * Format: int32
+                 * @description Days after which footage moves to COLD; `null` = `ARGUS_TIER_COLD_AFTER_DAYS`.
+                 */
+                cold_after_days?: number | null;
                 company?: string | null;
                 /** Format: date-time */
                 created_at: string;
@@ -1004,6 +1078,12 @@ export interface components {
                 name: string;
                 place?: string | null;
                 quality?: null | components["schemas"]["StreamQuality"];
+                /**
+                 * Format: int64
+                 * @description Most bytes of footage (all tiers) kept: beyond it the oldest unheld footage is deleted;
+                 *     `null` = no quota.
+                 */
+                quota_bytes?: number | null;
                 recording_enabled: boolean;
                 /**
                  * Format: int32
@@ -1019,6 +1099,11 @@ export interface components {
                 transcode_profile: string;
                 /** Format: date-time */
                 updated_at: string;
+                /**
+                 * Format: int32
+                 * @description Days after which footage moves to WARM; `null` = `ARGUS_TIER_WARM_AFTER_DAYS`.
+                 */
+                warm_after_days?: number | null;
             }[];
             /** Format: int64 */
             limit: number;
@@ -1152,7 +1237,7 @@ export interface components {
         /** @enum {string} */
         PlanAction: "move" | "delete";
         /** @enum {string} */
-        PlanReason: "age" | "retention";
+        PlanReason: "age" | "retention" | "quota" | "disk_floor";
         /** @description One thing the next run would do. */
         PlannedAction: {
             action: components["schemas"]["PlanAction"];
@@ -5423,7 +5508,7 @@ export const newApiTokenPermissionsValues: ReadonlyArray<FlattenedDeepRequired<c
 export const permissionTablePermissionsValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PermissionTable"]["permissions"]> = ["camera.read", "camera.write", "camera.key.read", "camera.watch", "recording.read", "recording.delete", "recording.hold", "stats.read", "user.manage", "token.manage", "audit.read", "job.read", "job.run"];
 export const permissionTableToken_grantableValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PermissionTable"]["token_grantable"]> = ["camera.read", "camera.write", "camera.key.read", "camera.watch", "recording.read", "recording.delete", "recording.hold", "stats.read", "user.manage", "token.manage", "audit.read", "job.read", "job.run"];
 export const planActionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PlanAction"]> = ["move", "delete"];
-export const planReasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PlanReason"]> = ["age", "retention"];
+export const planReasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PlanReason"]> = ["age", "retention", "quota", "disk_floor"];
 export const roleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Role"]> = ["admin", "operator", "viewer", "api"];
 export const storageTierValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["StorageTier"]> = ["hot", "warm", "cold", "archive"];
 export const streamStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["StreamStatus"]> = ["offline", "online", "error"];

@@ -7,7 +7,10 @@ use validator::Validate;
 
 use crate::{
     auth::random_secret,
-    db::{self, cameras::CameraRow},
+    db::{
+        self,
+        cameras::{CameraRow, StorageRules},
+    },
     domain::StreamStatus,
     error::{AppError, AppResult},
 };
@@ -35,6 +38,15 @@ pub struct CameraView {
     pub retention_days: Option<i32>,
     /// Legal hold on all the camera's footage (set with `recording.hold`).
     pub legal_hold: bool,
+    /// Days after which footage moves to WARM; `null` = `ARGUS_TIER_WARM_AFTER_DAYS`.
+    pub warm_after_days: Option<i32>,
+    /// Days after which footage moves to COLD; `null` = `ARGUS_TIER_COLD_AFTER_DAYS`.
+    pub cold_after_days: Option<i32>,
+    /// Days after which footage moves to ARCHIVE; `null` = `ARGUS_TIER_ARCHIVE_AFTER_DAYS`.
+    pub archive_after_days: Option<i32>,
+    /// Most bytes of footage (all tiers) kept: beyond it the oldest unheld footage is deleted;
+    /// `null` = no quota.
+    pub quota_bytes: Option<i64>,
     /// Only for principals with `camera.key.read`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stream_key: Option<String>,
@@ -73,6 +85,10 @@ impl CameraView {
             updated_at: row.updated_at.and_utc(),
             retention_days: row.retention_days,
             legal_hold: row.legal_hold,
+            warm_after_days: row.warm_after_days,
+            cold_after_days: row.cold_after_days,
+            archive_after_days: row.archive_after_days,
+            quota_bytes: row.quota_bytes,
             stream_key,
             rtmp_url,
             quality: None,
@@ -118,6 +134,36 @@ pub struct NewCamera {
     #[serde(default, deserialize_with = "crate::services::whole_number")]
     #[schema(minimum = 1, maximum = 3650)]
     pub retention_days: Option<i32>,
+    /// Days after which footage moves to WARM; absent or `null` = `ARGUS_TIER_WARM_AFTER_DAYS`.
+    /// With the global thresholds, WARM < COLD < ARCHIVE.
+    #[serde(default, deserialize_with = "crate::services::whole_number")]
+    #[schema(minimum = 1, maximum = 3650)]
+    pub warm_after_days: Option<i32>,
+    /// Days after which footage moves to COLD; absent or `null` = `ARGUS_TIER_COLD_AFTER_DAYS`.
+    #[serde(default, deserialize_with = "crate::services::whole_number")]
+    #[schema(minimum = 1, maximum = 3650)]
+    pub cold_after_days: Option<i32>,
+    /// Days after which footage moves to ARCHIVE; absent or `null` = `ARGUS_TIER_ARCHIVE_AFTER_DAYS`.
+    #[serde(default, deserialize_with = "crate::services::whole_number")]
+    #[schema(minimum = 1, maximum = 3650)]
+    pub archive_after_days: Option<i32>,
+    /// Most bytes of footage kept (all tiers); absent or `null` = no quota.
+    #[serde(default, deserialize_with = "crate::services::whole_number")]
+    #[schema(minimum = 1)]
+    pub quota_bytes: Option<i64>,
+}
+
+impl NewCamera {
+    pub(super) fn storage_rules(&self) -> StorageRules {
+        StorageRules {
+            id: String::new(),
+            retention_days: self.retention_days,
+            warm_after_days: self.warm_after_days,
+            cold_after_days: self.cold_after_days,
+            archive_after_days: self.archive_after_days,
+            quota_bytes: self.quota_bytes,
+        }
+    }
 }
 
 /// PATCH body: every field optional; `null` clears an optional text field. The serial number is
@@ -150,18 +196,41 @@ pub struct CameraUpdate {
     pub retention_days: Option<Option<i32>>,
     /// Sets or lifts a legal hold on all the camera's footage; needs `recording.hold`.
     pub legal_hold: Option<bool>,
+    /// Days after which footage moves to WARM; `null` = back to `ARGUS_TIER_WARM_AFTER_DAYS`.
+    /// With the camera's other thresholds (or the global ones), WARM < COLD < ARCHIVE.
+    #[serde(default, deserialize_with = "crate::services::patch_whole_number")]
+    #[schema(value_type = Option<i32>, minimum = 1, maximum = 3650)]
+    pub warm_after_days: Option<Option<i32>>,
+    /// Days after which footage moves to COLD; `null` = back to `ARGUS_TIER_COLD_AFTER_DAYS`.
+    #[serde(default, deserialize_with = "crate::services::patch_whole_number")]
+    #[schema(value_type = Option<i32>, minimum = 1, maximum = 3650)]
+    pub cold_after_days: Option<Option<i32>>,
+    /// Days after which footage moves to ARCHIVE; `null` = back to `ARGUS_TIER_ARCHIVE_AFTER_DAYS`.
+    #[serde(default, deserialize_with = "crate::services::patch_whole_number")]
+    #[schema(value_type = Option<i32>, minimum = 1, maximum = 3650)]
+    pub archive_after_days: Option<Option<i32>>,
+    /// Most bytes of footage kept (all tiers); `null` = no quota.
+    #[serde(default, deserialize_with = "crate::services::patch_whole_number")]
+    #[schema(value_type = Option<i64>, minimum = 1)]
+    pub quota_bytes: Option<Option<i64>>,
 }
 
-/// A camera's retention, when given, is 1..=3650 days.
-pub(super) fn check_retention(days: Option<i32>) -> AppResult<()> {
-    let max = crate::config::MAX_RETENTION_DAYS;
-    match days {
-        Some(d) if !(1..=i64::from(max)).contains(&i64::from(d)) => Err(AppError::field(
-            "retention_days",
-            "range",
-            &format!("must be between 1 and {max} days, or null"),
-        )),
-        _ => Ok(()),
+impl CameraUpdate {
+    /// The camera's storage rules once this edit applies to `row`; `None` when it changes none.
+    pub(super) fn storage_rules(&self, row: &CameraRow) -> Option<StorageRules> {
+        let fields =
+            [self.retention_days, self.warm_after_days, self.cold_after_days, self.archive_after_days];
+        if fields.iter().all(Option::is_none) && self.quota_bytes.is_none() {
+            return None;
+        }
+        Some(StorageRules {
+            id: row.id.clone(),
+            retention_days: self.retention_days.unwrap_or(row.retention_days),
+            warm_after_days: self.warm_after_days.unwrap_or(row.warm_after_days),
+            cold_after_days: self.cold_after_days.unwrap_or(row.cold_after_days),
+            archive_after_days: self.archive_after_days.unwrap_or(row.archive_after_days),
+            quota_bytes: self.quota_bytes.unwrap_or(row.quota_bytes),
+        })
     }
 }
 

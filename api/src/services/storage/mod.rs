@@ -1,5 +1,6 @@
 //! The storage lifecycle: recordings move down the tiers (HOT → WARM → COLD → ARCHIVE) as they
-//! age, and expire after their retention ([`retention`]). This module is the only writer of a
+//! age, and are deleted after their retention, beyond their camera's size quota, or when HOT's
+//! disk is short of its free floor ([`rules`], [`walk`]). This module is the only writer of a
 //! recording's `tier` and `location`.
 //!
 //! A move is crash-safe (see [`moves`]): the row always points at a complete, verified object,
@@ -10,8 +11,12 @@ mod moves;
 pub mod plan;
 pub mod reading;
 mod retention;
+pub mod rules;
+mod walk;
 
-use chrono::{Duration, NaiveDateTime};
+use std::{path::Path, sync::Arc};
+
+use chrono::NaiveDateTime;
 use serde::Serialize;
 
 use crate::{
@@ -20,11 +25,12 @@ use crate::{
     domain::StorageTier,
     error::{AppError, AppResult},
     infra::{
+        disk::{self, DiskSpace},
         failpoints::FailPoints,
         storage::{local_key, Tiers},
     },
 };
-use plan::{Decision, Walk};
+use walk::{Decision, Reason, Walk};
 
 /// Rows read per query: memory stays bounded whatever the backlog.
 const BATCH: i64 = 200;
@@ -33,25 +39,38 @@ const BATCH: i64 = 200;
 #[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
 pub struct StorageReport {
     pub moved: usize,
-    /// Recordings deleted because they outlived their retention.
+    /// Recordings deleted (past their retention, over their camera's quota, or for the floor).
     pub expired: usize,
+    /// Of those deleted: to bring a camera under its quota.
+    pub over_quota: usize,
+    /// Of those moved or deleted: to give HOT back its free floor.
+    pub disk_floor: usize,
     pub failed: usize,
     /// Stale copies (left by an interrupted move) and queued objects (left by an interrupted
     /// deletion) deleted.
     pub repaired: usize,
 }
 
-/// What a run needs: the database, the tiers' stores and their settings.
+/// Reads the space of the filesystem holding a directory (tests give a fake disk).
+pub type DiskProbe = Arc<dyn Fn(&Path) -> std::io::Result<DiskSpace> + Send + Sync>;
+
+/// What a run needs: the database, the tiers' stores and their settings, and HOT's disk.
 #[derive(Clone)]
 pub struct Storage {
     pub db: Db,
     pub tiers: Tiers,
     pub settings: StorageSettings,
+    pub disk: DiskProbe,
     /// Test-only crash points in moves and expiries (empty in production).
     pub failpoints: FailPoints,
 }
 
 impl Storage {
+    /// Storage over the real filesystem's free space.
+    pub fn new(db: Db, tiers: Tiers, settings: StorageSettings, failpoints: FailPoints) -> Storage {
+        Storage { db, tiers, settings, disk: Arc::new(disk::space), failpoints }
+    }
+
     /// The key of `p` in `tier`'s store. HOT: the filed path; elsewhere the same key in every
     /// tier, taken from the path under the HOT directory (`CAMERA/YYYY/MM/DD/….mp4`).
     fn key(&self, p: &Placement, tier: StorageTier) -> AppResult<object_store::path::Path> {
@@ -70,8 +89,8 @@ impl Storage {
             .map_err(|e| AppError::internal(format!("storage: bad key {relative:?}: {e}")))
     }
 
-    /// Repairs what interrupted moves left, deletes what outlived its retention, then moves
-    /// every recording due for a lower tier.
+    /// Repairs what interrupted moves and deletions left, then does what the [`Walk`] decides:
+    /// expiry, quotas, the HOT floor, age moves.
     pub async fn run(&self, now: NaiveDateTime) -> AppResult<StorageReport> {
         let repaired = self.repair().await? + self.finish_deletions().await?;
         let mut report = StorageReport { repaired, ..StorageReport::default() };
@@ -80,13 +99,20 @@ impl Storage {
         while let Some(batch) = walk.next(self).await? {
             for (p, decision) in batch {
                 let (done, count) = match decision {
-                    Decision::Delete(days) => (self.expire_one(&p, days).await, &mut report.expired),
-                    Decision::Move { from, to } => {
-                        (self.move_one(&p, from, to, now).await, &mut report.moved)
+                    Decision::Delete(why) => (self.expire_one(&p, why).await, &mut report.expired),
+                    Decision::Move { from, to, reason } => {
+                        (self.move_one(&p, (from, to), reason, now).await, &mut report.moved)
                     }
                 };
                 match done {
-                    Ok(true) => *count += 1,
+                    Ok(true) => {
+                        *count += 1;
+                        match decision.reason() {
+                            Reason::Quota(_) => report.over_quota += 1,
+                            Reason::DiskFloor => report.disk_floor += 1,
+                            Reason::Age | Reason::Retention(_) => {}
+                        }
+                    }
                     Ok(false) => {}
                     Err(e) => {
                         report.failed += 1;
@@ -99,64 +125,5 @@ impl Storage {
             tracing::info!(?report, "storage run");
         }
         Ok(report)
-    }
-}
-
-/// The configured tiers below `from`, shallowest first.
-fn lower_tiers(settings: &StorageSettings, from: StorageTier) -> impl Iterator<Item = StorageTier> + '_ {
-    StorageTier::ALL.iter().copied().filter(move |t| *t > from && settings.location(*t).is_some())
-}
-
-fn cutoff(settings: &StorageSettings, tier: StorageTier, now: NaiveDateTime) -> NaiveDateTime {
-    now - Duration::days(i64::from(settings.after_days(tier)))
-}
-
-/// The deepest configured tier below `from` whose age threshold a recording that ended at
-/// `ended_at` has passed, as of `now`; `None` = it stays.
-fn target(
-    settings: &StorageSettings,
-    from: StorageTier,
-    ended_at: NaiveDateTime,
-    now: NaiveDateTime,
-) -> Option<StorageTier> {
-    lower_tiers(settings, from).filter(|t| ended_at < cutoff(settings, *t, now)).last()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::config::{S3Settings, TierLocation};
-
-    fn settings(warm: bool, cold: bool) -> StorageSettings {
-        StorageSettings {
-            hot: "/hot".into(),
-            warm: warm.then(|| TierLocation::Local("/warm".into())),
-            cold: cold.then(|| TierLocation::Local("/cold".into())),
-            archive: None,
-            warm_after_days: 7,
-            cold_after_days: 30,
-            archive_after_days: 90,
-            retention_days: None,
-            s3: S3Settings::default(),
-        }
-    }
-
-    #[test]
-    fn a_recording_goes_to_the_deepest_configured_tier_its_age_allows() {
-        let now = chrono::Utc::now().naive_utc();
-        let days = |d| now - Duration::days(d);
-        let s = &settings(true, true);
-        assert_eq!(target(s, StorageTier::Hot, days(3), now), None);
-        assert_eq!(target(s, StorageTier::Hot, days(8), now), Some(StorageTier::Warm));
-        assert_eq!(target(s, StorageTier::Hot, days(31), now), Some(StorageTier::Cold));
-        assert_eq!(
-            target(s, StorageTier::Hot, days(400), now),
-            Some(StorageTier::Cold),
-            "no archive: stays in cold"
-        );
-        assert_eq!(target(s, StorageTier::Cold, days(400), now), None);
-        let s = &settings(false, true);
-        assert_eq!(target(s, StorageTier::Hot, days(8), now), None, "warm unset: hot until cold is due");
-        assert_eq!(target(s, StorageTier::Hot, days(31), now), Some(StorageTier::Cold));
     }
 }

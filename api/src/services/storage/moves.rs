@@ -15,7 +15,7 @@
 
 use chrono::NaiveDateTime;
 
-use super::{Storage, BATCH};
+use super::{walk::Reason, Storage, BATCH};
 use crate::{
     auth::RequestMeta,
     db::{self, recording_tiers::Placement},
@@ -32,12 +32,12 @@ impl Storage {
             .ok_or_else(|| AppError::internal(format!("storage tier {tier} is not configured")))
     }
 
-    /// Moves `p` from `from` to `to`; false when the row changed under us (nothing done).
+    /// Moves `p` from `from` to `to` (for `why`); false when the row changed under us (nothing done).
     pub(super) async fn move_one(
         &self,
         p: &Placement,
-        from: StorageTier,
-        to: StorageTier,
+        (from, to): (StorageTier, StorageTier),
+        why: Reason,
         now: NaiveDateTime,
     ) -> AppResult<bool> {
         let (source, target) = (self.store(from)?, self.store(to)?);
@@ -61,10 +61,15 @@ impl Storage {
             )));
         }
         self.failpoints.reach("storage.copied").await?;
+        let mut after = self.why(why);
+        after["tier"] = serde_json::json!(to);
+        after["location"] = serde_json::json!(dst_key.as_ref());
+        after["size_bytes"] = serde_json::json!(size);
+        after["checksum_sha256"] = serde_json::json!(sha);
         let change = Change::new(AuditAction::RecordingTierChanged)
             .on("recording", &p.id)
             .before(serde_json::json!({ "tier": from, "location": src_key.as_ref() }))
-            .after(serde_json::json!({ "tier": to, "location": dst_key.as_ref(), "size_bytes": size, "checksum_sha256": sha }));
+            .after(after);
         let entry = audit::entry(&Actor::system(), &RequestMeta::default(), change);
         let (id, location) = (p.id.clone(), dst_key.to_string());
         let committed = self

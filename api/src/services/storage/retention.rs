@@ -1,17 +1,18 @@
-//! Retention: a recording older (from `ended_at`) than its camera's `retention_days`, or else
-//! the global `ARGUS_RETENTION_DAYS`, is deleted. Footage under legal hold (its own or its
+//! Deleting a recording a rule gave up: older (from `ended_at`) than its camera's
+//! `retention_days` or else the global `ARGUS_RETENTION_DAYS`, beyond its camera's quota, or
+//! taken off HOT for the disk floor with no lower tier. Footage under legal hold (its own or its
 //! camera's) never expires: the selection and the delete both exclude it.
 //!
-//! Deleting a recording (expiry, or a user's delete) is crash-safe in two steps:
-//! 1. One transaction: the row goes, its audit row is written, and each of its objects (the
-//!    one it points at, and a stale copy) is queued in `object_deletions`.
+//! Deleting a recording (by a rule, or a user's delete) is crash-safe in two steps:
+//! 1. One transaction: the row goes, its audit row (naming the rule) is written, and each of its
+//!    objects (the one it points at, and a stale copy) is queued in `object_deletions`.
 //! 2. Each object is deleted, then its queue row.
 //!
 //! No row ever points at a missing object (the row goes first, atomically with the hold check),
 //! and a crash between the two steps leaves queue rows that the next run's repair finishes
 //! ([`Storage::finish_deletions`]), so no object is left without a row.
 
-use super::{Storage, BATCH};
+use super::{walk::Reason, Storage, BATCH};
 use crate::{
     auth::RequestMeta,
     db::{self, object_deletions::ObjectDeletion, recording_tiers::Placement},
@@ -22,7 +23,7 @@ use crate::{
 
 impl Storage {
     /// False when the row was already gone, or put under hold since it was selected.
-    pub(super) async fn expire_one(&self, p: &Placement, retention_days: u32) -> AppResult<bool> {
+    pub(super) async fn expire_one(&self, p: &Placement, why: Reason) -> AppResult<bool> {
         let change = Change::new(AuditAction::RecordingExpired)
             .on("recording", &p.id)
             .before(serde_json::json!({
@@ -32,7 +33,7 @@ impl Storage {
                 "size_bytes": p.size_bytes,
                 "checksum_sha256": p.checksum_sha256,
             }))
-            .after(serde_json::json!({ "retention_days": retention_days }));
+            .after(self.why(why));
         let entry = audit::entry(&Actor::system(), &RequestMeta::default(), change);
         let (id, queued) = (p.id.clone(), self.deletions(p)?);
         let rows = queued.clone();
@@ -91,6 +92,20 @@ impl Storage {
             }
             finished += batch.len();
             self.delete_queued(batch).await?;
+        }
+    }
+
+    /// An audit row's account of the rule behind a delete or a move.
+    pub(super) fn why(&self, why: Reason) -> serde_json::Value {
+        let reason = super::plan::PlanReason::from(why);
+        match why {
+            Reason::Age => serde_json::json!({ "reason": reason }),
+            Reason::Retention(days) => serde_json::json!({ "reason": reason, "retention_days": days }),
+            Reason::Quota(bytes) => serde_json::json!({ "reason": reason, "quota_bytes": bytes }),
+            Reason::DiskFloor => serde_json::json!({
+                "reason": reason,
+                "hot_min_free_percent": self.settings.hot_min_free_percent,
+            }),
         }
     }
 }
