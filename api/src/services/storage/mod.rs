@@ -10,7 +10,10 @@ mod moves;
 pub mod plan;
 pub mod reading;
 mod retention;
+mod sweep;
 pub mod usage;
+
+use std::sync::{Arc, Mutex};
 
 use chrono::{Duration, NaiveDateTime};
 use serde::Serialize;
@@ -37,6 +40,8 @@ pub struct StorageReport {
     pub failed: usize,
     /// Stale copies (left by an interrupted move) deleted.
     pub repaired: usize,
+    /// Objects no recording referenced (left by a crash mid-expiry) deleted; see [`sweep`].
+    pub swept: usize,
 }
 
 /// What a run needs: the database, the tiers' stores and their settings.
@@ -45,6 +50,14 @@ pub struct Storage {
     pub db: Db,
     pub tiers: Tiers,
     pub settings: StorageSettings,
+    /// When this process last swept orphans (see [`sweep`]).
+    pub last_sweep: Arc<Mutex<Option<NaiveDateTime>>>,
+}
+
+impl Storage {
+    pub fn new(db: Db, tiers: Tiers, settings: StorageSettings) -> Storage {
+        Storage { db, tiers, settings, last_sweep: Arc::default() }
+    }
 }
 
 impl Storage {
@@ -66,8 +79,8 @@ impl Storage {
             .map_err(|e| AppError::internal(format!("storage: bad key {relative:?}: {e}")))
     }
 
-    /// Repairs what interrupted moves left, deletes what outlived its retention, then moves
-    /// every recording due for a lower tier.
+    /// Repairs what interrupted moves left, deletes what outlived its retention, moves every
+    /// recording due for a lower tier, then sweeps orphaned objects (at most daily).
     /// `fail` injects a failure into each move (tests of the crash recovery).
     pub async fn run(&self, now: NaiveDateTime, fail: Option<FailPoint>) -> AppResult<StorageReport> {
         let mut report = StorageReport { repaired: self.repair().await?, ..StorageReport::default() };
@@ -91,6 +104,7 @@ impl Storage {
                 }
             }
         }
+        report.swept = self.sweep_if_due(now).await?;
         if report != StorageReport::default() {
             tracing::info!(?report, "storage run");
         }
