@@ -19,8 +19,10 @@ pub fn disk_space(path: &Path) -> io::Result<DiskSpace> {
     }
     // SAFETY: statvfs returned 0, so it filled `st`.
     let st = unsafe { st.assume_init() };
-    let unit = st.f_frsize as u64;
-    Ok(DiskSpace { total: st.f_blocks as u64 * unit, free: st.f_bavail as u64 * unit })
+    // The field types differ by platform (u32 on some 32-bit targets).
+    #[allow(clippy::unnecessary_cast)]
+    let (unit, blocks, available) = (st.f_frsize as u64, st.f_blocks as u64, st.f_bavail as u64);
+    Ok(DiskSpace { total: blocks.saturating_mul(unit), free: available.saturating_mul(unit) })
 }
 
 #[cfg(test)]

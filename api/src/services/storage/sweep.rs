@@ -100,7 +100,7 @@ impl Storage {
         } else {
             let keys: Vec<String> = batch.iter().map(|k| k.to_string()).collect();
             let under_hot = batch.iter().map(from_hot).collect();
-            let ids = batch.iter().filter_map(|k| fallback_id(k)).collect();
+            let ids = batch.iter().filter_map(fallback_id).collect();
             lookups.extend([
                 (KeyColumn::Location, keys),
                 (KeyColumn::FilePath, under_hot),
