@@ -1,5 +1,5 @@
-//! What the recordings occupy, summed per camera and tier in SQL (over `recordings_usage_idx`,
-//! which covers the query), so the figures cost one index scan however many recordings there are.
+//! What the recordings occupy, summed per tier (and camera) in SQL over `recordings_usage_idx`
+//! (tier, camera, ended_at, size): one covering index scan, no table rows read.
 
 use chrono::NaiveDateTime;
 use diesel::{
@@ -23,11 +23,12 @@ pub struct TierUsage {
     pub first_ended_at: Option<NaiveDateTime>,
 }
 
-/// One row per (camera, tier) with recordings, by camera. `SUM` types differ per backend
-/// (MySQL: DECIMAL), hence the casts.
+/// One row per (tier, camera) with recordings. Grouped in the index's order (tier first), so
+/// both backends aggregate while scanning it. `SUM` types differ per backend (MySQL: DECIMAL),
+/// hence the casts.
 pub fn by_camera_and_tier(conn: &mut DbConn, since: NaiveDateTime) -> AppResult<Vec<TierUsage>> {
     Ok(recordings::table
-        .group_by((recordings::camera_id, recordings::tier))
+        .group_by((recordings::tier, recordings::camera_id))
         .select((
             recordings::camera_id,
             recordings::tier,
@@ -38,7 +39,6 @@ pub fn by_camera_and_tier(conn: &mut DbConn, since: NaiveDateTime) -> AppResult<
                 .sql(" THEN size_bytes ELSE 0 END), 0) AS SIGNED)"),
             sql::<Nullable<Timestamp>>("MIN(ended_at)"),
         ))
-        .order((recordings::camera_id.asc(), recordings::tier.asc()))
         .load(conn)?)
 }
 
