@@ -1,4 +1,6 @@
-//! Command-line interface: `argus serve | migrate | openapi | user create …`.
+//! Command-line interface: `argus serve | migrate | openapi | user create | storage plan …`.
+
+mod storage;
 
 use clap::{Parser, Subcommand};
 
@@ -57,6 +59,11 @@ pub enum Command {
     Audit {
         #[command(subcommand)]
         action: AuditAction,
+    },
+    /// The storage lifecycle: its dry run, or one run now.
+    Storage {
+        #[command(subcommand)]
+        action: storage::StorageAction,
     },
     /// Print the OpenAPI document the server serves at /api/openapi.json (no database needed).
     Openapi,
@@ -145,6 +152,7 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             };
             crate::dataplane::transcode::run(job).await
         }
+        Command::Storage { action } => storage::run(action, settings).await,
         Command::Openapi => {
             let profiles = crate::dataplane::profile_sources::load(settings.media.profiles_dir.as_deref())
                 .map_err(|e| anyhow::anyhow!("ARGUS_PROFILES_DIR: {e}"))?;

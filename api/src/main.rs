@@ -27,8 +27,11 @@ async fn main() -> std::process::ExitCode {
     };
     // The transcoder logs to its own file (see `argus transcode --log-file`); `argus openapi`
     // prints the document on stdout, where log lines would spoil it.
-    if !matches!(cli.command, cli::Command::Transcode { .. } | cli::Command::Openapi) {
-        telemetry::init(settings.log_format);
+    // `argus storage` prints its results on stdout, its logs go to stderr.
+    match cli.command {
+        cli::Command::Transcode { .. } | cli::Command::Openapi => {}
+        cli::Command::Storage { .. } => telemetry::init_stderr(settings.log_format),
+        _ => telemetry::init(settings.log_format),
     }
     match cli::run(cli, settings).await {
         Ok(()) => std::process::ExitCode::SUCCESS,

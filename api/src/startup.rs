@@ -82,8 +82,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
     let (ingest, ingest_rx) = queues::ingest_channel();
     let tiers =
         crate::infra::storage::Tiers::open(&settings.storage).map_err(|e| anyhow::anyhow!(e.message))?;
-    let storage =
-        Storage::new(db.clone(), tiers, settings.storage.clone(), settings.failpoints.clone());
+    let storage = Storage::new(db.clone(), tiers, settings.storage.clone(), settings.failpoints.clone());
     let state = AppState {
         settings: Arc::new(settings),
         db,

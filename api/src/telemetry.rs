@@ -6,12 +6,26 @@ use tracing_subscriber::{fmt, layer::SubscriberExt, util::SubscriberInitExt, Env
 use crate::config::LogFormat;
 
 pub fn init(format: LogFormat) {
+    init_with(format, std::io::stdout);
+}
+
+/// Logs on stderr: for commands whose stdout is their output (`argus storage plan --json`).
+pub fn init_stderr(format: LogFormat) {
+    init_with(format, std::io::stderr);
+}
+
+fn init_with<W>(format: LogFormat, writer: W)
+where
+    W: for<'w> fmt::MakeWriter<'w> + Send + Sync + 'static,
+{
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let registry = tracing_subscriber::registry().with(filter);
     // try_init: a second call (tests, subcommands) keeps the first subscriber.
     let _ = match format {
-        LogFormat::Json => registry.with(fmt::layer().json().flatten_event(true)).try_init(),
-        LogFormat::Pretty => registry.with(fmt::layer().with_target(false)).try_init(),
+        LogFormat::Json => {
+            registry.with(fmt::layer().json().flatten_event(true).with_writer(writer)).try_init()
+        }
+        LogFormat::Pretty => registry.with(fmt::layer().with_target(false).with_writer(writer)).try_init(),
     };
 }
 

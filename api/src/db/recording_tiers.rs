@@ -190,3 +190,29 @@ pub fn clear_stale(conn: &mut DbConn, id: &str, tier: StorageTier) -> AppResult<
         .execute(conn)?;
     Ok(())
 }
+
+/// Which of `keys` are some recording's `location`, `file_path` (per `column`) or `id`: the
+/// orphan sweep's lookup, one batch of listed keys per query.
+pub fn referenced(conn: &mut DbConn, column: KeyColumn, keys: &[String]) -> AppResult<Vec<String>> {
+    let keys = keys.to_vec();
+    Ok(match column {
+        KeyColumn::Location => recordings::table
+            .filter(recordings::location.eq_any(keys))
+            .select(recordings::location.assume_not_null())
+            .load(conn)?,
+        KeyColumn::FilePath => recordings::table
+            .filter(recordings::file_path.eq_any(keys))
+            .select(recordings::file_path)
+            .load(conn)?,
+        KeyColumn::Id => {
+            recordings::table.filter(recordings::id.eq_any(keys)).select(recordings::id).load(conn)?
+        }
+    })
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum KeyColumn {
+    Location,
+    FilePath,
+    Id,
+}

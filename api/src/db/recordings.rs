@@ -134,8 +134,3 @@ pub fn list(
 pub(super) fn sum_size() -> diesel::expression::SqlLiteral<diesel::sql_types::BigInt> {
     diesel::dsl::sql("CAST(COALESCE(SUM(size_bytes), 0) AS SIGNED)")
 }
-
-/// Bytes of footage on disk.
-pub fn total_size(conn: &mut DbConn) -> AppResult<i64> {
-    Ok(recordings::table.select(sum_size()).first(conn)?)
-}

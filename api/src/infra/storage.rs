@@ -192,6 +192,19 @@ impl TierStore {
         }
     }
 
+    /// Every object under `prefix` (all with `None`) with when it was last written, streamed
+    /// (a page of keys at a time on S3).
+    pub fn list(
+        &self,
+        prefix: Option<&Path>,
+    ) -> BoxStream<'static, AppResult<(Path, chrono::DateTime<chrono::Utc>)>> {
+        self.store
+            .list(prefix)
+            .map_ok(|meta| (meta.location, meta.last_modified))
+            .map_err(|e| store_error("list", e))
+            .boxed()
+    }
+
     /// Size and SHA-256 (hex) of the object, read back in full.
     pub async fn digest(&self, key: &Path) -> AppResult<(u64, String)> {
         let mut input = self.get_all(key).await?;

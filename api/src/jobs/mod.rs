@@ -7,7 +7,10 @@ pub mod prune;
 pub mod reconcile;
 pub mod storage;
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    sync::{Arc, Mutex},
+    time::Duration,
+};
 
 use clokwerk::{AsyncScheduler, TimeUnits};
 
@@ -16,6 +19,7 @@ use crate::{
     error::AppResult,
     services::{
         job_runs::{self, Job, JobRunView, Keep},
+        storage::StorageReport,
         stream_state::StallWatch,
     },
     state::AppState,
@@ -120,6 +124,15 @@ pub async fn run(state: &AppState, kind: JobKind, stalls: &StallWatch) -> JobRun
 
 async fn run_keeping(state: &AppState, kind: JobKind, stalls: &StallWatch, keep: Keep) -> JobRunView {
     job_runs::run(state, &kind.job(state, keep), || body(state, kind, stalls)).await
+}
+
+/// One storage run as the scheduler makes it (under the job's lock, recorded in `job_runs`),
+/// with its report; `None` when it did not run (the lock was held) or failed before acting.
+pub async fn run_storage(state: &AppState) -> (JobRunView, Option<StorageReport>) {
+    let report = Mutex::new(None);
+    let job = JobKind::Storage.job(state, Keep::Every);
+    let view = job_runs::run(state, &job, || storage::run_reporting(state, &report)).await;
+    (view, report.into_inner().unwrap_or_else(|e| e.into_inner()))
 }
 
 /// A rotation interrupted between its two steps (a kill after starting the idle recorder)

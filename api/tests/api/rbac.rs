@@ -79,6 +79,7 @@ const ROUTES: &[Route] = &[
     r("PUT", "/api/v1/recordings/{id}/hold", Needs(RecordingHold), 200),
     r("DELETE", "/api/v1/recordings/{id}/hold", Needs(RecordingHold), 200),
     r("GET", "/api/v1/storage/plan", Needs(RecordingDelete), 200),
+    r("GET", "/api/v1/storage", Needs(RecordingDelete), 200),
     r("POST", "/api/v1/streaming/auth", Hook, 302),
     r("POST", "/api/v1/streaming/update", Hook, 200),
     r("POST", "/api/v1/streaming/publish-done", Hook, 200),

@@ -19,15 +19,15 @@ use crate::helpers::{insert_hot_recording, Backend, Options, TestApp};
 /// A recording larger than one 8 MiB upload part, so the S3 copy is a real multipart upload.
 const SIZE: usize = 9 * 1024 * 1024 + 12_345;
 
-struct Setup {
-    app: TestApp,
-    admin: String,
-    tiers: tempfile::TempDir,
+pub(crate) struct Setup {
+    pub(crate) app: TestApp,
+    pub(crate) admin: String,
+    pub(crate) tiers: tempfile::TempDir,
 }
 
 /// The app with WARM, COLD (directories) and ARCHIVE (a fresh bucket on moto); `None` (skip)
 /// without `TEST_S3_ENDPOINT`.
-async fn setup(backend: Backend) -> Option<Setup> {
+pub(crate) async fn setup(backend: Backend) -> Option<Setup> {
     let Ok(endpoint) = std::env::var("TEST_S3_ENDPOINT") else {
         // In CI a missing server is a broken test script, not a reason to pass.
         assert!(std::env::var_os("CI").is_none(), "TEST_S3_ENDPOINT is not set under CI");
@@ -56,7 +56,7 @@ async fn setup(backend: Backend) -> Option<Setup> {
 }
 
 /// Files a recording on HOT, as the ingest does (`CAMERA/YYYY/MM/DD/….mp4`); returns its id and bytes.
-async fn file_recording(s: &Setup) -> (String, Vec<u8>) {
+pub(crate) async fn file_recording(s: &Setup) -> (String, Vec<u8>) {
     let serial = format!("TIER-{}", uuid::Uuid::new_v4().simple());
     let camera = s.app.create_camera(&s.admin, &serial).await["id"].as_str().expect("camera id").to_string();
     let bytes: Vec<u8> = (0..SIZE).map(|i| (i * 31 % 251) as u8).collect();
@@ -68,7 +68,7 @@ async fn file_recording(s: &Setup) -> (String, Vec<u8>) {
     (insert_hot_recording(&s.app, camera, &file, SIZE as i64, checksum).await, bytes)
 }
 
-async fn age(s: &Setup, id: &str, days: i64) {
+pub(crate) async fn age(s: &Setup, id: &str, days: i64) {
     let (id, ended) = (id.to_string(), db::now() - Duration::days(days));
     s.app
         .state
@@ -81,7 +81,7 @@ async fn age(s: &Setup, id: &str, days: i64) {
         .expect("set ended_at");
 }
 
-async fn placement(s: &Setup, id: &str) -> Placement {
+pub(crate) async fn placement(s: &Setup, id: &str) -> Placement {
     s.app.state.storage.placement(id).await.expect("read").expect("row exists")
 }
 
@@ -102,7 +102,7 @@ async fn present(s: &Setup, p: &Placement, tier: StorageTier) -> bool {
 }
 
 /// One run; `fail` names the step (`storage.copied`, `storage.committed`) each move fails at.
-async fn run(s: &Setup, fail: Option<&str>) -> argus::services::storage::StorageReport {
+pub(crate) async fn run(s: &Setup, fail: Option<&str>) -> argus::services::storage::StorageReport {
     let failpoints =
         FailPoints::parse(&fail.map(|f| format!("{f}=error")).unwrap_or_default()).expect("valid");
     let storage = Storage { failpoints, ..s.app.state.storage.clone() };
@@ -287,6 +287,7 @@ macro_rules! on_both_backends {
         }
     )*};
 }
+pub(crate) use on_both_backends;
 
 on_both_backends!(
     recordings_move_down_the_tiers_by_age,

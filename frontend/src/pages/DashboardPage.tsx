@@ -6,7 +6,10 @@ import { EmptyState, QueryState } from '../components/States';
 import { QualityBadge, StatusBadge } from '../components/StatusBadge';
 import { formatBytes } from '../lib/format';
 
-const CARDS: { key: keyof DashboardStats; label: string; tone?: string; format?: (n: number) => string }[] = [
+/** The figures that are plain numbers (not `storage_by_tier`). */
+type NumericStat = { [K in keyof DashboardStats]: DashboardStats[K] extends number ? K : never }[keyof DashboardStats];
+
+const CARDS: { key: NumericStat; label: string; tone?: string; format?: (n: number) => string }[] = [
   { key: 'total', label: 'Cameras' },
   { key: 'online', label: 'Online', tone: 'online' },
   { key: 'offline', label: 'Offline', tone: 'offline' },

@@ -33,7 +33,7 @@ describe('applyEvent', () => {
 
   it('stats.updated replaces the stats; camera.created marks camera lists stale', () => {
     const qc = new QueryClient();
-    const stats: DashboardStats = { total: 3, online: 1, offline: 2, error: 0, api_created: 1, recording_enabled: 3, active_streams: 1, storage_used_bytes: 10 };
+    const stats: DashboardStats = { total: 3, online: 1, offline: 2, error: 0, api_created: 1, recording_enabled: 3, active_streams: 1, storage_used_bytes: 10, total_recordings: 2, storage_by_tier: { hot: 6, warm: 4, cold: 0, archive: 0 } };
     applyEvent(qc, { type: 'stats.updated', data: { stats }, at });
     expect(qc.getQueryData(keys.stats)).toEqual(stats);
 

@@ -12,9 +12,14 @@ pub mod plan;
 pub mod reading;
 mod retention;
 pub mod rules;
+mod sweep;
+pub mod usage;
 mod walk;
 
-use std::{path::Path, sync::Arc};
+use std::{
+    path::Path,
+    sync::{Arc, Mutex},
+};
 
 use chrono::NaiveDateTime;
 use serde::Serialize;
@@ -49,6 +54,8 @@ pub struct StorageReport {
     /// Stale copies (left by an interrupted move) and queued objects (left by an interrupted
     /// deletion) deleted.
     pub repaired: usize,
+    /// Objects no recording referenced (left by a crash mid-expiry) deleted; see [`sweep`].
+    pub swept: usize,
 }
 
 /// Reads the space of the filesystem holding a directory (tests give a fake disk).
@@ -63,12 +70,14 @@ pub struct Storage {
     pub disk: DiskProbe,
     /// Test-only crash points in moves and expiries (empty in production).
     pub failpoints: FailPoints,
+    /// When this process last swept orphans (see [`sweep`]).
+    pub last_sweep: Arc<Mutex<Option<NaiveDateTime>>>,
 }
 
 impl Storage {
     /// Storage over the real filesystem's free space.
     pub fn new(db: Db, tiers: Tiers, settings: StorageSettings, failpoints: FailPoints) -> Storage {
-        Storage { db, tiers, settings, disk: Arc::new(disk::space), failpoints }
+        Storage { db, tiers, settings, disk: Arc::new(disk::space), failpoints, last_sweep: Arc::default() }
     }
 
     /// The key of `p` in `tier`'s store. HOT: the filed path; elsewhere the same key in every
@@ -89,8 +98,8 @@ impl Storage {
             .map_err(|e| AppError::internal(format!("storage: bad key {relative:?}: {e}")))
     }
 
-    /// Repairs what interrupted moves and deletions left, then does what the [`Walk`] decides:
-    /// expiry, quotas, the HOT floor, age moves.
+    /// Repairs what interrupted moves and deletions left, does what the [`Walk`] decides
+    /// (expiry, quotas, the HOT floor, age moves), then sweeps orphaned objects (at most daily).
     pub async fn run(&self, now: NaiveDateTime) -> AppResult<StorageReport> {
         let repaired = self.repair().await? + self.finish_deletions().await?;
         let mut report = StorageReport { repaired, ..StorageReport::default() };
@@ -121,6 +130,7 @@ impl Storage {
                 }
             }
         }
+        report.swept = self.sweep_if_due(now).await?;
         if report != StorageReport::default() {
             tracing::info!(?report, "storage run");
         }
