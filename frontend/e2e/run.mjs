@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { ARTIFACTS, createRunner, sleep, startArgus, stopProcess, waitFor } from './harness.mjs';
+import { storageSteps } from './storage.mjs';
 
 const ADMIN_PASSWORD = 'Argus-e2e-Admin-7731!';
 const VIEWER = { username: 'e2e-viewer', password: 'Viewer-e2e-Pass-4419!' };
@@ -312,6 +313,8 @@ try {
     await shot(page, '08b-recordings-filtered');
     await page.getByTestId('rec-filter-camera-clear').click();
   });
+
+  await storageSteps(run, ctx, { stack: () => stack, browser: () => browser, apiCall, shot, login, adminPassword: ADMIN_PASSWORD });
 
   await run.step('admin pages: API token secret shown once, users list, audit log + CSV export', async () => {
     const { page } = ctx;
