@@ -78,7 +78,7 @@ export type TierBytes = Record<StorageTier, number>;
 export interface TierUsage {
   tier: StorageTier;
   configured: boolean;
-  location: string;
+  location: string | null;
   recordings: number;
   used_bytes: number;
   disk_total_bytes: number | null;
@@ -95,7 +95,7 @@ export interface CameraUsage {
 }
 export interface StorageOverview {
   tiers: TierUsage[];
-  cameras: { items: CameraUsage[]; page: number; limit: number; total: number };
+  cameras: Page<CameraUsage>;
   bytes_per_day: number;
   hot_days_left: number | null;
   window_days: number;

@@ -5,8 +5,8 @@ export function can(me: Pick<Me, 'permissions'> | null | undefined, p: Permissio
   return !!me?.permissions.includes(p);
 }
 
-/** What `GET /storage` (tier usage, forecast) asks for. */
-export const STORAGE_READ: Permission = 'job.read';
+/** What `GET /storage` (tier usage, forecast) and `GET /storage/plan` ask for. */
+export const STORAGE_READ: Permission = 'recording.delete';
 
 export interface NavItem {
   to: string;

@@ -4,7 +4,7 @@ import { mockFetch, page, renderAs, stats } from '../test/fixtures';
 import DashboardPage from './DashboardPage';
 
 describe('DashboardPage', () => {
-  it('shows total recordings and the bytes of each tier, with a storage link for job readers', async () => {
+  it('shows total recordings and the bytes of each tier, with a storage link for those who may open it', async () => {
     mockFetch({ 'GET /dashboard/stats': stats({ total_recordings: 12, storage_by_tier: { hot: 3 * 1024 ** 3, warm: 1536, cold: 0, archive: 0 } }), 'GET /cameras': page([]) });
     renderAs('operator', <DashboardPage />);
     expect(within(await screen.findByTestId('stat-total_recordings')).getByText('12')).toBeTruthy();

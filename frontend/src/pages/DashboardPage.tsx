@@ -3,6 +3,7 @@ import { useCameraPage, useQuality, useStats } from '../api/hooks';
 import { storageTierValues as TIERS } from '../api/schema';
 import type { Camera, DashboardStats } from '../api/types';
 import { Can } from '../auth/AuthProvider';
+import { STORAGE_READ } from '../auth/permissions';
 import { PageHeader } from '../components/Layout';
 import { EmptyState, QueryState } from '../components/States';
 import { QualityBadge, StatusBadge } from '../components/StatusBadge';
@@ -22,13 +23,13 @@ const CARDS: { key: Count; label: string; tone?: string; format?: (n: number) =>
   { key: 'storage_used_bytes', label: 'Storage used', format: formatBytes },
 ];
 
-/** Bytes per tier, each a card; a link to the storage page for those who may see it. */
+/** Bytes per tier, each a card; a link to the storage page for those who may open it. */
 function TierStats({ stats }: { stats: DashboardStats }) {
   return (
     <section className="panel" aria-labelledby="tiers-head">
       <div className="panel__head">
         <h2 id="tiers-head">Storage by tier</h2>
-        <Can needs="job.read"><Link to="/storage">Storage details ›</Link></Can>
+        <Can needs={STORAGE_READ}><Link to="/storage">Storage details ›</Link></Can>
       </div>
       <div className="stat-grid stat-grid--flush">
         {TIERS.map((t) => (

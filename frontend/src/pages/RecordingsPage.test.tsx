@@ -24,7 +24,7 @@ describe('RecordingsPage hold and tier', () => {
     renderAs('admin', <RecordingsPage />);
     const row = await screen.findByTestId('recording-row-r1');
     expect(within(row).getByTestId('recording-tier-r1').textContent).toBe('hot');
-    await waitFor(() => expect(within(row).getByText('/var/lib/argus/recordings')).toBeTruthy());
+    await waitFor(() => expect(within(row).getByText('file:///var/lib/argus/recordings')).toBeTruthy());
     expect(row.getAttribute('data-held')).toBe('false');
     fireEvent.click(within(row).getByTestId('recording-hold-r1'));
     await waitFor(() => expect(screen.getByTestId('recording-hold-r1').textContent).toBe('Release hold'));

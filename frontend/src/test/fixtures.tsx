@@ -32,14 +32,14 @@ const GB = 1024 ** 3;
 export function storageOverview(over: Partial<StorageOverview> = {}): StorageOverview {
   return {
     tiers: [
-      { tier: 'hot', configured: true, location: '/var/lib/argus/recordings', recordings: 3, used_bytes: 6 * GB, disk_total_bytes: 100 * GB, disk_free_bytes: 40 * GB },
+      { tier: 'hot', configured: true, location: 'file:///var/lib/argus/recordings', recordings: 3, used_bytes: 6 * GB, disk_total_bytes: 100 * GB, disk_free_bytes: 40 * GB },
       { tier: 'warm', configured: true, location: 's3://argus-warm/rec', recordings: 1, used_bytes: 2 * GB, disk_total_bytes: null, disk_free_bytes: null },
-      { tier: 'cold', configured: false, location: '', recordings: 0, used_bytes: 0, disk_total_bytes: null, disk_free_bytes: null },
-      { tier: 'archive', configured: false, location: '', recordings: 0, used_bytes: 0, disk_total_bytes: null, disk_free_bytes: null },
+      { tier: 'cold', configured: false, location: null, recordings: 0, used_bytes: 0, disk_total_bytes: null, disk_free_bytes: null },
+      { tier: 'archive', configured: false, location: null, recordings: 0, used_bytes: 0, disk_total_bytes: null, disk_free_bytes: null },
     ],
     cameras: {
       items: [{ camera_id: 'c1', camera_name: 'Gate', recordings: 4, bytes_total: 8 * GB, bytes_by_tier: { hot: 6 * GB, warm: 2 * GB, cold: 0, archive: 0 }, bytes_per_day: GB, hot_days_left: 40 }],
-      page: 1, limit: 25, total: 1,
+      page: 1, limit: 25, total: 1, total_pages: 1,
     },
     bytes_per_day: GB, hot_days_left: 40, window_days: 7, ...over,
   };

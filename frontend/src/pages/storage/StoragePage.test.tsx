@@ -35,7 +35,7 @@ describe('StoragePage', () => {
     expect(within(hot).getByTestId('tier-used-hot').textContent).toBe('6.0 GB');
     expect(within(hot).getByTestId('tier-free-hot').textContent).toBe('40 GB free of 100 GB');
     expect(within(hot).getByRole('meter').getAttribute('aria-valuenow')).toBe('60');
-    expect(within(hot).getByText('/var/lib/argus/recordings')).toBeTruthy();
+    expect(within(hot).getByText('file:///var/lib/argus/recordings')).toBeTruthy();
     expect(within(screen.getByTestId('tier-warm')).getByText('Disk size unknown')).toBeTruthy();
     expect(within(screen.getByTestId('tier-cold')).getByText('not configured')).toBeTruthy();
     expect(screen.getByTestId('forecast-per-day').textContent).toBe('1.0 GB');

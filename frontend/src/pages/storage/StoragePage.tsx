@@ -11,8 +11,10 @@ export default function StoragePage() {
   return (
     <>
       <PageHeader title="Storage" />
-      <Can needs={STORAGE_READ}><UsageSection /></Can>
-      <Can needs="recording.delete"><PlanSection /></Can>
+      <Can needs={STORAGE_READ}>
+        <UsageSection />
+        <PlanSection />
+      </Can>
       <Can needs="job.read"><JobSection /></Can>
     </>
   );

@@ -90,7 +90,7 @@ export function UsageSection() {
               <EmptyState title="No recordings yet" />
             ) : (
               <PagedTable
-                page={{ ...d.cameras, total_pages: Math.ceil(d.cameras.total / d.cameras.limit), items: d.cameras.items.map((c) => ({ ...c, id: c.camera_id })) }}
+                page={{ ...d.cameras, items: d.cameras.items.map((c) => ({ ...c, id: c.camera_id })) }}
                 columns={CAMERA_COLUMNS} row={(c) => <CameraRow c={c} />} onPage={setPage} testId="usage-table" />
             )}
           </section>
