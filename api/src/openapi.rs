@@ -35,7 +35,7 @@ use utoipa_actix_web::{AppExt, UtoipaApp};
         (name = "jobs", description = "Scheduled jobs: their runs, and running one now (admin)"),
         (name = "dashboard", description = "Statistics"),
         (name = "recordings", description = "Recorded footage"),
-        (name = "storage", description = "Storage lifecycle: the dry-run plan of tier moves and expiries"),
+        (name = "storage", description = "Storage lifecycle: what the tiers hold, and the dry-run plan of tier moves and expiries"),
         (name = "streaming", description = "nginx-rtmp hooks (form posts from nginx, guarded by the hook secret)"),
         (name = "live", description = "Playback URLs, transcoding profiles and the WebSocket feed")
     )

@@ -236,3 +236,11 @@ pub fn counts(conn: &mut DbConn, only_ids: Option<&[String]>) -> AppResult<Camer
     c.recording_enabled = base().filter(cameras::recording_enabled.eq(true)).count().get_result(conn)?;
     Ok(c)
 }
+
+/// `(id, name)` of the cameras among `ids` (deleted ones too: their footage may remain).
+pub fn names(conn: &mut DbConn, ids: &[String]) -> AppResult<Vec<(String, String)>> {
+    Ok(cameras::table
+        .filter(cameras::id.eq_any(ids.to_vec()))
+        .select((cameras::id, cameras::name))
+        .load(conn)?)
+}

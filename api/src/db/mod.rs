@@ -12,6 +12,7 @@ pub mod recording_tiers;
 pub mod recordings;
 pub mod schema;
 pub mod sessions;
+pub mod storage_usage;
 pub mod stream_sessions;
 pub mod users;
 

@@ -2,6 +2,7 @@
 //! replica), in-process otherwise (one machine needs nothing else).
 
 pub mod cache;
+pub mod disk;
 pub mod lock;
 pub mod log_throttle;
 pub mod private;

@@ -1,4 +1,4 @@
-//! The storage lifecycle's dry run.
+//! The storage lifecycle: its dry run, and what the tiers hold.
 
 use actix_web::{get, web};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -9,13 +9,13 @@ use crate::{
     error::{AppResult, ErrorBody},
     services::{
         paging::{Page, Paging},
-        storage::plan::PlannedAction,
+        storage::{plan::PlannedAction, usage::StorageUsage},
     },
     state::AppState,
 };
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(plan);
+    cfg.service(plan).service(usage);
 }
 
 /// What the next storage run would move or delete and why, in the order it would, without
@@ -28,4 +28,18 @@ async fn plan(
     paging: web::Query<Paging>,
 ) -> AppResult<web::Json<Page<PlannedAction>>> {
     Ok(web::Json(state.storage.plan(db::now(), &auth.principal, paging.request()).await?))
+}
+
+/// What each tier holds (recordings, bytes, its disk's size and free space when local), what
+/// each camera holds per tier and how many bytes a day it records (paged, most bytes first),
+/// and how many days HOT's free space lasts at that rate. Tier figures cover all cameras; the
+/// per-camera list and the rates only the caller's.
+#[utoipa::path(tag = "storage", params(Paging), responses((status = 200, body = StorageUsage), (status = 403, body = ErrorBody)), security(("bearer" = []), ("api_key" = [])))]
+#[get("/storage")]
+async fn usage(
+    auth: Authorized<require::RecordingDelete>,
+    state: web::Data<AppState>,
+    paging: web::Query<Paging>,
+) -> AppResult<web::Json<StorageUsage>> {
+    Ok(web::Json(state.storage.usage(db::now(), &auth.principal, paging.request()).await?))
 }

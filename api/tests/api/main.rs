@@ -20,6 +20,7 @@ mod revocation;
 mod service;
 mod storage;
 mod storage_plan;
+mod storage_usage;
 mod stream_state;
 mod streaming;
 mod tokens;

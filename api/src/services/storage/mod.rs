@@ -10,6 +10,7 @@ mod moves;
 pub mod plan;
 pub mod reading;
 mod retention;
+pub mod usage;
 
 use chrono::{Duration, NaiveDateTime};
 use serde::Serialize;
