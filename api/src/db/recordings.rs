@@ -128,9 +128,3 @@ pub fn list(
         .load(conn)?;
     Ok((rows, total))
 }
-
-/// Bytes of footage on disk. `SUM` types differ per backend (MySQL: DECIMAL), hence the cast.
-pub fn total_size(conn: &mut DbConn) -> AppResult<i64> {
-    use diesel::{dsl::sql, sql_types::BigInt};
-    Ok(recordings::table.select(sql::<BigInt>("CAST(COALESCE(SUM(size_bytes), 0) AS SIGNED)")).first(conn)?)
-}

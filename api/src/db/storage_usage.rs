@@ -42,14 +42,19 @@ pub fn by_camera_and_tier(conn: &mut DbConn, since: NaiveDateTime) -> AppResult<
         .load(conn)?)
 }
 
-/// Recordings and bytes per tier, all cameras (the dashboard's figures).
-pub fn by_tier(conn: &mut DbConn) -> AppResult<Vec<(StorageTier, i64, i64)>> {
-    Ok(recordings::table
+/// Recordings and bytes per tier, of the cameras `only_ids` (all when `None`): the dashboard's
+/// figures.
+pub fn by_tier(conn: &mut DbConn, only_ids: Option<&[String]>) -> AppResult<Vec<(StorageTier, i64, i64)>> {
+    let mut q = recordings::table
         .group_by(recordings::tier)
         .select((
             recordings::tier,
             sql::<BigInt>("CAST(COUNT(*) AS SIGNED)"),
             sql::<BigInt>("CAST(COALESCE(SUM(size_bytes), 0) AS SIGNED)"),
         ))
-        .load(conn)?)
+        .into_boxed();
+    if let Some(ids) = only_ids {
+        q = q.filter(recordings::camera_id.eq_any(ids.to_vec()));
+    }
+    Ok(q.load(conn)?)
 }

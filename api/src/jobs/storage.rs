@@ -5,6 +5,7 @@ use std::time::Duration;
 use crate::{
     db,
     error::{AppError, AppResult},
+    services::cameras::CACHE_NS,
     state::AppState,
 };
 
@@ -16,6 +17,10 @@ pub const LOCK_TTL: Duration = Duration::from_secs(3600);
 /// is a failed run (each failure is logged, and retried by the next run).
 pub async fn run(state: &AppState) -> AppResult<u64> {
     let report = state.storage.run(db::now(), None).await?;
+    if report.moved + report.expired > 0 {
+        // The dashboard's per-tier figures changed.
+        state.cache.bump(CACHE_NS).await;
+    }
     if report.failed > 0 {
         return Err(AppError::internal(format!(
             "{} of {} moves and expiries failed (see the log); {} repaired",

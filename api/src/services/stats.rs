@@ -1,10 +1,11 @@
-//! Dashboard statistics, cached briefly and invalidated with the camera cache.
+//! Dashboard statistics, cached briefly and invalidated with the camera cache (which camera
+//! changes, recording filing, deletes, holds and storage runs that changed anything bump).
 
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::cameras::CACHE_NS;
+use super::{cameras::CACHE_NS, storage::usage::BytesByTier};
 use crate::{
     auth::Principal,
     db,
@@ -22,7 +23,10 @@ pub struct DashboardStats {
     pub recording_enabled: i64,
     /// Cameras publishing right now (= online).
     pub active_streams: i64,
+    /// Bytes of footage in all tiers.
     pub storage_used_bytes: i64,
+    pub total_recordings: i64,
+    pub storage_by_tier: BytesByTier,
 }
 
 pub async fn compute(state: &AppState, scope: Option<Vec<String>>) -> AppResult<DashboardStats> {
@@ -30,7 +34,11 @@ pub async fn compute(state: &AppState, scope: Option<Vec<String>>) -> AppResult<
         .db
         .run(move |c| {
             let counts = db::cameras::counts(c, scope.as_deref())?;
-            let storage = db::recordings::total_size(c)?;
+            let (mut recordings, mut by_tier) = (0, BytesByTier::default());
+            for (tier, count, bytes) in db::storage_usage::by_tier(c, scope.as_deref())? {
+                recordings += count;
+                by_tier.add(tier, bytes);
+            }
             Ok(DashboardStats {
                 total: counts.total,
                 online: counts.online,
@@ -39,7 +47,9 @@ pub async fn compute(state: &AppState, scope: Option<Vec<String>>) -> AppResult<
                 api_created: counts.api_created,
                 recording_enabled: counts.recording_enabled,
                 active_streams: counts.online,
-                storage_used_bytes: storage,
+                storage_used_bytes: by_tier.total(),
+                total_recordings: recordings,
+                storage_by_tier: by_tier,
             })
         })
         .await

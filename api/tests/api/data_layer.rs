@@ -126,8 +126,12 @@ async fn recordings_are_unique_per_source_and_sum_sizes(app: TestApp) {
         .unwrap();
     let err = app.state.db.run(move |c| db::recordings::insert(c, &dup)).await.unwrap_err();
     assert_eq!(err.code, ErrorCode::Conflict);
-    let total = app.state.db.run(db::recordings::total_size).await.unwrap();
-    assert_eq!(total, 5_000_000_007, "sizes past 32 bits sum correctly");
+    let by_tier = app.state.db.run(|c| db::storage_usage::by_tier(c, None)).await.unwrap();
+    assert_eq!(
+        by_tier,
+        [(argus::domain::StorageTier::Hot, 2, 5_000_000_007)],
+        "sizes past 32 bits sum correctly"
+    );
     let found = app.state.db.run(|c| db::recordings::find_by_source(c, "/in/b.flv")).await.unwrap();
     assert_eq!(found.map(|r| r.size_bytes), Some(7));
 }

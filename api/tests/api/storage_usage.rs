@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use crate::{
     helpers::TestApp,
-    retention::{camera, recording, run, with_lifecycle},
+    retention::{camera, recording, with_lifecycle},
 };
 
 crate::matrix!(usage_sums_each_tier_and_camera_and_rates_the_last_week);
@@ -31,8 +31,20 @@ async fn usage_sums_each_tier_and_camera_and_rates_the_last_week(app: TestApp) {
 
     let (lc, tiers) = with_lifecycle(&app).await;
     assert_eq!(lc.get("/api/v1/storage", &viewer).await.0, StatusCode::FORBIDDEN);
-    let report = run(&lc).await;
-    assert_eq!((report.moved, report.failed), (2, 0), "{report:?}");
+    let by_tier = |stats: &Value| stats["storage_by_tier"].clone();
+    let (_, before) = lc.get("/api/v1/dashboard/stats", &admin).await;
+    assert_eq!((&before["total_recordings"], &before["storage_used_bytes"]), (&json!(5), &json!(3800)));
+    assert_eq!(by_tier(&before), json!({"hot": 3800, "warm": 0, "cold": 0, "archive": 0}));
+    // Through the job (as the scheduler runs it), which invalidates the cached statistics.
+    let (status, done) = lc.post("/api/v1/jobs/storage/run", &admin, json!({})).await;
+    assert_eq!(
+        (status, &done["outcome"], &done["items"]),
+        (StatusCode::OK, &json!("ok"), &json!(2)),
+        "{done}"
+    );
+    let (_, after) = lc.get("/api/v1/dashboard/stats", &admin).await;
+    assert_eq!(by_tier(&after), json!({"hot": 2200, "warm": 700, "cold": 900, "archive": 0}));
+    assert_eq!(after["storage_used_bytes"], 3800);
 
     let (status, body) = lc.get("/api/v1/storage", &admin).await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -76,7 +88,7 @@ async fn usage_sums_each_tier_and_camera_and_rates_the_last_week(app: TestApp) {
     );
 
     // A token limited to one camera sees only its figures (the tiers' are the stores').
-    let body = json!({"remark": "young only", "permissions": ["recording.delete"], "camera_ids": [young]});
+    let body = json!({"remark": "young only", "permissions": ["recording.delete", "stats.read"], "camera_ids": [young]});
     let (status, created) = lc.post("/api/v1/api-tokens", &admin, body).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     let (status, scoped) = lc.get("/api/v1/storage", created["secret"].as_str().unwrap()).await;
@@ -85,4 +97,6 @@ async fn usage_sums_each_tier_and_camera_and_rates_the_last_week(app: TestApp) {
     assert_eq!(scoped["cameras"]["items"][0]["camera_id"], json!(young));
     assert_eq!(scoped["bytes_per_day"], 400);
     assert_eq!(scoped["tiers"][0]["used_bytes"], 2200);
+    let (_, stats) = lc.get("/api/v1/dashboard/stats", created["secret"].as_str().unwrap()).await;
+    assert_eq!((&stats["total_recordings"], &by_tier(&stats)["hot"]), (&json!(1), &json!(800)), "{stats}");
 }

@@ -40,6 +40,10 @@ impl BytesByTier {
         };
         *slot += bytes;
     }
+
+    pub fn total(&self) -> i64 {
+        self.hot + self.warm + self.cold + self.archive
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -128,10 +132,6 @@ fn days_left(free: Option<i64>, rate: i64) -> Option<f64> {
     (rate > 0).then(|| (free as f64 / rate as f64 * 10.0).round() / 10.0)
 }
 
-fn total(by_tier: &BytesByTier) -> i64 {
-    by_tier.hot + by_tier.warm + by_tier.cold + by_tier.archive
-}
-
 impl Storage {
     /// The tiers' and the cameras' usage as of `now`; one page of cameras, those `principal`
     /// may see. Tier figures are the whole store's (like its free space).
@@ -158,7 +158,7 @@ impl Storage {
             })
             .collect();
         let bytes_per_day = cameras.iter().map(|(_, _, rate)| rate).sum();
-        cameras.sort_by(|a, b| total(&b.1.by_tier).cmp(&total(&a.1.by_tier)).then_with(|| a.0.cmp(&b.0)));
+        cameras.sort_by(|a, b| b.1.by_tier.total().cmp(&a.1.by_tier.total()).then_with(|| a.0.cmp(&b.0)));
 
         let count = cameras.len() as i64;
         let on_page: Vec<_> =
@@ -172,7 +172,7 @@ impl Storage {
                 camera_name: names.get(&id).cloned().unwrap_or_else(|| id.clone()),
                 camera_id: id,
                 recordings: sum.recordings,
-                bytes_total: total(&sum.by_tier),
+                bytes_total: sum.by_tier.total(),
                 bytes_by_tier: sum.by_tier,
                 bytes_per_day: rate,
                 hot_days_left: days_left(hot_free, rate),
