@@ -15,7 +15,7 @@ export function useStats() {
 export function useTierLocations(): Partial<Record<StorageTier, string>> | undefined {
   const allowed = useAuth().can(STORAGE_READ);
   const usage = useQuery({ queryKey: keys.storageOverview(1), queryFn: () => api.storage.overview(1), enabled: allowed, staleTime: 60_000 });
-  return usage.data && Object.fromEntries(usage.data.tiers.filter((t) => t.configured).map((t) => [t.tier, t.location]));
+  return usage.data && Object.fromEntries(usage.data.tiers.filter((t) => t.configured && t.location).map((t) => [t.tier, t.location]));
 }
 
 export function useCameraPage(query: CameraQuery) {

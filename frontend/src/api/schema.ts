@@ -473,6 +473,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/storage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What each tier holds (recordings, bytes, its disk's size and free space when local), what
+         *     each camera holds per tier and how many bytes a day it records (paged, most bytes first),
+         *     and how many days HOT's free space lasts at that rate. Tier figures cover all cameras; the
+         *     per-camera list and the rates only the caller's.
+         */
+        get: operations["storage_usage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/storage/plan": {
         parameters: {
             query?: never;
@@ -718,6 +740,17 @@ export interface components {
             ip?: string | null;
             user_agent?: string | null;
         };
+        /** @description Bytes in each tier. */
+        BytesByTier: {
+            /** Format: int64 */
+            archive: number;
+            /** Format: int64 */
+            cold: number;
+            /** Format: int64 */
+            hot: number;
+            /** Format: int64 */
+            warm: number;
+        };
         /**
          * @description PATCH body: every field optional; `null` clears an optional text field. The serial number is
          *     immutable and rejected here.
@@ -803,10 +836,16 @@ export interface components {
             online: number;
             /** Format: int64 */
             recording_enabled: number;
-            /** Format: int64 */
+            storage_by_tier: components["schemas"]["BytesByTier"];
+            /**
+             * Format: int64
+             * @description Bytes of footage in all tiers.
+             */
             storage_used_bytes: number;
             /** Format: int64 */
             total: number;
+            /** Format: int64 */
+            total_recordings: number;
         };
         ErrorBody: {
             error: components["schemas"]["ErrorPayload"];
@@ -974,6 +1013,37 @@ export interface components {
                 id: string;
                 ip?: string | null;
                 user_agent?: string | null;
+            }[];
+            /** Format: int64 */
+            limit: number;
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            total: number;
+            /** Format: int64 */
+            total_pages: number;
+        };
+        /** @description A page of rows plus the total count of the filtered set. */
+        Page_CameraUsage: {
+            items: {
+                bytes_by_tier: components["schemas"]["BytesByTier"];
+                /**
+                 * Format: int64
+                 * @description Bytes of footage that ended in the last `window_days` (or since its first recording,
+                 *     if younger, at least one day), per day.
+                 */
+                bytes_per_day: number;
+                /** Format: int64 */
+                bytes_total: number;
+                camera_id: string;
+                camera_name: string;
+                /**
+                 * Format: double
+                 * @description HOT's free space over this camera's rate; `null` when the rate is 0 or free is unknown.
+                 */
+                hot_days_left?: number | null;
+                /** Format: int64 */
+                recordings: number;
             }[];
             /** Format: int64 */
             limit: number;
@@ -1305,6 +1375,24 @@ export interface components {
         };
         /** @enum {string} */
         StorageTier: "hot" | "warm" | "cold" | "archive";
+        StorageUsage: {
+            /**
+             * Format: int64
+             * @description Sum of the cameras' rates (the caller's cameras).
+             */
+            bytes_per_day: number;
+            /** @description The cameras with footage that the caller may see, most bytes first. */
+            cameras: components["schemas"]["Page_CameraUsage"];
+            /**
+             * Format: double
+             * @description HOT's free space over `bytes_per_day`; `null` when the rate is 0 or free is unknown.
+             */
+            hot_days_left?: number | null;
+            /** @description The four tiers, HOT first. */
+            tiers: components["schemas"]["TierView"][];
+            /** Format: int64 */
+            window_days: number;
+        };
         StreamQuality: {
             /** Format: double */
             bitrate_kbps: number;
@@ -1324,6 +1412,26 @@ export interface components {
         };
         /** @enum {string} */
         StreamStatus: "offline" | "online" | "error";
+        TierView: {
+            configured: boolean;
+            /** Format: int64 */
+            disk_free_bytes?: number | null;
+            /**
+             * Format: int64
+             * @description Of the filesystem holding a local tier; `null` for S3 or when it cannot be read.
+             */
+            disk_total_bytes?: number | null;
+            /** @description `file:///dir` or `s3://bucket/prefix` (never credentials); `null` when not configured. */
+            location?: string | null;
+            /**
+             * Format: int64
+             * @description Recordings in this tier (all cameras).
+             */
+            recordings: number;
+            tier: components["schemas"]["StorageTier"];
+            /** Format: int64 */
+            used_bytes: number;
+        };
         TokenPair: {
             access_token: string;
             /**
@@ -4263,6 +4371,90 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description validation failed; `details` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description API token over its hourly rate limit (`Retry-After`, `X-RateLimit-*`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description a backing service (database) is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    storage_usage: {
+        parameters: {
+            query?: {
+                page?: number | null;
+                limit?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StorageUsage"];
+                };
+            };
+            /** @description malformed request (body, query or path) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -52,7 +52,7 @@ export type Rendition = Schemas['Rendition'];
 export type Playback = Schemas['Playback'];
 export type ProfileRung = Schemas['Rung'];
 export type Profile = Schemas['Profile'];
-export type DashboardStats = Schemas['DashboardStats'] & { total_recordings: number; storage_by_tier: TierBytes };
+export type DashboardStats = Schemas['DashboardStats'];
 
 export type Recording = Schemas['RecordingView'];
 /** `GET /recordings/{id}/links`: relative, signed, expiring URLs a `<video>`/`<a>` opens without headers. */
@@ -72,34 +72,10 @@ export type JobRun = Schemas['JobRunView'];
 export type Job = Schemas['JobView'];
 export type PlannedAction = Schemas['PlannedAction'];
 
-// TEMPORARY: `GET /storage` and the new DashboardStats fields, written by hand against the
-// announced shape until the server commit lands and `npm run gen:api` generates them.
-export type TierBytes = Record<StorageTier, number>;
-export interface TierUsage {
-  tier: StorageTier;
-  configured: boolean;
-  location: string | null;
-  recordings: number;
-  used_bytes: number;
-  disk_total_bytes: number | null;
-  disk_free_bytes: number | null;
-}
-export interface CameraUsage {
-  camera_id: string;
-  camera_name: string;
-  recordings: number;
-  bytes_total: number;
-  bytes_by_tier: TierBytes;
-  bytes_per_day: number;
-  hot_days_left: number | null;
-}
-export interface StorageOverview {
-  tiers: TierUsage[];
-  cameras: Page<CameraUsage>;
-  bytes_per_day: number;
-  hot_days_left: number | null;
-  window_days: number;
-}
+/** `GET /storage`: per tier, per camera (paged), and the fleet's rate and HOT forecast. */
+export type StorageOverview = Schemas['StorageUsage'];
+export type TierUsage = Schemas['TierView'];
+export type CameraUsage = StorageOverview['cameras']['items'][number];
 
 export type AuditLog = Schemas['AuditLogView'];
 export type AuditQuery = QueryOf<'audit_list'>;

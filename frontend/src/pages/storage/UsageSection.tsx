@@ -14,7 +14,7 @@ export const CAMERA_PAGE_SIZE = 25;
 
 function DiskBar({ tier }: { tier: TierUsage }) {
   const { disk_total_bytes: total, disk_free_bytes: free } = tier;
-  if (total === null || free === null || total <= 0) return <p className="muted small">Disk size unknown</p>;
+  if (total == null || free == null || total <= 0) return <p className="muted small">Disk size unknown</p>;
   const used = Math.min(100, Math.max(0, ((total - free) / total) * 100));
   return (
     <div className="meter-wrap">
@@ -52,7 +52,7 @@ function Forecast({ data }: { data: StorageOverview }) {
       <div>
         <span className="stat__label">HOT full in</span>
         <span className="stat__value" data-testid="forecast-hot-days">{formatDays(data.hot_days_left)}</span>
-        <span className="muted small">{data.hot_days_left === null ? 'no forecast: disk size unknown or nothing written' : 'at this rate, before moves free space'}</span>
+        <span className="muted small">{data.hot_days_left == null ? 'no forecast: disk size unknown or nothing written' : 'at this rate, before moves free space'}</span>
       </div>
     </section>
   );
