@@ -374,7 +374,7 @@ try {
     await login(page, VIEWER.username, VIEWER.password);
     await page.getByTestId('nav-cameras').click();
     await badge(page).waitFor();
-    for (const id of ['camera-add', 'nav-adminusers', 'nav-admintokens', 'nav-adminaudit']) {
+    for (const id of ['camera-add', 'nav-adminusers', 'nav-admintokens', 'nav-adminaudit', 'nav-storage']) {
       if (await page.getByTestId(id).count()) throw new Error(`viewer can see ${id}`);
     }
     await page.getByTestId(`camera-open-${ctx.cameraId}`).click();

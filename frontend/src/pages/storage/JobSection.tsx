@@ -14,7 +14,7 @@ export const STORAGE_JOB = 'storage';
 export const RUNS_PAGE_SIZE = 10;
 const COLUMNS = ['Started', 'Duration', 'Outcome', 'Items', 'Node'] as const;
 
-const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+const seconds = (ms: number) => (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`);
 
 function Outcome({ run }: { run: JobRun }) {
   return <span className={`tag tag--outcome-${run.outcome}`} title={run.error ?? undefined}>{run.outcome}</span>;

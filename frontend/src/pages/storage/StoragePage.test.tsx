@@ -90,7 +90,7 @@ describe('StoragePage', () => {
     serve(() => jobRun('bad', { outcome: 'failed', error: 'disk full', items: 1, duration_ms: 400 }));
     renderAs('admin', <StoragePage />);
     fireEvent.click(await screen.findByTestId('job-run-now'));
-    expect((await screen.findByTestId('job-run-result')).textContent).toBe('The run failed after 1 item in 0.4 s: disk full');
+    expect((await screen.findByTestId('job-run-result')).textContent).toBe('The run failed after 1 item in 400 ms: disk full');
   });
 
   it('409: the job is already running', async () => {

@@ -47,7 +47,7 @@ function Forecast({ data }: { data: StorageOverview }) {
       <div>
         <span className="stat__label">Written per day</span>
         <span className="stat__value" data-testid="forecast-per-day">{formatBytes(data.bytes_per_day)}</span>
-        <span className="muted small">average of the last {data.window_days} days</span>
+        <span className="muted small">average over the last {data.window_days} days (or since the first recording)</span>
       </div>
       <div>
         <span className="stat__label">HOT full in</span>
