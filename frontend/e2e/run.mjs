@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { ARTIFACTS, createRunner, sleep, startArgus, stopProcess, waitFor } from './harness.mjs';
+import { storageSteps } from './storage.mjs';
 
 const ADMIN_PASSWORD = 'Argus-e2e-Admin-7731!';
 const VIEWER = { username: 'e2e-viewer', password: 'Viewer-e2e-Pass-4419!' };
@@ -313,6 +314,8 @@ try {
     await page.getByTestId('rec-filter-camera-clear').click();
   });
 
+  await storageSteps(run, ctx, { stack: () => stack, browser: () => browser, apiCall, shot, login, adminPassword: ADMIN_PASSWORD });
+
   await run.step('admin pages: API token secret shown once, users list, audit log + CSV export', async () => {
     const { page } = ctx;
     await page.getByTestId('nav-admintokens').click();
@@ -371,7 +374,7 @@ try {
     await login(page, VIEWER.username, VIEWER.password);
     await page.getByTestId('nav-cameras').click();
     await badge(page).waitFor();
-    for (const id of ['camera-add', 'nav-adminusers', 'nav-admintokens', 'nav-adminaudit']) {
+    for (const id of ['camera-add', 'nav-adminusers', 'nav-admintokens', 'nav-adminaudit', 'nav-storage']) {
       if (await page.getByTestId(id).count()) throw new Error(`viewer can see ${id}`);
     }
     await page.getByTestId(`camera-open-${ctx.cameraId}`).click();

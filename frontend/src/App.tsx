@@ -2,6 +2,7 @@ import { lazy, Suspense, type ReactNode } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import type { Permission } from './api/types';
 import { useAuth } from './auth/AuthProvider';
+import { STORAGE_READ } from './auth/permissions';
 import { Layout } from './components/Layout';
 import { ErrorState, Spinner } from './components/States';
 import { LoginPage } from './pages/LoginPage';
@@ -11,6 +12,7 @@ const DashboardPage = lazy(() => import('./pages/DashboardPage'));
 const CamerasPage = lazy(() => import('./pages/cameras/CamerasPage'));
 const LivePage = lazy(() => import('./pages/LivePage'));
 const RecordingsPage = lazy(() => import('./pages/RecordingsPage'));
+const StoragePage = lazy(() => import('./pages/storage/StoragePage'));
 const UsersPage = lazy(() => import('./pages/admin/UsersPage'));
 const TokensPage = lazy(() => import('./pages/admin/TokensPage'));
 const AuditPage = lazy(() => import('./pages/admin/AuditPage'));
@@ -52,6 +54,7 @@ export function AppRoutes() {
         <Route path="cameras" element={<Gate needs="camera.read"><CamerasPage /></Gate>} />
         <Route path="live" element={<Gate needs="camera.watch"><LivePage /></Gate>} />
         <Route path="recordings" element={<Gate needs="recording.read"><RecordingsPage /></Gate>} />
+        <Route path="storage" element={<Gate needs={STORAGE_READ}><StoragePage /></Gate>} />
         <Route path="admin/users" element={<Gate needs="user.manage"><UsersPage /></Gate>} />
         <Route path="admin/tokens" element={<Gate needs="token.manage"><TokensPage /></Gate>} />
         <Route path="admin/audit" element={<Gate needs="audit.read"><AuditPage /></Gate>} />

@@ -73,6 +73,9 @@ export class ApiClient {
   post<T>(path: string, body?: unknown): Promise<T> {
     return this.request<T>('POST', path, { body });
   }
+  put<T>(path: string, body?: unknown): Promise<T> {
+    return this.request<T>('PUT', path, { body });
+  }
   patch<T>(path: string, body: unknown): Promise<T> {
     return this.request<T>('PATCH', path, { body });
   }

@@ -3,8 +3,8 @@
 import { ApiClient, type Query } from './client';
 import type {
   ApiToken, AuditLog, AuditQuery, Camera, CameraQuery, CameraUpdate, CreatedToken, DashboardStats,
-  Me, NewApiToken, NewCamera, NewUser, Page, PermissionCatalog, Playback, Profile, Recording,
-  RecordingLinks, RecordingQuery, TokenPair, User, UserQuery, UserUpdate,
+  Job, JobRun, Me, NewApiToken, NewCamera, NewUser, Page, PermissionCatalog, PlannedAction, Playback,
+  Profile, Recording, RecordingLinks, RecordingQuery, StorageOverview, TokenPair, User, UserQuery, UserUpdate,
 } from './types';
 
 const enc = encodeURIComponent;
@@ -40,6 +40,18 @@ export function endpoints(c: ApiClient) {
       remove: (id: string) => c.delete(`/recordings/${enc(id)}`),
       /** Signed, expiring stream/download URLs (no Authorization header needed; audited). */
       links: (id: string) => c.get<RecordingLinks>(`/recordings/${enc(id)}/links`),
+      hold: (id: string) => c.put<Recording>(`/recordings/${enc(id)}/hold`),
+      release: (id: string) => c.delete<Recording>(`/recordings/${enc(id)}/hold`),
+    },
+    storage: {
+      overview: (page = 1, limit = 25) => c.get<StorageOverview>('/storage', { page, limit }),
+      plan: (page = 1, limit = 25) => c.get<Page<PlannedAction>>('/storage/plan', { page, limit }),
+    },
+    jobs: {
+      list: () => c.get<Job[]>('/jobs'),
+      runs: (name: string, page = 1, limit = 10) => c.get<Page<JobRun>>(`/jobs/${enc(name)}/runs`, { page, limit }),
+      /** Answers when the run has finished; 409 while it runs elsewhere. */
+      runNow: (name: string) => c.post<JobRun>(`/jobs/${enc(name)}/run`),
     },
     users: {
       list: (query: UserQuery) => c.get<Page<User>>('/users', q(query)),

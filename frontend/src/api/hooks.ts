@@ -3,10 +3,19 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '.';
 import { keys } from './keys';
-import type { Camera, CameraQuery, StreamQuality } from './types';
+import { useAuth } from '../auth/AuthProvider';
+import { STORAGE_READ } from '../auth/permissions';
+import type { Camera, CameraQuery, StorageTier, StreamQuality } from './types';
 
 export function useStats() {
   return useQuery({ queryKey: keys.stats, queryFn: api.stats, refetchInterval: 60_000 });
+}
+
+/** Where each tier keeps its files (from `GET /storage`), for users who may read it. */
+export function useTierLocations(): Partial<Record<StorageTier, string>> | undefined {
+  const allowed = useAuth().can(STORAGE_READ);
+  const usage = useQuery({ queryKey: keys.storageOverview(1), queryFn: () => api.storage.overview(1), enabled: allowed, staleTime: 60_000 });
+  return usage.data && Object.fromEntries(usage.data.tiers.filter((t) => t.configured && t.location).map((t) => [t.tier, t.location]));
 }
 
 export function useCameraPage(query: CameraQuery) {

@@ -68,6 +68,15 @@ export type NewApiToken = Schemas['NewApiToken'];
 export type CreatedToken = Schemas['CreatedToken'];
 export type PermissionCatalog = Schemas['PermissionTable'];
 
+export type JobRun = Schemas['JobRunView'];
+export type Job = Schemas['JobView'];
+export type PlannedAction = Schemas['PlannedAction'];
+
+/** `GET /storage`: per tier, per camera (paged), and the fleet's rate and HOT forecast. */
+export type StorageOverview = Schemas['StorageUsage'];
+export type TierUsage = Schemas['TierView'];
+export type CameraUsage = StorageOverview['cameras']['items'][number];
+
 export type AuditLog = Schemas['AuditLogView'];
 export type AuditQuery = QueryOf<'audit_list'>;
 

@@ -5,6 +5,9 @@ export function can(me: Pick<Me, 'permissions'> | null | undefined, p: Permissio
   return !!me?.permissions.includes(p);
 }
 
+/** What `GET /storage` (tier usage, forecast) and `GET /storage/plan` ask for. */
+export const STORAGE_READ: Permission = 'recording.delete';
+
 export interface NavItem {
   to: string;
   label: string;
@@ -16,6 +19,7 @@ export const NAV: NavItem[] = [
   { to: '/cameras', label: 'Cameras', needs: 'camera.read' },
   { to: '/live', label: 'Live view', needs: 'camera.watch' },
   { to: '/recordings', label: 'Recordings', needs: 'recording.read' },
+  { to: '/storage', label: 'Storage', needs: STORAGE_READ },
   { to: '/admin/users', label: 'Users', needs: 'user.manage' },
   { to: '/admin/tokens', label: 'API tokens', needs: 'token.manage' },
   { to: '/admin/audit', label: 'Audit log', needs: 'audit.read' },

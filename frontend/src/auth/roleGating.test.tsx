@@ -12,8 +12,8 @@ describe('role-aware UI', () => {
   it('navigation: admin sees admin pages, operator and viewer do not', () => {
     expect(visibleNav(me('admin')).map((n) => n.label)).toContain('Audit log');
     const op = visibleNav(me('operator')).map((n) => n.label);
-    expect(op).toEqual(['Dashboard', 'Cameras', 'Live view', 'Recordings']);
-    expect(visibleNav(me('viewer')).map((n) => n.label)).toEqual(op);
+    expect(op).toEqual(['Dashboard', 'Cameras', 'Live view', 'Recordings', 'Storage']);
+    expect(visibleNav(me('viewer')).map((n) => n.label)).toEqual(['Dashboard', 'Cameras', 'Live view', 'Recordings']);
   });
 
   it('renders the nav links of the role only', () => {

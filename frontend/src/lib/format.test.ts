@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBitrate, formatBytes, formatDuration, formatRelative, formatRetryAfter, localInputToIso, qualityLevel } from './format';
+import { formatBitrate, formatBytes, formatDays, formatDuration, formatInterval, formatRelative, formatRetryAfter, localInputToIso, qualityLevel } from './format';
 
 describe('format helpers', () => {
   it('formats bytes with binary units', () => {
@@ -42,5 +42,16 @@ describe('format helpers', () => {
     expect(localInputToIso('')).toBeUndefined();
     const iso = localInputToIso('2026-03-04T05:06');
     expect(iso).toBe(new Date(2026, 2, 4, 5, 6).toISOString());
+  });
+
+  it('formats forecast days and job intervals', () => {
+    expect(formatDays(null)).toBe('—');
+    expect(formatDays(0.4)).toBe('< 1 day');
+    expect(formatDays(1.9)).toBe('1 day');
+    expect(formatDays(12.2)).toBe('12 days');
+    expect(formatInterval(900)).toBe('every 15 min');
+    expect(formatInterval(21_600)).toBe('every 6 h');
+    expect(formatInterval(86_400)).toBe('every day');
+    expect(formatInterval(45)).toBe('every 45 s');
   });
 });

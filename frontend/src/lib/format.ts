@@ -67,3 +67,19 @@ export function formatRetryAfter(secs: number): string {
   const m = Math.ceil(secs / 60);
   return `${m} minute${m === 1 ? '' : 's'}`;
 }
+
+/** Days of a forecast: null (nothing to forecast, e.g. no disk size known or no growth) is '—'. */
+export function formatDays(days: number | null | undefined): string {
+  if (days === null || days === undefined || !Number.isFinite(days) || days < 0) return '—';
+  if (days < 1) return '< 1 day';
+  const d = Math.floor(days);
+  return `${d} day${d === 1 ? '' : 's'}`;
+}
+
+/** A schedule interval in seconds as "every 15 min", "every 6 h", "every day". */
+export function formatInterval(secs: number): string {
+  if (secs % 86400 === 0) return secs === 86400 ? 'every day' : `every ${secs / 86400} days`;
+  if (secs % 3600 === 0) return `every ${secs / 3600} h`;
+  if (secs % 60 === 0) return `every ${secs / 60} min`;
+  return `every ${secs} s`;
+}

@@ -1,15 +1,17 @@
 import { Link } from 'react-router-dom';
 import { useCameraPage, useQuality, useStats } from '../api/hooks';
+import { storageTierValues as TIERS } from '../api/schema';
 import type { Camera, DashboardStats } from '../api/types';
+import { Can } from '../auth/AuthProvider';
+import { STORAGE_READ } from '../auth/permissions';
 import { PageHeader } from '../components/Layout';
 import { EmptyState, QueryState } from '../components/States';
 import { QualityBadge, StatusBadge } from '../components/StatusBadge';
 import { formatBytes } from '../lib/format';
 
-/** The figures that are plain numbers (not `storage_by_tier`). */
-type NumericStat = { [K in keyof DashboardStats]: DashboardStats[K] extends number ? K : never }[keyof DashboardStats];
+type Count = { [K in keyof DashboardStats]: DashboardStats[K] extends number ? K : never }[keyof DashboardStats];
 
-const CARDS: { key: NumericStat; label: string; tone?: string; format?: (n: number) => string }[] = [
+const CARDS: { key: Count; label: string; tone?: string; format?: (n: number) => string }[] = [
   { key: 'total', label: 'Cameras' },
   { key: 'online', label: 'Online', tone: 'online' },
   { key: 'offline', label: 'Offline', tone: 'offline' },
@@ -17,8 +19,29 @@ const CARDS: { key: NumericStat; label: string; tone?: string; format?: (n: numb
   { key: 'active_streams', label: 'Active streams', tone: 'online' },
   { key: 'api_created', label: 'Created via API' },
   { key: 'recording_enabled', label: 'Recording enabled' },
+  { key: 'total_recordings', label: 'Recordings' },
   { key: 'storage_used_bytes', label: 'Storage used', format: formatBytes },
 ];
+
+/** Bytes per tier, each a card; a link to the storage page for those who may open it. */
+function TierStats({ stats }: { stats: DashboardStats }) {
+  return (
+    <section className="panel" aria-labelledby="tiers-head">
+      <div className="panel__head">
+        <h2 id="tiers-head">Storage by tier</h2>
+        <Can needs={STORAGE_READ}><Link to="/storage">Storage details ›</Link></Can>
+      </div>
+      <div className="stat-grid stat-grid--flush">
+        {TIERS.map((t) => (
+          <div key={t} className="stat" data-testid={`stat-tier-${t}`}>
+            <span className="stat__label"><span className={`tag tag--${t}`}>{t}</span></span>
+            <span className="stat__value">{formatBytes(stats.storage_by_tier[t])}</span>
+          </div>
+        ))}
+      </div>
+    </section>
+  );
+}
 
 function OnlineRow({ camera }: { camera: Camera }) {
   const quality = useQuality(camera);
@@ -40,14 +63,17 @@ export default function DashboardPage() {
       <PageHeader title="Dashboard" />
       <QueryState query={stats}>
         {(s) => (
-          <section className="stat-grid" aria-label="Statistics">
-            {CARDS.map((c) => (
-              <div key={c.key} className={`stat${c.tone && !(c.tone === 'error' && s.error === 0) ? ` stat--${c.tone}` : ''}`} data-testid={`stat-${c.key}`}>
-                <span className="stat__label">{c.label}</span>
-                <span className="stat__value">{(c.format ?? String)(s[c.key])}</span>
-              </div>
-            ))}
-          </section>
+          <>
+            <section className="stat-grid" aria-label="Statistics">
+              {CARDS.map((c) => (
+                <div key={c.key} className={`stat${c.tone && !(c.tone === 'error' && s.error === 0) ? ` stat--${c.tone}` : ''}`} data-testid={`stat-${c.key}`}>
+                  <span className="stat__label">{c.label}</span>
+                  <span className="stat__value">{(c.format ?? String)(s[c.key])}</span>
+                </div>
+              ))}
+            </section>
+            <TierStats stats={s} />
+          </>
         )}
       </QueryState>
       <section className="panel">

@@ -2,12 +2,15 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { useState } from 'react';
 import { api } from '../api';
 import { describeError } from '../api/errors';
-import { useCameraName } from '../api/cameraSearch';
+import { useCamera, useCameraName } from '../api/cameraSearch';
+import { useTierLocations } from '../api/hooks';
 import { keys } from '../api/keys';
 import type { Recording, RecordingQuery } from '../api/types';
 import { Can } from '../auth/AuthProvider';
+import { CameraName } from '../components/CameraName';
 import { CameraSelect } from '../components/CameraPicker';
 import { PageHeader } from '../components/Layout';
+import { HoldToggle } from '../components/HoldToggle';
 import { ConfirmDialog, Modal } from '../components/Modal';
 import { PagedTable } from '../components/PagedTable';
 import { EmptyState, QueryState } from '../components/States';
@@ -38,9 +41,43 @@ export function toRecordingQuery(f: Filters, page: number): RecordingQuery {
   };
 }
 
-/** A recording's camera, named by id (each camera is asked for once and cached). */
-function CameraName({ id }: { id: string }) {
-  return <>{useCameraName(id)}</>;
+interface RowProps {
+  recording: Recording;
+  /** Where the recording's tier keeps its files, when the user may see the storage overview. */
+  location: string | undefined;
+  onPlay: (r: Recording) => void;
+  onDelete: (r: Recording) => void;
+  onError: (message: string | null) => void;
+}
+
+function RecordingRow({ recording: r, location, onPlay, onDelete, onError }: RowProps) {
+  const cameraHeld = useCamera(r.camera_id).data?.legal_hold === true;
+  const held = r.legal_hold || cameraHeld;
+  return (
+    <tr data-testid={`recording-row-${r.id}`} data-camera={r.camera_id} data-held={held} className={held ? 'row--held' : undefined}>
+      <td data-label="Camera"><CameraName id={r.camera_id} /></td>
+      <td data-label="Started">{formatDateTime(r.started_at)}</td>
+      <td data-label="Duration">{formatDuration(r.duration_ms)}</td>
+      <td data-label="Size">{formatBytes(r.size_bytes)}</td>
+      <td data-label="Tier">
+        <span className={`tag tag--${r.tier}`} data-testid={`recording-tier-${r.id}`}>{r.tier}</span>
+        {r.legal_hold && <span className="tag tag--held" data-testid={`recording-held-${r.id}`}>held</span>}
+        {cameraHeld && <span className="tag tag--held" title="The camera is under legal hold">camera hold</span>}
+        {location && <div className="muted small recording-location" title="Where this tier keeps its files">{location}</div>}
+      </td>
+      <td className="row-actions">
+        <button type="button" className="btn btn--small" onClick={() => onPlay(r)} data-testid={`recording-play-${r.id}`}>Play</button>
+        <button type="button" className="btn btn--small" data-testid={`recording-download-${r.id}`} onClick={() => {
+          onError(null);
+          downloadRecording(() => api.recordings.links(r.id)).catch((e) => onError(describeError(e)));
+        }}>Download</button>
+        <Can needs="recording.hold"><HoldToggle recording={r} onError={onError} /></Can>
+        <Can needs="recording.delete">
+          <button type="button" className="btn btn--small btn--danger" disabled={held} title={held ? 'Under legal hold: cannot be deleted' : undefined} onClick={() => onDelete(r)}>Delete</button>
+        </Can>
+      </td>
+    </tr>
+  );
 }
 
 function PlayerModal({ recording, title, onClose }: { recording: Recording; title: string; onClose: () => void }) {
@@ -64,6 +101,7 @@ export default function RecordingsPage() {
   const [page, setPage] = useState(1);
   const q = toRecordingQuery(filters, page);
   const list = useQuery({ queryKey: keys.recordingList(q), queryFn: () => api.recordings.list(q), placeholderData: keepPreviousData });
+  const locations = useTierLocations();
   const [playing, setPlaying] = useState<Recording | null>(null);
   const [deleting, setDeleting] = useState<Recording | null>(null);
   const playingName = useCameraName(playing?.camera_id);
@@ -99,23 +137,7 @@ export default function RecordingsPage() {
       <QueryState query={list} isEmpty={(p) => p.items.length === 0} empty={<EmptyState title="No recordings">Recordings appear when a recording-enabled camera stops streaming or a chunk completes.</EmptyState>}>
         {(p) => (
           <PagedTable page={p} columns={COLUMNS} onPage={setPage} testId="recordings-table" row={(r) => (
-            <tr data-testid={`recording-row-${r.id}`} data-camera={r.camera_id}>
-              <td data-label="Camera"><CameraName id={r.camera_id} /></td>
-              <td data-label="Started">{formatDateTime(r.started_at)}</td>
-              <td data-label="Duration">{formatDuration(r.duration_ms)}</td>
-              <td data-label="Size">{formatBytes(r.size_bytes)}</td>
-              <td data-label="Tier"><span className={`tag tag--${r.tier}`}>{r.tier}</span></td>
-              <td className="row-actions">
-                <button type="button" className="btn btn--small" onClick={() => setPlaying(r)} data-testid={`recording-play-${r.id}`}>Play</button>
-                <button type="button" className="btn btn--small" data-testid={`recording-download-${r.id}`} onClick={() => {
-                  setActionError(null);
-                  downloadRecording(() => api.recordings.links(r.id)).catch((e) => setActionError(describeError(e)));
-                }}>Download</button>
-                <Can needs="recording.delete">
-                  <button type="button" className="btn btn--small btn--danger" onClick={() => setDeleting(r)}>Delete</button>
-                </Can>
-              </td>
-            </tr>
+            <RecordingRow recording={r} location={locations?.[r.tier]} onPlay={setPlaying} onDelete={setDeleting} onError={setActionError} />
           )} />
         )}
       </QueryState>

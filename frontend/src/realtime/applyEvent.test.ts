@@ -1,8 +1,8 @@
 import { QueryClient } from '@tanstack/react-query';
 import { describe, expect, it } from 'vitest';
 import { keys } from '../api/keys';
-import type { Camera, DashboardStats, Page } from '../api/types';
-import { camera } from '../test/fixtures';
+import type { Camera, Page } from '../api/types';
+import { camera, stats } from '../test/fixtures';
 import { applyEvent } from './applyEvent';
 
 const page = (items: Camera[]): Page<Camera> => ({ items, total: items.length, page: 1, limit: 25, total_pages: 1 });
@@ -33,9 +33,9 @@ describe('applyEvent', () => {
 
   it('stats.updated replaces the stats; camera.created marks camera lists stale', () => {
     const qc = new QueryClient();
-    const stats: DashboardStats = { total: 3, online: 1, offline: 2, error: 0, api_created: 1, recording_enabled: 3, active_streams: 1, storage_used_bytes: 10, total_recordings: 2, storage_by_tier: { hot: 6, warm: 4, cold: 0, archive: 0 } };
-    applyEvent(qc, { type: 'stats.updated', data: { stats }, at });
-    expect(qc.getQueryData(keys.stats)).toEqual(stats);
+    const s = stats();
+    applyEvent(qc, { type: 'stats.updated', data: { stats: s }, at });
+    expect(qc.getQueryData(keys.stats)).toEqual(s);
 
     qc.setQueryData(keys.cameraList({ page: 1 }), page([]));
     applyEvent(qc, { type: 'camera.created', data: { camera: camera('c') }, at });

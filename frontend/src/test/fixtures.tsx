@@ -6,7 +6,9 @@ import { MemoryRouter } from 'react-router-dom';
 import { vi } from 'vitest';
 import { sessionStore } from '../api';
 import { keys } from '../api/keys';
-import type { Camera, Me, Page, Permission, Role } from '../api/types';
+import type {
+  Camera, DashboardStats, Job, JobRun, Me, Page, Permission, PlannedAction, Recording, Role, StorageOverview,
+} from '../api/types';
 import { AuthProvider } from '../auth/AuthProvider';
 
 export function camera(id: string, over: Partial<Camera> = {}): Camera {
@@ -17,11 +19,60 @@ export function camera(id: string, over: Partial<Camera> = {}): Camera {
   };
 }
 
+export function recording(id: string, over: Partial<Recording> = {}): Recording {
+  return {
+    id, camera_id: 'c1', checksum_sha256: 'ab'.repeat(32), created_at: '2026-01-02T00:00:00Z', started_at: '2026-01-01T23:00:00Z',
+    ended_at: '2026-01-02T00:00:00Z', duration_ms: 3_600_000, size_bytes: 2 * 1024 ** 3, tier: 'hot', legal_hold: false, ...over,
+  };
+}
+
+const GB = 1024 ** 3;
+
+/** `GET /storage`: HOT on a 100 GB disk with 40 GB free, WARM on S3 (no disk size), COLD/ARCHIVE off. */
+export function storageOverview(over: Partial<StorageOverview> = {}): StorageOverview {
+  return {
+    tiers: [
+      { tier: 'hot', configured: true, location: 'file:///var/lib/argus/recordings', recordings: 3, used_bytes: 6 * GB, disk_total_bytes: 100 * GB, disk_free_bytes: 40 * GB },
+      { tier: 'warm', configured: true, location: 's3://argus-warm/rec', recordings: 1, used_bytes: 2 * GB, disk_total_bytes: null, disk_free_bytes: null },
+      { tier: 'cold', configured: false, location: null, recordings: 0, used_bytes: 0, disk_total_bytes: null, disk_free_bytes: null },
+      { tier: 'archive', configured: false, location: null, recordings: 0, used_bytes: 0, disk_total_bytes: null, disk_free_bytes: null },
+    ],
+    cameras: {
+      items: [{ camera_id: 'c1', camera_name: 'Gate', recordings: 4, bytes_total: 8 * GB, bytes_by_tier: { hot: 6 * GB, warm: 2 * GB, cold: 0, archive: 0 }, bytes_per_day: GB, hot_days_left: 40 }],
+      page: 1, limit: 25, total: 1, total_pages: 1,
+    },
+    bytes_per_day: GB, hot_days_left: 40, window_days: 7, ...over,
+  };
+}
+
+export function plannedAction(recording_id: string, over: Partial<PlannedAction> = {}): PlannedAction {
+  return { action: 'move', recording_id, camera_id: 'c1', from: 'hot', to: 'warm', reason: 'age', ended_at: '2026-01-02T00:00:00Z', ...over };
+}
+
+export function jobRun(id: string, over: Partial<JobRun> = {}): JobRun {
+  return {
+    id, job: 'storage', node: 'node-a', outcome: 'ok', items: 2, duration_ms: 1500,
+    started_at: '2026-01-02T03:00:00Z', finished_at: '2026-01-02T03:00:01.5Z', ...over,
+  };
+}
+
+export function job(name: string, over: Partial<Job> = {}): Job {
+  return { name, interval_secs: 3600, last_run: null, next_run_at: null, recent_runs: [], ...over };
+}
+
 export const page = <T,>(items: T[]): Page<T> => ({ items, total: items.length, page: 1, limit: 25, total_pages: 1 });
 
+export function stats(over: Partial<DashboardStats> = {}): DashboardStats {
+  return {
+    total: 3, online: 1, offline: 2, error: 0, api_created: 1, recording_enabled: 3, active_streams: 1, storage_used_bytes: 10,
+    total_recordings: 4, storage_by_tier: { hot: 6, warm: 4, cold: 0, archive: 0 }, ...over,
+  };
+}
+
+// As the server's roles grant them (api/src/auth/permissions.rs).
 const ROLE_PERMS: Record<Role, Permission[]> = {
-  admin: ['camera.read', 'camera.write', 'camera.key.read', 'camera.watch', 'recording.read', 'recording.delete', 'stats.read', 'user.manage', 'token.manage', 'audit.read'],
-  operator: ['camera.read', 'camera.write', 'camera.key.read', 'camera.watch', 'recording.read', 'recording.delete', 'stats.read'],
+  admin: ['camera.read', 'camera.write', 'camera.key.read', 'camera.watch', 'recording.read', 'recording.delete', 'recording.hold', 'stats.read', 'user.manage', 'token.manage', 'audit.read', 'job.read', 'job.run'],
+  operator: ['camera.read', 'camera.write', 'camera.key.read', 'camera.watch', 'recording.read', 'recording.delete', 'stats.read', 'job.read'],
   viewer: ['camera.read', 'camera.watch', 'recording.read', 'stats.read'],
   api: [],
 };

@@ -1,0 +1,23 @@
+import { screen, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { mockFetch, page, renderAs, stats } from '../test/fixtures';
+import DashboardPage from './DashboardPage';
+
+describe('DashboardPage', () => {
+  it('shows total recordings and the bytes of each tier, with a storage link for those who may open it', async () => {
+    mockFetch({ 'GET /dashboard/stats': stats({ total_recordings: 12, storage_by_tier: { hot: 3 * 1024 ** 3, warm: 1536, cold: 0, archive: 0 } }), 'GET /cameras': page([]) });
+    renderAs('operator', <DashboardPage />);
+    expect(within(await screen.findByTestId('stat-total_recordings')).getByText('12')).toBeTruthy();
+    expect(screen.getByTestId('stat-tier-hot').textContent).toContain('3.0 GB');
+    expect(screen.getByTestId('stat-tier-warm').textContent).toContain('1.5 KB');
+    expect(screen.getByTestId('stat-tier-archive').textContent).toContain('0 B');
+    expect(screen.getByRole('link', { name: /Storage details/ }).getAttribute('href')).toBe('/storage');
+  });
+
+  it('a viewer sees the tiers without the storage link', async () => {
+    mockFetch({ 'GET /dashboard/stats': stats(), 'GET /cameras': page([]) });
+    renderAs('viewer', <DashboardPage />);
+    await screen.findByTestId('stat-tier-hot');
+    expect(screen.queryByRole('link', { name: /Storage details/ })).toBeNull();
+  });
+});
