@@ -1,10 +1,12 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../../api';
 import { useCameraMutation, useProfiles } from '../../api/hooks';
+import { useAuth } from '../../auth/AuthProvider';
 import type { Camera, NewCamera } from '../../api/types';
 import { CheckField, FormError, SelectField, TextField } from '../../components/Field';
 import { Modal } from '../../components/Modal';
 import { mapFormError, NO_ERRORS, type FormErrorState } from '../../lib/formErrors';
+import { apiField, CameraStorageFields, initialStorage, STORAGE_FIELDS, storageBody } from './CameraStorageFields';
 
 const TEXT_FIELDS = [
   { name: 'name', label: 'Name', required: true },
@@ -16,7 +18,13 @@ const TEXT_FIELDS = [
 ] as const;
 
 type TextName = (typeof TEXT_FIELDS)[number]['name'];
-const FIELD_NAMES = [...TEXT_FIELDS.map((f) => f.name), 'transcode_profile', 'recording_enabled'];
+const FIELD_NAMES = [
+  ...TEXT_FIELDS.map((f) => f.name),
+  'transcode_profile',
+  'recording_enabled',
+  ...STORAGE_FIELDS.map((f) => apiField(f.name)),
+  'legal_hold',
+];
 
 function initialValues(c?: Camera): Record<TextName, string> {
   return {
@@ -36,12 +44,16 @@ export function CameraForm({ camera, onClose, onSaved }: { camera?: Camera; onCl
   const [values, setValues] = useState(() => initialValues(camera));
   const [recording, setRecording] = useState(camera?.recording_enabled ?? true);
   const [profile, setProfile] = useState(camera?.transcode_profile ?? '');
+  const [storage, setStorage] = useState(() => initialStorage(camera));
+  const [held, setHeld] = useState(camera?.legal_hold ?? false);
+  // A hold is set on an existing camera, by users allowed to hold footage.
+  const mayHold = useAuth().can('recording.hold') && editing;
   const [errors, setErrors] = useState<FormErrorState>(NO_ERRORS);
 
   const save = useCameraMutation(async (body: NewCamera) => {
     if (!camera) return api.cameras.create(body);
     const { serial_number: _ignored, ...update } = body;
-    return api.cameras.update(camera.id, update);
+    return api.cameras.update(camera.id, { ...update, ...(mayHold && held !== camera.legal_hold ? { legal_hold: held } : {}) });
   });
 
   const submit = (e: FormEvent) => {
@@ -56,6 +68,7 @@ export function CameraForm({ camera, onClose, onSaved }: { camera?: Camera; onCl
       location: opt(values.location),
       place: opt(values.place),
       recording_enabled: recording,
+      ...storageBody(storage),
       ...(profile ? { transcode_profile: profile } : {}),
     };
     save.mutate(body, {
@@ -97,6 +110,12 @@ export function CameraForm({ camera, onClose, onSaved }: { camera?: Camera; onCl
           ))}
         </SelectField>
         <CheckField label="Record this camera" name="recording_enabled" checked={recording} onChange={(e) => setRecording(e.target.checked)} />
+        <CameraStorageFields
+          values={storage}
+          errors={errors.fields}
+          onChange={(name, value) => setStorage((v) => ({ ...v, [name]: value }))}
+          hold={mayHold ? { checked: held, onChange: setHeld } : undefined}
+        />
         <footer className="modal__foot">
           <button type="button" className="btn" onClick={onClose}>
             Cancel
