@@ -1,5 +1,7 @@
-//! The orphan sweep: objects no recording references, left by a crash between an expiry's row
-//! delete and its object delete (see [`super::retention`]), are deleted.
+//! The orphan sweep: objects no recording references are deleted. Deletions are queued with the
+//! row's delete (see [`super::retention`]), so this is the safety net for objects that reached a
+//! tier some other way (a database restored from a backup older than the queue, files copied in
+//! by hand).
 //!
 //! Each configured tier is listed; a batch of listed keys at a time is looked up (indexed `IN`
 //! queries, never one query per key), and an object is kept when anything could reference it:
