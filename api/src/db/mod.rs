@@ -15,6 +15,7 @@ pub mod schema;
 pub mod sessions;
 pub mod storage_usage;
 pub mod stream_sessions;
+pub mod timeline;
 pub mod users;
 
 use chrono::{NaiveDateTime, SubsecRound, Utc};

@@ -16,6 +16,7 @@ use crate::{domain::StorageTier, error::AppResult};
 pub struct Placement {
     pub id: String,
     pub camera_id: String,
+    pub started_at: NaiveDateTime,
     pub ended_at: NaiveDateTime,
     pub size_bytes: i64,
     pub checksum_sha256: String,

@@ -11,6 +11,7 @@ use crate::{
         recording_links::{self, LinkKind, LinkQuery, RecordingLinks},
         recordings::{self, RecordingQuery, RecordingView},
         storage::reading::Readable,
+        timeline::{self, Timeline, TimelineQuery},
     },
     state::AppState,
 };
@@ -23,7 +24,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(stream)
         .service(remove)
         .service(hold)
-        .service(release);
+        .service(release)
+        .service(camera_timeline);
 }
 
 /// Recordings, newest first (filters: camera, date range, duration).
@@ -147,4 +149,17 @@ async fn release(
     id: web::Path<String>,
 ) -> AppResult<web::Json<RecordingView>> {
     Ok(web::Json(recordings::set_hold(&state, &auth.principal, &id, false, &auth.meta).await?))
+}
+
+/// A camera's footage over a range (at most 31 days): recorded intervals, chunks merged where
+/// they touch, and the gaps between them with their cause.
+#[utoipa::path(tag = "recordings", params(TimelineQuery), responses((status = 200, body = Timeline), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = []), ("api_key" = [])))]
+#[get("/cameras/{id}/timeline")]
+async fn camera_timeline(
+    auth: Authorized<require::RecordingRead>,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    q: web::Query<TimelineQuery>,
+) -> AppResult<web::Json<Timeline>> {
+    Ok(web::Json(timeline::timeline(&state, &auth.principal, &id, q.into_inner()).await?))
 }

@@ -20,6 +20,7 @@ pub mod storage;
 pub mod stream_state;
 pub mod stream_writer;
 pub mod streaming;
+pub mod timeline;
 pub mod tokens;
 pub mod unfiled;
 pub mod users;

@@ -28,6 +28,7 @@ impl Storage {
             .on("recording", &p.id)
             .before(serde_json::json!({
                 "camera_id": p.camera_id,
+                "started_at": p.started_at.and_utc(),
                 "ended_at": p.ended_at.and_utc(),
                 "tier": p.tier,
                 "size_bytes": p.size_bytes,

@@ -1,0 +1,1 @@
+DROP INDEX stream_sessions_camera_started_idx ON stream_sessions;
