@@ -26,5 +26,6 @@ mod storage_sweep;
 mod storage_usage;
 mod stream_state;
 mod streaming;
+mod timeline;
 mod tokens;
 mod users;

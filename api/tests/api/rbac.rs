@@ -68,6 +68,7 @@ const ROUTES: &[Route] = &[
     r("GET", "/api/v1/dashboard/stats", Needs(StatsRead), 200),
     r("GET", "/api/v1/profiles", Needs(CameraRead), 200),
     r("GET", "/api/v1/cameras/{id}/playback", Needs(CameraWatch), 200),
+    r("GET", "/api/v1/cameras/{id}/timeline", Needs(RecordingRead), 200),
     // Allowed callers reach the handshake, which refuses a plain GET without upgrade headers.
     r("GET", "/api/v1/ws", Needs(CameraRead), 400),
     r("GET", "/api/v1/recordings", Needs(RecordingRead), 200),
@@ -160,7 +161,10 @@ async fn prepare(app: &TestApp, route: &Route, n: usize) -> (String, Option<Valu
         String::new()
     };
     // A job whose run is harmless here (no nginx, no chunks).
-    let path = route.path.replace("{id}", &id).replace("{name}", "rotate-chunks");
+    let mut path = route.path.replace("{id}", &id).replace("{name}", "rotate-chunks");
+    if route.path.ends_with("/timeline") {
+        path.push_str("?from=2026-12-01T00:00:00Z&to=2026-12-02T00:00:00Z");
+    }
     let body = match (route.method, route.path) {
         ("POST", "/api/v1/auth/login") => Some(json!({"username": "rbac-admin", "password": PASSWORD})),
         ("POST", "/api/v1/auth/refresh") => {
