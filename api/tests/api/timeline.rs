@@ -37,7 +37,9 @@ fn spans(body: &Value) -> Vec<(NaiveDateTime, NaiveDateTime)> {
 
 fn gaps(body: &Value) -> Vec<(NaiveDateTime, NaiveDateTime, String)> {
     let all = body["gaps"].as_array().expect("gaps");
-    all.iter().map(|g| (at(&g["from"]), at(&g["to"]), g["cause"].as_str().expect("cause").to_string())).collect()
+    all.iter()
+        .map(|g| (at(&g["from"]), at(&g["to"]), g["cause"].as_str().expect("cause").to_string()))
+        .collect()
 }
 
 /// A recording of `camera` over `[from, to)`, its file on HOT.
@@ -86,11 +88,15 @@ async fn chunks_merge_and_gaps_name_their_cause(app: TestApp) {
     chunk(&app, &cam, m(70) + Duration::milliseconds(400), m(80)).await;
     chunk(&app, &cam, m(80) + Duration::milliseconds(300), m(90)).await;
     let gone = chunk(&app, &cam, m(30), m(40)).await;
-    let (status, body) = app.call(Method::DELETE, &format!("/api/v1/recordings/{gone}"), Some(&admin), None).await;
+    let (status, body) =
+        app.call(Method::DELETE, &format!("/api/v1/recordings/{gone}"), Some(&admin), None).await;
     assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
 
     let body = timeline(&app, &admin, &cam, m(0), m(150)).await;
-    assert_eq!((body["camera_id"].as_str(), at(&body["from"]), at(&body["to"])), (Some(cam.as_str()), m(0), m(150)));
+    assert_eq!(
+        (body["camera_id"].as_str(), at(&body["from"]), at(&body["to"])),
+        (Some(cam.as_str()), m(0), m(150))
+    );
     assert_eq!(spans(&body), vec![(m(60), m(90))], "one interval: {body}");
     let expected = [
         (m(0), m(30), "offline"),
@@ -116,7 +122,11 @@ async fn expired_footage_shows_as_deleted(app: TestApp) {
     let report = crate::retention::run(&app).await;
     assert_eq!((report.expired, report.failed), (1, 0), "{report:?}");
     let expired = app.audit(&admin, "recording.expired").await;
-    assert_eq!(expired[0]["before"]["started_at"].as_str().map(|s| at(&json!(s))), Some(m(10)), "{expired:?}");
+    assert_eq!(
+        expired[0]["before"]["started_at"].as_str().map(|s| at(&json!(s))),
+        Some(m(10)),
+        "{expired:?}"
+    );
 
     let body = timeline(&app, &admin, &cam, m(0), m(30)).await;
     assert_eq!(spans(&body), vec![], "{body}");

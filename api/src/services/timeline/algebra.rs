@@ -146,7 +146,9 @@ pub fn classify(gap: Span, window_end: NaiveDateTime, evidence: &Evidence) -> Ve
         match out.last_mut() {
             Some(last) if last.cause == piece.cause || span.len() < TOUCH_TOLERANCE => last.span.to = span.to,
             // Only the first piece can be a sliver: it takes the cause of the next.
-            Some(last) if last.span.len() < TOUCH_TOLERANCE => *last = Gap { span: Span::new(last.span.from, span.to), ..piece },
+            Some(last) if last.span.len() < TOUCH_TOLERANCE => {
+                *last = Gap { span: Span::new(last.span.from, span.to), ..piece }
+            }
             _ => out.push(piece),
         }
     }
@@ -154,9 +156,14 @@ pub fn classify(gap: Span, window_end: NaiveDateTime, evidence: &Evidence) -> Ve
 }
 
 /// Covered intervals and explained gaps of `window`.
-pub fn timeline(recordings: impl IntoIterator<Item = Span>, window: Span, evidence: &Evidence) -> (Vec<Span>, Vec<Gap>) {
+pub fn timeline(
+    recordings: impl IntoIterator<Item = Span>,
+    window: Span,
+    evidence: &Evidence,
+) -> (Vec<Span>, Vec<Gap>) {
     let intervals = covered(recordings, window);
-    let gaps = complement(&intervals, window).into_iter().flat_map(|g| classify(g, window.to, evidence)).collect();
+    let gaps =
+        complement(&intervals, window).into_iter().flat_map(|g| classify(g, window.to, evidence)).collect();
     (intervals, gaps)
 }
 

@@ -23,11 +23,8 @@ use GapCause::*;
 
 #[test]
 fn touching_chunks_with_sub_second_holes_merge_into_one_interval() {
-    let chunks = [
-        Span::new(t(0), t(60)),
-        Span::new(t(60) + ms(400), t(120)),
-        Span::new(t(120) + ms(1900), t(180)),
-    ];
+    let chunks =
+        [Span::new(t(0), t(60)), Span::new(t(60) + ms(400), t(120)), Span::new(t(120) + ms(1900), t(180))];
     assert_eq!(covered(chunks, sp(0, 180)), vec![sp(0, 180)]);
 }
 
@@ -90,7 +87,11 @@ fn slivers_at_cause_changes_join_their_neighbour() {
     let (_, gaps) = timeline([sp(100, 200)], sp(0, 300), &ev);
     assert_eq!(gaps, vec![gap(0, 100, Offline), gap(200, 300, Offline)]);
     // A sliver first piece takes the cause of the next.
-    let ev = Evidence { sessions: vec![sp(0, 10)], deleted: vec![Span::new(t(0) + ms(800), t(10))], ..Default::default() };
+    let ev = Evidence {
+        sessions: vec![sp(0, 10)],
+        deleted: vec![Span::new(t(0) + ms(800), t(10))],
+        ..Default::default()
+    };
     let (_, gaps) = timeline([], sp(0, 10), &ev);
     assert_eq!(gaps, vec![gap(0, 10, Deleted)]);
 }

@@ -113,7 +113,10 @@ pub async fn timeline(
         camera_id: camera.id,
         from: q.from,
         to: q.to,
-        intervals: intervals.iter().map(|s| Interval { from: s.from.and_utc(), to: s.to.and_utc() }).collect(),
+        intervals: intervals
+            .iter()
+            .map(|s| Interval { from: s.from.and_utc(), to: s.to.and_utc() })
+            .collect(),
         gaps: gaps
             .iter()
             .map(|g| Gap { from: g.span.from.and_utc(), to: g.span.to.and_utc(), cause: g.cause })
