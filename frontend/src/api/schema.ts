@@ -264,6 +264,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cameras/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A camera's footage over a range (at most 31 days): recorded intervals, chunks merged where
+         *     they touch, and the gaps between them with their cause.
+         */
+        get: operations["recordings_camera_timeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dashboard/stats": {
         parameters: {
             query?: never;
@@ -901,6 +921,24 @@ export interface components {
             /** @example camera not found */
             message: string;
         };
+        Gap: {
+            cause: components["schemas"]["GapCause"];
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+        };
+        /**
+         * @description Why a part of the timeline has no footage.
+         * @enum {string}
+         */
+        GapCause: "offline" | "recording_off" | "deleted" | "in_progress" | "unknown";
+        Interval: {
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+        };
         /** @enum {string} */
         JobOutcome: "ok" | "failed" | "skipped";
         /** @description One run. */
@@ -1516,6 +1554,20 @@ export interface components {
             tier: components["schemas"]["StorageTier"];
             /** Format: int64 */
             used_bytes: number;
+        };
+        /**
+         * @description Footage over `[from, to)`: recorded intervals (chunks merged where they touch) and the gaps
+         *     between them with their cause. Nothing is said about the future: the part of the range after
+         *     now is neither an interval nor a gap.
+         */
+        Timeline: {
+            camera_id: string;
+            /** Format: date-time */
+            from: string;
+            gaps: components["schemas"]["Gap"][];
+            intervals: components["schemas"]["Interval"][];
+            /** Format: date-time */
+            to: string;
         };
         TokenPair: {
             access_token: string;
@@ -3245,6 +3297,102 @@ export interface operations {
                 };
             };
             /** @description no such resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description validation failed; `details` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description API token over its hourly rate limit (`Retry-After`, `X-RateLimit-*`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description a backing service (database) is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    recordings_camera_timeline: {
+        parameters: {
+            query: {
+                /** @description Start of the range (RFC 3339). */
+                from: string;
+                /** @description End of the range (RFC 3339), after `from`, at most 31 days later. */
+                to: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Timeline"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the caller lacks the permission or the camera is outside its scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5694,6 +5842,7 @@ export const actorTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["s
 export const apiTokenViewPermissionsValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ApiTokenView"]["permissions"]> = ["camera.read", "camera.write", "camera.key.read", "camera.watch", "recording.read", "recording.delete", "recording.hold", "stats.read", "user.manage", "token.manage", "audit.read", "job.read", "job.run"];
 export const auditActionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AuditAction"]> = ["access.denied", "api_token.created", "api_token.revoked", "audit.pruned", "auth.login", "auth.login.failed", "auth.login.throttled", "auth.login.inactive", "auth.login.api_only", "auth.logout", "auth.refresh_reuse", "camera.created", "camera.updated", "camera.activated", "camera.deactivated", "camera.key_rotated", "camera.deleted", "camera.hold_set", "camera.hold_lifted", "camera.playback_issued", "recording.deleted", "recording.link_issued", "recording.downloaded", "recording.played", "recording.tier_changed", "job.run_requested", "recording.expired", "recording.hold_set", "recording.hold_lifted", "stream.published", "stream.publish_refused", "stream.ended", "user.created", "user.updated", "user.deactivated", "user.password_changed"];
 export const errorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ErrorCode"]> = ["bad_request", "unauthorized", "forbidden", "not_found", "method_not_allowed", "conflict", "validation_failed", "rate_limited", "internal", "unavailable"];
+export const gapCauseValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["GapCause"]> = ["offline", "recording_off", "deleted", "in_progress", "unknown"];
 export const jobOutcomeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["JobOutcome"]> = ["ok", "failed", "skipped"];
 export const mePermissionsValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Me"]["permissions"]> = ["camera.read", "camera.write", "camera.key.read", "camera.watch", "recording.read", "recording.delete", "recording.hold", "stats.read", "user.manage", "token.manage", "audit.read", "job.read", "job.run"];
 export const newApiTokenPermissionsValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["NewApiToken"]["permissions"]> = ["camera.read", "camera.write", "camera.key.read", "camera.watch", "recording.read", "recording.delete", "recording.hold", "stats.read", "user.manage", "token.manage", "audit.read", "job.read", "job.run"];
