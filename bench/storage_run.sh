@@ -41,7 +41,7 @@ kill "$ARGUS_PID"
 wait "$ARGUS_PID" 2>/dev/null || true
 
 # The outcome, from the database: every due row moved or deleted, nothing else touched.
-read -r moved expired left_due rows_left audit <<<"$(python3 - "$db" <<'EOF'
+read -r moved expired left_due rows_left audit queued <<<"$(python3 - "$db" <<'EOF'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 one = lambda q: db.execute(q).fetchone()[0]
@@ -49,16 +49,17 @@ print(one("SELECT count(*) FROM recordings WHERE tier = 'warm' AND size_bytes = 
       one("SELECT count(*) FROM audit_logs WHERE action = 'recording.expired'"),
       one("SELECT count(*) FROM recordings WHERE tier = 'hot' AND size_bytes = 4096"),
       one("SELECT count(*) FROM recordings"),
-      one("SELECT count(*) FROM audit_logs WHERE action IN ('recording.expired', 'recording.tier_changed')"))
+      one("SELECT count(*) FROM audit_logs WHERE action IN ('recording.expired', 'recording.tier_changed')"),
+      one("SELECT count(*) FROM object_deletions"))
 EOF
 )"
 hot_files=$(find "$WORK/hot" -type f | wc -l)
 outcome=$(python3 -c 'import sys,json; r=json.load(sys.stdin); print(r["outcome"], r["items"])' <<<"$run")
 ok=yes
 [ "$moved" = "$want_move" ] && [ "$expired" = "$want_expire" ] && [ "$left_due" = 0 ] && [ "$hot_files" = 0 ] \
-  && [ "$rows_left" = $((ROWS - want_expire)) ] && [ "$audit" = "$due" ] && [ "$outcome" = "ok $due" ] || ok=NO
+  && [ "$rows_left" = $((ROWS - want_expire)) ] && [ "$audit" = "$due" ] && [ "$queued" = 0 ] && [ "$outcome" = "ok $due" ] || ok=NO
 echo "job: $outcome; moved $moved/$want_move, expired $expired/$want_expire, rows left $rows_left," \
-  "audit rows $audit, HOT files left $hot_files: outcome correct: $ok"
+  "audit rows $audit, object deletions queued $queued, HOT files left $hot_files: outcome correct: $ok"
 
 base=$(python3 "$BENCH_ROOT/bench/storage_baseline.py" "$db" "$WORK/warm" "$want_expire")
 base_items=$(field "$base" items)
