@@ -17,11 +17,13 @@ pub mod usage;
 mod walk;
 
 use std::{
+    future::Future,
     path::Path,
     sync::{Arc, Mutex},
 };
 
 use chrono::NaiveDateTime;
+use futures_util::{stream, StreamExt};
 use serde::Serialize;
 
 use crate::{
@@ -132,6 +134,14 @@ impl Storage {
         }
         Ok(report)
     }
+}
+
+/// `f` of each item, [`IN_FLIGHT`] at a time; the results in the order they finish.
+async fn in_flight<T, F: Future>(
+    items: impl IntoIterator<Item = T>,
+    f: impl FnMut(T) -> F,
+) -> Vec<F::Output> {
+    stream::iter(items).map(f).buffer_unordered(IN_FLIGHT).collect().await
 }
 
 /// What a batch of moves or expiries came to (each failure is logged; the next run retries it).

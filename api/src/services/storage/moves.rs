@@ -17,10 +17,9 @@
 //! kills the real process at each step (`ARGUS_FAILPOINTS`) and checks this.
 
 use chrono::NaiveDateTime;
-use futures_util::{stream, StreamExt};
 use object_store::path::Path;
 
-use super::{walk::Reason, Outcome, Storage, BATCH, IN_FLIGHT};
+use super::{in_flight, walk::Reason, Outcome, Storage, BATCH};
 use crate::{
     auth::RequestMeta,
     db::{self, audit::AuditRow, recording_tiers::Placement},
@@ -82,14 +81,11 @@ impl Storage {
         };
         // 2–3: copy and verify.
         let begun = keyed.into_iter().zip(begun).filter_map(|(m, ok)| ok.then_some(m));
-        let copied: Vec<(Move, AppResult<(u64, String)>)> = stream::iter(begun)
-            .map(|m| async move {
-                let r = self.copy(&m).await;
-                (m, r)
-            })
-            .buffer_unordered(IN_FLIGHT)
-            .collect()
-            .await;
+        let copied = in_flight(begun, |m| async move {
+            let r = self.copy(&m).await;
+            (m, r)
+        })
+        .await;
         let mut verified = Vec::with_capacity(copied.len());
         for (m, r) in copied {
             match r {
@@ -162,21 +158,18 @@ impl Storage {
     /// the failpoint error the committed moves stop at.
     async fn finish_all(&self, moved: Vec<(Move, bool)>, cut: Option<AppError>, mut out: Outcome) -> Outcome {
         let cut = cut.map(|e| e.to_string());
-        let deleted: Vec<(Move, bool, AppResult<()>)> = stream::iter(moved)
-            .map(|(m, committed)| {
-                let cut = cut.clone();
-                async move {
-                    let r = match (committed, cut) {
-                        (false, _) => self.delete_in(m.to, &m.dst).await,
-                        (true, Some(e)) => Err(AppError::internal(e)),
-                        (true, None) => self.delete_in(m.from, &m.src).await,
-                    };
-                    (m, committed, r)
-                }
-            })
-            .buffer_unordered(IN_FLIGHT)
-            .collect()
-            .await;
+        let deleted = in_flight(moved, |(m, committed)| {
+            let cut = cut.clone();
+            async move {
+                let r = match (committed, cut) {
+                    (false, _) => self.delete_in(m.to, &m.dst).await,
+                    (true, Some(e)) => Err(AppError::internal(e)),
+                    (true, None) => self.delete_in(m.from, &m.src).await,
+                };
+                (m, committed, r)
+            }
+        })
+        .await;
         let mut cleared = Vec::new();
         for (m, committed, r) in deleted {
             match r {

@@ -6,15 +6,16 @@
 //! Deleting a recording (by a rule, or a user's delete) is crash-safe in two steps:
 //! 1. One transaction: the row goes, its audit row (naming the rule) is written, and each of its
 //!    objects (the one it points at, and a stale copy) is queued in `object_deletions`.
-//! 2. Each object is deleted, then its queue row.
+//! 2. The objects are deleted, then their queue rows.
+//!
+//! A run takes each step for a whole batch of expiries (one transaction; the objects a few at a
+//! time).
 //!
 //! No row ever points at a missing object (the row goes first, atomically with the hold check),
 //! and a crash between the two steps leaves queue rows that the next run's repair finishes
 //! ([`Storage::finish_deletions`]), so no object is left without a row.
 
-use futures_util::{stream, StreamExt};
-
-use super::{walk::Reason, Outcome, Storage, BATCH, IN_FLIGHT};
+use super::{in_flight, walk::Reason, Outcome, Storage, BATCH};
 use crate::{
     auth::RequestMeta,
     db::{self, audit::AuditRow, object_deletions::ObjectDeletion, recording_tiers::Placement},
@@ -29,7 +30,7 @@ type Expiry = (AuditRow, Reason, Vec<ObjectDeletion>, Placement);
 impl Storage {
     /// Expires a batch, the two steps above taken for the whole batch: one transaction deletes
     /// the rows (skipping any already gone, or put under hold since they were selected) with
-    /// their audit rows and queues their objects; then the objects go, [`IN_FLIGHT`] at a time.
+    /// their audit rows and queues their objects; then the objects go, a few at a time.
     pub(super) async fn expire_all(&self, batch: Vec<(Placement, Reason)>) -> Outcome {
         let mut out = Outcome::default();
         let mut expiries: Vec<Expiry> = Vec::with_capacity(batch.len());
@@ -72,14 +73,11 @@ impl Storage {
             return out.fail_all(gone.iter().map(|(.., p)| p), &e);
         }
         // Each recording's objects, then all their queue rows at once.
-        let results: Vec<_> = stream::iter(gone)
-            .map(|(_, why, queued, p)| async move {
-                let r = self.delete_objects(&queued).await;
-                (p, why, r)
-            })
-            .buffer_unordered(IN_FLIGHT)
-            .collect()
-            .await;
+        let results = in_flight(gone, |(_, why, queued, p)| async move {
+            let r = self.delete_objects(&queued).await;
+            (p, why, r)
+        })
+        .await;
         let mut cleared = Vec::new();
         for (p, why, r) in results {
             match r {
@@ -126,14 +124,11 @@ impl Storage {
             .collect()
     }
 
-    /// Deletes the queued objects, [`IN_FLIGHT`] at a time, then the queue rows of those gone;
-    /// the first failure, if any (its queue row stays for the next run).
+    /// Deletes the queued objects, a few at a time, then the queue rows of those gone; the first
+    /// failure, if any (its queue row stays for the next run).
     pub async fn delete_queued(&self, queued: Vec<ObjectDeletion>) -> AppResult<()> {
-        let results: Vec<_> = stream::iter(queued)
-            .map(|d| async move { self.delete_objects(std::slice::from_ref(&d)).await })
-            .buffer_unordered(IN_FLIGHT)
-            .collect()
-            .await;
+        let results =
+            in_flight(queued, |d| async move { self.delete_objects(std::slice::from_ref(&d)).await }).await;
         let mut ids = Vec::with_capacity(results.len());
         let mut failure = None;
         for r in results {
