@@ -65,7 +65,10 @@ async fn the_cli_prints_the_plan_and_runs_the_job(app: TestApp) {
 
     let out = argus(&lc, &tiers, &["run", "--json"]);
     let done: Value = serde_json::from_slice(&out.stdout).expect("the run as JSON on stdout");
-    assert_eq!(done["report"], json!({"moved": 1, "expired": 1, "failed": 0, "repaired": 0, "swept": 0}));
+    assert_eq!(
+        done["report"],
+        json!({"moved": 1, "expired": 1, "over_quota": 0, "disk_floor": 0, "failed": 0, "repaired": 0, "swept": 0})
+    );
     assert_eq!((&done["run"]["outcome"], &done["run"]["items"]), (&json!("ok"), &json!(2)));
     let (_, runs) = lc.get("/api/v1/jobs/storage/runs", &admin).await;
     assert_eq!((&runs["total"], &runs["items"][0]["id"]), (&json!(1), &done["run"]["id"]), "recorded");
