@@ -114,13 +114,13 @@ class Argus:
         except urllib.error.HTTPError as e:
             return e.code, e.read()
 
-    def wait_for_log(self, needle, limit=60):
-        """Waits for `needle` in this run's log (the log is the event; polled as it grows)."""
+    def wait_for_log(self, needle, times=1, limit=60):
+        """Waits for `needle` `times` times in this run's log (the log is the event; polled as it grows)."""
         deadline = time.monotonic() + limit
         while time.monotonic() < deadline:
             with open(self.log, "rb") as f:
                 f.seek(self.log_offset)
-                if needle.encode() in f.read():
+                if f.read().count(needle.encode()) >= times:
                     return True
             if self.proc.poll() is not None:
                 return False
@@ -229,10 +229,11 @@ def mid_step_state(argus):
     return {"rows": rows, "partial": partial, "uploads": incomplete_uploads(argus.bucket), "queued": queued}
 
 
-def run_case(name, failpoint, days, mid, retention=None):
+def run_case(name, failpoint, days, mid, retention=None, reached=1):
     """`days`: how old each recording is (8: due for WARM; 31: due for COLD, in the bucket;
     400 with `retention` 365: expired). `mid`: what the kill must have left (see mid_step_state),
-    so the process died exactly at the step."""
+    so the process died exactly at the step. `reached`: how many times the step is reached before
+    the kill (once per batch, or once per copy for `storage.copy_started`)."""
     case_dir = tempfile.mkdtemp(prefix=f"argus-crash-{name}.")
     bucket = f"argus-crash-{uuid.uuid4().hex[:12]}"
     s3_client().create_bucket(Bucket=bucket)
@@ -247,7 +248,7 @@ def run_case(name, failpoint, days, mid, retention=None):
         job = subprocess.Popen(["curl", "-sS", "-o", "/dev/null", "-X", "POST", f"{argus.api}/api/v1/jobs/storage/run",
                                 "-H", f"authorization: Bearer {argus.token}"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        reached = argus.wait_for_log(f"failpoint {failpoint} reached: pausing")
+        reached = argus.wait_for_log(f"failpoint {failpoint} reached: pausing", times=reached)
         argus.kill9()
         job.wait()
         if not reached:
@@ -278,30 +279,33 @@ def mid(rows, partial=0, uploads=0, queued=0):
     return {"rows": rows, "partial": partial, "uploads": uploads, "queued": queued}
 
 
-# (name, step, ages in days, what the kill leaves, retention days). The first recording is the
-# one the run is working on when it is killed; the second is not yet touched.
+# (name, step, ages in days, what the kill leaves, retention days, times the step is reached).
+# A run takes each step for a whole batch at once, and both recordings of a move case are in one
+# batch: both are marked, copied (concurrently: each pauses at its own `copy_started`) and
+# committed together, and the kill leaves both at the step.
 CASES = [
-    # HOT → WARM (a local directory): a partial staging file; a verified copy; the row moved.
-    ("hot-warm-copy-started", "storage.copy_started", [8, 8], mid(["hot/warm", "hot/-"], partial=1), None),
-    ("hot-warm-copied", "storage.copied", [8, 8], mid(["hot/warm", "hot/-"]), None),
-    ("hot-warm-committed", "storage.committed", [8, 8], mid(["warm/hot", "hot/-"]), None),
-    # HOT → COLD (the bucket), a multipart upload: its first part uploaded; complete; the row moved.
-    ("hot-s3-copy-started", "storage.copy_started", [31, 31], mid(["hot/cold", "hot/-"], uploads=1), None),
-    ("hot-s3-copied", "storage.copied", [31, 31], mid(["hot/cold", "hot/-"]), None),
-    ("hot-s3-committed", "storage.committed", [31, 31], mid(["cold/hot", "hot/-"]), None),
-    # Expiry: the row is deleted and its object queued, not yet deleted. One expires, one moves.
-    ("expire-row-deleted", "storage.expire_row_deleted", [400, 8], mid(["hot/-"], queued=1), 365),
+    # HOT → WARM (a local directory): a partial staging file each; verified copies; the rows moved.
+    ("hot-warm-copy-started", "storage.copy_started", [8, 8], mid(["hot/warm", "hot/warm"], partial=2), None, 2),
+    ("hot-warm-copied", "storage.copied", [8, 8], mid(["hot/warm", "hot/warm"]), None, 1),
+    ("hot-warm-committed", "storage.committed", [8, 8], mid(["warm/hot", "warm/hot"]), None, 1),
+    # HOT → COLD (the bucket), multipart uploads: their first part uploaded; complete; the rows moved.
+    ("hot-s3-copy-started", "storage.copy_started", [31, 31], mid(["hot/cold", "hot/cold"], uploads=2), None, 2),
+    ("hot-s3-copied", "storage.copied", [31, 31], mid(["hot/cold", "hot/cold"]), None, 1),
+    ("hot-s3-committed", "storage.committed", [31, 31], mid(["cold/hot", "cold/hot"]), None, 1),
+    # Expiry: the row is deleted and its object queued, not yet deleted. One expires (a batch of
+    # its own: expiry is a stage before the moves), one moves.
+    ("expire-row-deleted", "storage.expire_row_deleted", [400, 8], mid(["hot/-"], queued=1), 365, 1),
 ]
 
 
 def main():
     failed = 0
     only = sys.argv[1:]
-    for name, failpoint, days, expected_mid, retention in CASES:
+    for name, failpoint, days, expected_mid, retention, reached in CASES:
         if only and name not in only:
             continue
         try:
-            ok, detail = run_case(name, failpoint, days, expected_mid, retention)
+            ok, detail = run_case(name, failpoint, days, expected_mid, retention, reached)
         except Exception as e:  # a broken case is a failed case, reported as such
             ok, detail = False, f"{type(e).__name__}: {e}"
         print(f"{'PASS' if ok else 'FAIL'} {name}: {detail}", flush=True)

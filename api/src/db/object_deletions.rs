@@ -32,7 +32,8 @@ pub fn pending(conn: &mut DbConn, limit: i64) -> AppResult<Vec<ObjectDeletion>> 
         .load(conn)?)
 }
 
-pub fn done(conn: &mut DbConn, id: &str) -> AppResult<()> {
-    diesel::delete(object_deletions::table.find(id)).execute(conn)?;
+/// Removes the queue rows of objects now deleted.
+pub fn done(conn: &mut DbConn, ids: &[String]) -> AppResult<()> {
+    diesel::delete(object_deletions::table.filter(object_deletions::id.eq_any(ids))).execute(conn)?;
     Ok(())
 }

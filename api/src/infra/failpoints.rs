@@ -7,7 +7,9 @@
 //! Names: `storage.copy_started` (a partial upload exists), `storage.copied` (the copy is complete
 //! and verified, the row still points at the source), `storage.committed` (the row points at the
 //! copy, the source is not yet deleted), `storage.expire_row_deleted` (an expired recording's row
-//! is deleted and its objects queued for deletion, not yet deleted).
+//! is deleted and its objects queued for deletion, not yet deleted). The storage run takes each
+//! step for a whole batch, so a step is reached once per batch, when all of it got there
+//! (`storage.copy_started`: once per copy, the copies running concurrently).
 
 use std::{collections::BTreeMap, sync::Arc};
 

@@ -107,6 +107,12 @@ pub fn write(conn: &mut DbConn, entry: &AuditRow) -> AppResult<()> {
     db::audit::insert(conn, entry)
 }
 
+/// Writes entries made by [`entry`], in this order, on the caller's connection (one chain
+/// append for all).
+pub fn write_all(conn: &mut DbConn, entries: &[AuditRow]) -> AppResult<()> {
+    db::audit::insert_all(conn, entries).map(|_| ())
+}
+
 /// Records an event that is not part of a database change (a login, an access) on its own.
 pub async fn record(state: &AppState, actor: &Actor, meta: &RequestMeta, change: Change) -> AppResult<()> {
     let row = row(actor, meta, change);

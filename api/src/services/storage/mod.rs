@@ -17,11 +17,13 @@ pub mod usage;
 mod walk;
 
 use std::{
+    future::Future,
     path::Path,
     sync::{Arc, Mutex},
 };
 
 use chrono::NaiveDateTime;
+use futures_util::{stream, StreamExt};
 use serde::Serialize;
 
 use crate::{
@@ -39,6 +41,8 @@ use walk::{Decision, Reason, Walk};
 
 /// Rows read per query: memory stays bounded whatever the backlog.
 const BATCH: i64 = 200;
+/// Copies and deletes of a batch in flight at once.
+const IN_FLIGHT: usize = 4;
 
 /// What one run did.
 #[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
@@ -106,28 +110,22 @@ impl Storage {
         // Expiries come first: nothing is copied only to be deleted.
         let mut walk = Walk::start(self, now).await?;
         while let Some(batch) = walk.next(self).await? {
+            // A batch is of one stage, so its expiries are all done before its first move.
+            let (mut deletes, mut moves) = (Vec::new(), Vec::new());
             for (p, decision) in batch {
-                let (done, count) = match decision {
-                    Decision::Delete(why) => (self.expire_one(&p, why).await, &mut report.expired),
-                    Decision::Move { from, to, reason } => {
-                        (self.move_one(&p, (from, to), reason, now).await, &mut report.moved)
-                    }
-                };
-                match done {
-                    Ok(true) => {
-                        *count += 1;
-                        match decision.reason() {
-                            Reason::Quota(_) => report.over_quota += 1,
-                            Reason::DiskFloor => report.disk_floor += 1,
-                            Reason::Age | Reason::Retention(_) => {}
-                        }
-                    }
-                    Ok(false) => {}
-                    Err(e) => {
-                        report.failed += 1;
-                        tracing::error!(recording = %p.id, ?decision, error = %e, "storage action failed");
-                    }
+                match decision {
+                    Decision::Delete(why) => deletes.push((p, why)),
+                    Decision::Move { from, to, reason } => moves.push((p, (from, to), reason)),
                 }
+            }
+            let expired = self.expire_all(deletes).await;
+            let moved = self.move_all(moves, now).await;
+            report.expired += expired.done;
+            report.moved += moved.done;
+            for o in [&expired, &moved] {
+                report.over_quota += o.quota;
+                report.disk_floor += o.floor;
+                report.failed += o.failed;
             }
         }
         report.swept = self.sweep_if_due(now).await?;
@@ -135,5 +133,45 @@ impl Storage {
             tracing::info!(?report, "storage run");
         }
         Ok(report)
+    }
+}
+
+/// `f` of each item, [`IN_FLIGHT`] at a time; the results in the order they finish.
+async fn in_flight<T, F: Future>(
+    items: impl IntoIterator<Item = T>,
+    f: impl FnMut(T) -> F,
+) -> Vec<F::Output> {
+    stream::iter(items).map(f).buffer_unordered(IN_FLIGHT).collect().await
+}
+
+/// What a batch of moves or expiries came to (each failure is logged; the next run retries it).
+#[derive(Default)]
+struct Outcome {
+    done: usize,
+    /// Of those done: for a quota, for the HOT floor.
+    quota: usize,
+    floor: usize,
+    failed: usize,
+}
+
+impl Outcome {
+    fn done(&mut self, why: Reason) {
+        self.done += 1;
+        match why {
+            Reason::Quota(_) => self.quota += 1,
+            Reason::DiskFloor => self.floor += 1,
+            Reason::Age | Reason::Retention(_) => {}
+        }
+    }
+
+    fn fail(&mut self, p: &Placement, e: &AppError) {
+        self.failed += 1;
+        tracing::error!(recording = %p.id, error = %e, "storage action failed");
+    }
+
+    /// Every one of `ps` failed at one step (a transaction that did not commit, a failpoint).
+    fn fail_all<'a>(mut self, ps: impl Iterator<Item = &'a Placement>, e: &AppError) -> Outcome {
+        ps.for_each(|p| self.fail(p, e));
+        self
     }
 }

@@ -1,4 +1,7 @@
-//! One move, and the repair of interrupted ones.
+//! Moves, a batch at a time, and the repair of interrupted ones. Each step below is taken for
+//! the whole batch (one transaction per database step, copies and deletes a few at a time), so
+//! every recording goes through the same states as if it moved alone; a failpoint fires once the
+//! batch reaches its step.
 //!
 //! 1. `stale_tier := to` (the row still points at the source; the destination may get a copy).
 //! 2. Copy the object into `to`, under the same key (multipart: it appears only when complete).
@@ -14,16 +17,27 @@
 //! kills the real process at each step (`ARGUS_FAILPOINTS`) and checks this.
 
 use chrono::NaiveDateTime;
+use object_store::path::Path;
 
-use super::{walk::Reason, Storage, BATCH};
+use super::{in_flight, walk::Reason, Outcome, Storage, BATCH};
 use crate::{
     auth::RequestMeta,
-    db::{self, recording_tiers::Placement},
+    db::{self, audit::AuditRow, recording_tiers::Placement},
     domain::{AuditAction, StorageTier},
     error::{AppError, AppResult},
     infra::storage::TierStore,
     services::audit::{self, Actor, Change},
 };
+
+/// A move in progress: the recording, its tiers, its key in each, and why it moves.
+struct Move {
+    p: Placement,
+    from: StorageTier,
+    to: StorageTier,
+    src: Path,
+    dst: Path,
+    why: Reason,
+}
 
 impl Storage {
     pub(super) fn store(&self, tier: StorageTier) -> AppResult<&TierStore> {
@@ -32,66 +46,174 @@ impl Storage {
             .ok_or_else(|| AppError::internal(format!("storage tier {tier} is not configured")))
     }
 
-    /// Moves `p` from `from` to `to` (for `why`); false when the row changed under us (nothing done).
-    pub(super) async fn move_one(
+    /// Moves each recording `from` → `to` (for its reason), the steps above taken for the whole
+    /// batch. A recording that changed under us (deleted, moved, held) is skipped, uncounted.
+    pub(super) async fn move_all(
         &self,
-        p: &Placement,
-        (from, to): (StorageTier, StorageTier),
-        why: Reason,
+        batch: Vec<(Placement, (StorageTier, StorageTier), Reason)>,
         now: NaiveDateTime,
-    ) -> AppResult<bool> {
-        let (source, target) = (self.store(from)?, self.store(to)?);
-        let (src_key, dst_key) = (self.key(p, from)?, self.key(p, to)?);
-        let id = p.id.clone();
-        if !self.db.run(move |c| db::recording_tiers::begin_move(c, &id, from, to)).await? {
-            return Ok(false);
+    ) -> Outcome {
+        let mut out = Outcome::default();
+        let mut keyed = Vec::with_capacity(batch.len());
+        for (p, (from, to), why) in batch {
+            match (self.key(&p, from), self.key(&p, to)) {
+                (Ok(src), Ok(dst)) => keyed.push(Move { p, from, to, src, dst, why }),
+                (Err(e), _) | (_, Err(e)) => out.fail(&p, &e),
+            }
         }
-        target.copy_from(source, &src_key, &dst_key, &self.failpoints).await?;
-        let (size, sha) = target.digest(&dst_key).await?;
-        if size != u64::try_from(p.size_bytes).unwrap_or(u64::MAX)
-            || !sha.eq_ignore_ascii_case(&p.checksum_sha256)
-        {
-            // The bad copy goes now (a failure here leaves it to the next run's repair).
-            target.delete(&dst_key).await?;
-            let id = p.id.clone();
-            self.db.run(move |c| db::recording_tiers::clear_stale(c, &id, to)).await?;
-            return Err(AppError::internal(format!(
-                "copy of recording {} in {to} does not verify: {size} bytes, sha256 {sha}",
-                p.id
-            )));
+        if keyed.is_empty() {
+            return out;
         }
-        self.failpoints.reach("storage.copied").await?;
-        let mut after = self.why(why);
-        after["tier"] = serde_json::json!(to);
-        after["location"] = serde_json::json!(dst_key.as_ref());
+        // 1: mark the destinations as about to receive a copy.
+        let marks: Vec<_> = keyed.iter().map(|m| (m.p.id.clone(), m.from, m.to)).collect();
+        let begun = self
+            .db
+            .transaction(move |c| {
+                marks
+                    .iter()
+                    .map(|(id, from, to)| db::recording_tiers::begin_move(c, id, *from, *to))
+                    .collect()
+            })
+            .await;
+        let begun: Vec<bool> = match begun {
+            Ok(begun) => begun,
+            Err(e) => return out.fail_all(keyed.iter().map(|m| &m.p), &e),
+        };
+        // 2–3: copy and verify.
+        let begun = keyed.into_iter().zip(begun).filter_map(|(m, ok)| ok.then_some(m));
+        let copied = in_flight(begun, |m| async move {
+            let r = self.copy(&m).await;
+            (m, r)
+        })
+        .await;
+        let mut verified = Vec::with_capacity(copied.len());
+        for (m, r) in copied {
+            match r {
+                Ok((size, sha)) => verified.push((m, size, sha)),
+                Err(e) => out.fail(&m.p, &e),
+            }
+        }
+        if verified.is_empty() {
+            return out;
+        }
+        if let Err(e) = self.failpoints.reach("storage.copied").await {
+            return out.fail_all(verified.iter().map(|(m, ..)| &m.p), &e);
+        }
+        // 4: one transaction points every verified row at its copy.
+        let committed = match self.commit_all(&verified, now).await {
+            Ok(committed) => committed,
+            Err(e) => return out.fail_all(verified.iter().map(|(m, ..)| &m.p), &e),
+        };
+        let moved: Vec<_> = verified.into_iter().zip(committed).map(|((m, ..), ok)| (m, ok)).collect();
+        let cut = match moved.iter().any(|(_, ok)| *ok) {
+            true => self.failpoints.reach("storage.committed").await.err(),
+            false => None,
+        };
+        self.finish_all(moved, cut, out).await
+    }
+
+    /// Step 4 for the verified copies (with their size and SHA-256), in one transaction with
+    /// their audit rows; whether each row was still there to point at its copy.
+    async fn commit_all(&self, verified: &[(Move, u64, String)], now: NaiveDateTime) -> AppResult<Vec<bool>> {
+        let commits: Vec<_> = verified
+            .iter()
+            .map(|(m, size, sha)| {
+                (m.p.id.clone(), m.from, m.to, m.dst.to_string(), self.moved_entry(m, *size, sha))
+            })
+            .collect();
+        self.db
+            .transaction(move |c| {
+                let mut committed = Vec::with_capacity(commits.len());
+                for (id, from, to, location, _) in &commits {
+                    committed.push(db::recording_tiers::commit_move(c, id, *from, *to, location, now)?);
+                }
+                let entries: Vec<_> = commits
+                    .iter()
+                    .zip(&committed)
+                    .filter(|(_, ok)| **ok)
+                    .map(|((.., e), _)| e.clone())
+                    .collect();
+                audit::write_all(c, &entries)?;
+                Ok(committed)
+            })
+            .await
+    }
+
+    /// The `recording.tier_changed` audit row of a verified copy, naming the rule.
+    fn moved_entry(&self, m: &Move, size: u64, sha: &str) -> AuditRow {
+        let mut after = self.why(m.why);
+        after["tier"] = serde_json::json!(m.to);
+        after["location"] = serde_json::json!(m.dst.as_ref());
         after["size_bytes"] = serde_json::json!(size);
         after["checksum_sha256"] = serde_json::json!(sha);
         let change = Change::new(AuditAction::RecordingTierChanged)
-            .on("recording", &p.id)
-            .before(serde_json::json!({ "tier": from, "location": src_key.as_ref() }))
+            .on("recording", &m.p.id)
+            .before(serde_json::json!({ "tier": m.from, "location": m.src.as_ref() }))
             .after(after);
-        let entry = audit::entry(&Actor::system(), &RequestMeta::default(), change);
-        let (id, location) = (p.id.clone(), dst_key.to_string());
-        let committed = self
+        audit::entry(&Actor::system(), &RequestMeta::default(), change)
+    }
+
+    /// Step 5: deletes the sources of the committed moves (and the copies of recordings deleted
+    /// meanwhile, which have no row), then clears their stale marks in one transaction. `cut`:
+    /// the failpoint error the committed moves stop at.
+    async fn finish_all(&self, moved: Vec<(Move, bool)>, cut: Option<AppError>, mut out: Outcome) -> Outcome {
+        let cut = cut.map(|e| e.to_string());
+        let deleted = in_flight(moved, |(m, committed)| {
+            let cut = cut.clone();
+            async move {
+                let r = match (committed, cut) {
+                    (false, _) => self.delete_in(m.to, &m.dst).await,
+                    (true, Some(e)) => Err(AppError::internal(e)),
+                    (true, None) => self.delete_in(m.from, &m.src).await,
+                };
+                (m, committed, r)
+            }
+        })
+        .await;
+        let mut cleared = Vec::new();
+        for (m, committed, r) in deleted {
+            match r {
+                Ok(()) if committed => cleared.push(m),
+                Ok(()) => {}
+                Err(e) => out.fail(&m.p, &e),
+            }
+        }
+        let stale: Vec<_> = cleared.iter().map(|m| (m.p.id.clone(), m.from)).collect();
+        let result = self
             .db
             .transaction(move |c| {
-                let moved = db::recording_tiers::commit_move(c, &id, from, to, &location, now)?;
-                if moved {
-                    audit::write(c, &entry)?;
-                }
-                Ok(moved)
+                stale.iter().try_for_each(|(id, from)| db::recording_tiers::clear_stale(c, id, *from))
             })
-            .await?;
-        if !committed {
-            // Deleted meanwhile: the copy has no row.
-            target.delete(&dst_key).await?;
-            return Ok(false);
+            .await;
+        match result {
+            Ok(()) => cleared.iter().for_each(|m| out.done(m.why)),
+            Err(e) => return out.fail_all(cleared.iter().map(|m| &m.p), &e),
         }
-        self.failpoints.reach("storage.committed").await?;
-        source.delete(&src_key).await?;
-        let id = p.id.clone();
-        self.db.run(move |c| db::recording_tiers::clear_stale(c, &id, from)).await?;
-        Ok(true)
+        out
+    }
+
+    async fn delete_in(&self, tier: StorageTier, key: &Path) -> AppResult<()> {
+        self.store(tier)?.delete(key).await
+    }
+
+    /// Steps 2–3 for one move: its copy's size and SHA-256, or an error when it does not verify
+    /// (the bad copy deleted now, or left to the next run's repair when that fails).
+    async fn copy(&self, m: &Move) -> AppResult<(u64, String)> {
+        let (source, target) = (self.store(m.from)?, self.store(m.to)?);
+        target.copy_from(source, &m.src, &m.dst, &self.failpoints).await?;
+        let (size, sha) = target.digest(&m.dst).await?;
+        if size != u64::try_from(m.p.size_bytes).unwrap_or(u64::MAX)
+            || !sha.eq_ignore_ascii_case(&m.p.checksum_sha256)
+        {
+            target.delete(&m.dst).await?;
+            let (id, to) = (m.p.id.clone(), m.to);
+            self.db.run(move |c| db::recording_tiers::clear_stale(c, &id, to)).await?;
+            return Err(AppError::internal(format!(
+                "copy of recording {} in {} does not verify: {size} bytes, sha256 {sha}",
+                m.p.id, m.to
+            )));
+        }
+        Ok((size, sha))
     }
 
     /// Deletes every stale copy an interrupted move left (the row points elsewhere), and

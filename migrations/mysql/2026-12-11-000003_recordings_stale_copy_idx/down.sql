@@ -1,0 +1,1 @@
+ALTER TABLE recordings RENAME INDEX recordings_stale_copy_idx TO recordings_stale_tier_idx;
