@@ -4,7 +4,7 @@ import { ApiClient, type Query } from './client';
 import type {
   ApiToken, AuditLog, AuditQuery, Camera, CameraQuery, CameraUpdate, CreatedToken, DashboardStats,
   Job, JobRun, Me, NewApiToken, NewCamera, NewUser, Page, PermissionCatalog, PlannedAction, Playback,
-  Profile, Recording, RecordingLinks, RecordingQuery, StorageOverview, TokenPair, User, UserQuery, UserUpdate,
+  Profile, Recording, RecordingLinks, RecordingQuery, StorageOverview, Timeline, TokenPair, User, UserQuery, UserUpdate,
 } from './types';
 
 const enc = encodeURIComponent;
@@ -31,6 +31,7 @@ export function endpoints(c: ApiClient) {
       deactivate: (id: string) => c.post<Camera>(`/cameras/${enc(id)}/deactivate`),
       rotateKey: (id: string) => c.post<Camera>(`/cameras/${enc(id)}/rotate-key`),
       playback: (id: string) => c.get<Playback>(`/cameras/${enc(id)}/playback`),
+      timeline: (id: string, from: string, to: string) => c.get<Timeline>(`/cameras/${enc(id)}/timeline`, { from, to }),
     },
     profiles: () => c.get<Profile[]>('/profiles'),
     stats: () => c.get<DashboardStats>('/dashboard/stats'),

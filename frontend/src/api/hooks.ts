@@ -22,6 +22,18 @@ export function useCameraPage(query: CameraQuery) {
   return useQuery({ queryKey: keys.cameraList(query), queryFn: () => api.cameras.list(query), placeholderData: keepPreviousData });
 }
 
+/** A camera's footage over `[from, to)`; the previous window stays shown while a zoom or pan loads. */
+export function useTimeline(cameraId: string, from: Date, to: Date, enabled = true) {
+  const [f, t] = [from.toISOString(), to.toISOString()];
+  return useQuery({
+    queryKey: keys.timeline(cameraId, f, t),
+    queryFn: () => api.cameras.timeline(cameraId, f, t),
+    placeholderData: keepPreviousData,
+    enabled,
+    staleTime: 30_000,
+  });
+}
+
 export function useProfiles() {
   return useQuery({ queryKey: keys.profiles, queryFn: api.profiles, staleTime: 5 * 60_000 });
 }

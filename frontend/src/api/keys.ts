@@ -12,6 +12,8 @@ export const keys = {
   quality: (id: string) => ['quality', id] as const,
   playback: (id: string) => ['playback', id] as const,
   recordings: ['recordings'] as const,
+  /** Under `recordings`, so a new or deleted recording refreshes the timelines too. */
+  timeline: (id: string, from: string, to: string) => ['recordings', 'timeline', id, from, to] as const,
   recordingList: (q: RecordingQuery) => ['recordings', q] as const,
   storage: ['storage'] as const,
   storageOverview: (page: number) => ['storage', 'overview', page] as const,

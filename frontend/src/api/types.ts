@@ -58,6 +58,9 @@ export type Recording = Schemas['RecordingView'];
 /** `GET /recordings/{id}/links`: relative, signed, expiring URLs a `<video>`/`<a>` opens without headers. */
 export type RecordingLinks = Schemas['RecordingLinks'];
 export type RecordingQuery = QueryOf<'recordings_list'>;
+/** `GET /cameras/{id}/timeline`: recorded intervals and the gaps between them, with their cause. */
+export type Timeline = Schemas['Timeline'];
+export type GapCause = Schemas['GapCause'];
 
 export type UserQuery = QueryOf<'users_list'>;
 export type NewUser = Schemas['NewUser'];

@@ -12,13 +12,17 @@ describe('role-aware UI', () => {
   it('navigation: admin sees admin pages, operator and viewer do not', () => {
     expect(visibleNav(me('admin')).map((n) => n.label)).toContain('Audit log');
     const op = visibleNav(me('operator')).map((n) => n.label);
-    expect(op).toEqual(['Dashboard', 'Cameras', 'Live view', 'Recordings', 'Storage']);
-    expect(visibleNav(me('viewer')).map((n) => n.label)).toEqual(['Dashboard', 'Cameras', 'Live view', 'Recordings']);
+    expect(op).toEqual(['Dashboard', 'Cameras', 'Live view', 'Recordings', 'Timeline', 'Storage']);
+    expect(visibleNav(me('viewer')).map((n) => n.label)).toEqual(['Dashboard', 'Cameras', 'Live view', 'Recordings', 'Timeline']);
+    expect(visibleNav(me('admin')).map((n) => n.label)).toContain('Timeline');
+    // Without recording.read (an API role signed in), no Timeline.
+    expect(visibleNav(me('api')).map((n) => n.label)).not.toContain('Timeline');
   });
 
   it('renders the nav links of the role only', () => {
     renderAs('operator', <Layout />);
     expect(screen.getByRole('link', { name: 'Cameras' })).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'Timeline' }).getAttribute('href')).toBe('/timeline');
     expect(screen.queryByRole('link', { name: 'Users' })).toBeNull();
     expect(screen.queryByRole('link', { name: 'API tokens' })).toBeNull();
   });

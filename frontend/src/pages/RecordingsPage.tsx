@@ -11,10 +11,10 @@ import { CameraName } from '../components/CameraName';
 import { CameraSelect } from '../components/CameraPicker';
 import { PageHeader } from '../components/Layout';
 import { HoldToggle } from '../components/HoldToggle';
-import { ConfirmDialog, Modal } from '../components/Modal';
+import { ConfirmDialog } from '../components/Modal';
 import { PagedTable } from '../components/PagedTable';
 import { EmptyState, QueryState } from '../components/States';
-import { RecordingPlayer } from '../player/RecordingPlayer';
+import { RecordingPlayerModal } from '../player/RecordingPlayerModal';
 import { downloadRecording } from '../player/recordingLinks';
 import { formatBytes, formatDateTime, formatDuration, localInputToIso } from '../lib/format';
 
@@ -80,21 +80,6 @@ function RecordingRow({ recording: r, location, onPlay, onDelete, onError }: Row
   );
 }
 
-function PlayerModal({ recording, title, onClose }: { recording: Recording; title: string; onClose: () => void }) {
-  return (
-    <Modal title={title} onClose={onClose} wide>
-      <div className="modal__body">
-        <RecordingPlayer recordingId={recording.id} />
-        <p className="muted small">
-          {formatDateTime(recording.started_at)} · {formatDuration(recording.duration_ms)} · {formatBytes(recording.size_bytes)}
-          {recording.width && recording.height ? ` · ${recording.width}×${recording.height}` : ''}
-          {recording.video_codec ? ` · ${recording.video_codec}/${recording.audio_codec ?? '—'}` : ''}
-        </p>
-      </div>
-    </Modal>
-  );
-}
-
 export default function RecordingsPage() {
   const qc = useQueryClient();
   const [filters, setFilters] = useState<Filters>(NONE);
@@ -141,7 +126,7 @@ export default function RecordingsPage() {
           )} />
         )}
       </QueryState>
-      {playing && <PlayerModal recording={playing} title={`${playingName} — ${formatDateTime(playing.started_at)}`} onClose={() => setPlaying(null)} />}
+      {playing && <RecordingPlayerModal recording={playing} title={`${playingName} — ${formatDateTime(playing.started_at)}`} onClose={() => setPlaying(null)} />}
       {deleting && (
         <ConfirmDialog
           title="Delete recording?"

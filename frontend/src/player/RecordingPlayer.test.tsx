@@ -1,6 +1,6 @@
 import { act, fireEvent, screen, waitFor } from '@testing-library/react';
-import { describe, expect, it, vi } from 'vitest';
-import { mockFetch, renderAs } from '../test/fixtures';
+import { describe, expect, it } from 'vitest';
+import { fakeMedia, mockFetch, renderAs } from '../test/fixtures';
 import { RecordingPlayer } from './RecordingPlayer';
 
 const inAnHour = () => new Date(Date.now() + 3_600_000).toISOString();
@@ -9,15 +9,6 @@ const links = (n: number) => ({
   download_url: `/api/v1/recordings/r1/download?expires=${n}&sig=d${n}`,
   expires_at: inAnHour(),
 });
-
-/** jsdom's media elements do nothing: give the test control of the playback state. */
-function fakeMedia(v: HTMLVideoElement, state: { currentTime: number; readyState: number; paused: boolean; duration?: number }) {
-  for (const [k, value] of Object.entries({ duration: 60, ...state })) Object.defineProperty(v, k, { value, writable: true, configurable: true });
-  const play = vi.fn(async () => undefined);
-  const pause = vi.fn();
-  Object.assign(v, { play, pause });
-  return { play, pause };
-}
 
 describe('RecordingPlayer', () => {
   it('plays the signed stream_url, with no access token in the URL', async () => {

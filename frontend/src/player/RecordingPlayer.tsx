@@ -11,7 +11,8 @@ const NOT_PLAYABLE = 'This recording cannot be played in the browser; download i
 
 type Media = SyntheticEvent<HTMLVideoElement>;
 
-export function RecordingPlayer({ recordingId }: { recordingId: string }) {
+/** `startAt`: seconds into the recording to start from (a timeline click). */
+export function RecordingPlayer({ recordingId, startAt = 0 }: { recordingId: string; startAt?: number }) {
   const [links, setLinks] = useState<RecordingLinks | null>(null);
   /** Bumped on every link refresh: remounts the `<video>` so it loads the new URL from scratch. */
   const [generation, setGeneration] = useState(0);
@@ -26,7 +27,8 @@ export function RecordingPlayer({ recordingId }: { recordingId: string }) {
     let cancelled = false;
     setLinks(null);
     setError(null);
-    resume.current = null;
+    // The first load seeks like a resume after a link refresh.
+    resume.current = startAt > 0 ? { time: startAt, playing: true } : null;
     lastTime.current = 0;
     wantsPlay.current = true;
     api.recordings.links(recordingId).then(
@@ -36,7 +38,7 @@ export function RecordingPlayer({ recordingId }: { recordingId: string }) {
     return () => {
       cancelled = true;
     };
-  }, [recordingId]);
+  }, [recordingId, startAt]);
 
   // While (re)loading, the element reports position 0 and fires pause: ignore those.
   const onTimeUpdate = (e: Media) => {

@@ -7,7 +7,7 @@ import { vi } from 'vitest';
 import { sessionStore } from '../api';
 import { keys } from '../api/keys';
 import type {
-  Camera, DashboardStats, Job, JobRun, Me, Page, Permission, PlannedAction, Recording, Role, StorageOverview,
+  Camera, DashboardStats, GapCause, Job, JobRun, Me, Page, Permission, PlannedAction, Recording, Role, StorageOverview, Timeline,
 } from '../api/types';
 import { AuthProvider } from '../auth/AuthProvider';
 
@@ -23,6 +23,23 @@ export function recording(id: string, over: Partial<Recording> = {}): Recording 
   return {
     id, camera_id: 'c1', checksum_sha256: 'ab'.repeat(32), created_at: '2026-01-02T00:00:00Z', started_at: '2026-01-01T23:00:00Z',
     ended_at: '2026-01-02T00:00:00Z', duration_ms: 3_600_000, size_bytes: 2 * 1024 ** 3, tier: 'hot', legal_hold: false, ...over,
+  };
+}
+
+/** Local time on 2 Jan 2026 (no DST change that day anywhere), as RFC 3339. */
+export const jan2 = (h: number, m = 0) => new Date(2026, 0, 2, h, m).toISOString();
+
+/**
+ * `GET /cameras/c1/timeline` for 2 Jan 2026, local time: recorded 00–06 and 12–18, offline 06–12,
+ * deleted 18–24 (the bar's quarters).
+ */
+export function timeline(camera_id = 'c1', over: Partial<Timeline> = {}): Timeline {
+  const gap = (from: number, to: number, cause: GapCause) => ({ from: jan2(from), to: jan2(to), cause });
+  return {
+    camera_id, from: jan2(0), to: jan2(24),
+    intervals: [{ from: jan2(0), to: jan2(6) }, { from: jan2(12), to: jan2(18) }],
+    gaps: [gap(6, 12, 'offline'), gap(18, 24, 'deleted')],
+    ...over,
   };
 }
 
@@ -119,4 +136,18 @@ export function renderAs(role: Role | null, ui: ReactNode, path = '/') {
       </QueryClientProvider>,
     ),
   };
+}
+
+/** jsdom's media elements do nothing: give the test control of the playback state. */
+export function fakeMedia(v: HTMLVideoElement, state: { currentTime: number; readyState: number; paused: boolean; duration?: number }) {
+  for (const [k, value] of Object.entries({ duration: 60, ...state })) Object.defineProperty(v, k, { value, writable: true, configurable: true });
+  const play = vi.fn(async () => undefined);
+  const pause = vi.fn();
+  Object.assign(v, { play, pause });
+  return { play, pause };
+}
+
+/** Lays `el` out `width` px wide from x = 0 (jsdom lays nothing out), for clicks by clientX. */
+export function widen(el: HTMLElement, width: number) {
+  el.getBoundingClientRect = () => ({ left: 0, top: 0, width, height: 20, right: width, bottom: 20, x: 0, y: 0, toJSON: () => ({}) });
 }

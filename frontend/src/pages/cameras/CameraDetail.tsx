@@ -7,6 +7,7 @@ import { keys } from '../../api/keys';
 import type { Camera } from '../../api/types';
 import { Can } from '../../auth/AuthProvider';
 import { CopyButton } from '../../components/CopyButton';
+import { RecentFootage } from '../../components/RecentFootage';
 import { ConfirmDialog, Modal } from '../../components/Modal';
 import { QualityBadge, StatusBadge } from '../../components/StatusBadge';
 import { formatBitrate, formatDateTime, formatRelative } from '../../lib/format';
@@ -80,6 +81,7 @@ export function CameraDetail({ camera: initial, onClose, onEdit }: { camera: Cam
             </>
           )}
         </dl>
+        <Can needs="recording.read"><RecentFootage cameraId={camera.id} /></Can>
         <PublishInfo camera={camera} />
         {action.error && <div className="alert alert--error" role="alert">{describeError(action.error)}</div>}
         <Can needs="camera.write">
