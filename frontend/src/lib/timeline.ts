@@ -47,7 +47,7 @@ export function shiftDay(day: string, n: number): string {
 
 const span = (w: TimeWindow) => w.to.getTime() - w.from.getTime();
 
-/** The zoom level of a window: the index of the largest level span it does not exceed… by much. */
+/** The zoom level of a window: the first level whose span it reaches (within 10 %, so a 23 h DST day is still the day). */
 export function zoomLevel(w: TimeWindow): number {
   const s = span(w);
   const i = ZOOM_SPANS.findIndex((z) => s >= z * 0.9);
