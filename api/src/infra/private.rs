@@ -53,14 +53,19 @@ pub fn private_sqlite(file: &Path) -> std::io::Result<()> {
         std::fs::create_dir_all(parent)?;
     }
     let mut opts = std::fs::OpenOptions::new();
-    // An empty file is an empty SQLite database; `append` never touches an existing one.
-    opts.append(true).create(true);
+    // An empty file is an empty SQLite database. `create_new` never opens an existing one: closing
+    // any descriptor of a database drops the POSIX locks SQLite holds on it in this process.
+    opts.write(true).create_new(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
         opts.mode(0o600);
     }
-    opts.open(file)?;
+    match opts.open(file) {
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+        Err(e) => return Err(e),
+    }
     let with = |ext: &str| PathBuf::from(format!("{}{ext}", file.display()));
     private_files([file, &with("-wal"), &with("-shm")])
 }
