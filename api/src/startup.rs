@@ -31,15 +31,6 @@ use crate::{
 pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
     infra::private::private_dir(&settings.data_dir)
         .map_err(|e| anyhow::anyhow!("ARGUS_DATA_DIR {}: {e}", settings.data_dir.display()))?;
-    let sqlite_file = settings
-        .database_url
-        .starts_with("sqlite:")
-        .then(|| crate::db::sqlite_path(&settings.database_url))
-        .filter(|f| !f.starts_with(":memory:"));
-    if let Some(file) = sqlite_file {
-        infra::private::private_sqlite(std::path::Path::new(file))
-            .map_err(|e| anyhow::anyhow!("DATABASE_URL {file}: {e}"))?;
-    }
     let db = Db::connect(&settings.database_url, settings.database_pool_size)
         .map_err(|e| anyhow::anyhow!("DATABASE_URL: {}", e.message))?;
     let applied = db.migrate().await.map_err(|e| anyhow::anyhow!(e.message))?;

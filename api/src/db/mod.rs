@@ -145,14 +145,11 @@ impl Db {
     /// Builds the pool and checks one connection, so a wrong URL fails at start-up.
     pub fn connect(url: &str, max_size: u32) -> AppResult<Db> {
         let backend = Backend::from_url(url)?;
-        if backend == Backend::Sqlite {
-            if let Some(parent) = std::path::Path::new(sqlite_path(url)).parent() {
-                if !parent.as_os_str().is_empty() {
-                    std::fs::create_dir_all(parent).map_err(|e| {
-                        AppError::internal(format!("cannot create {}: {e}", parent.display()))
-                    })?;
-                }
-            }
+        let file = sqlite_path(url);
+        if backend == Backend::Sqlite && !file.starts_with(":memory:") {
+            // Owner-only before SQLite first opens it, for the server and every CLI command alike.
+            crate::infra::private::private_sqlite(std::path::Path::new(file))
+                .map_err(|e| AppError::internal(format!("cannot create {file}: {e}")))?;
         }
         if backend == Backend::Sqlite {
             // WAL (readers beside the writer) is a property of the file: set it once, from one
