@@ -14,7 +14,7 @@ for group in "${groups[@]}"; do
     runtime) want+=(nginx libnginx-mod-rtmp libnginx-mod-stream ffmpeg libmariadb3) ;;
     # A Node.js that is already installed (nvm, NodeSource) is used as it is.
     frontend) command -v npm >/dev/null || want+=(nodejs npm) ;;
-    test)    want+=(wrk chromium curl jq openssl python3 python3-venv) ;;
+    test)    want+=(wrk chromium curl jq openssl python3 python3-venv fonts-dejavu-core) ;;
     *) echo "unknown package group: $group" >&2; exit 2 ;;
   esac
 done

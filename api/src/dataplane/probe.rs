@@ -4,6 +4,8 @@
 
 use std::path::Path;
 
+use chrono::{DateTime, Utc};
+
 use serde::Deserialize;
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -185,6 +187,28 @@ pub fn parse_record_path(path: &std::path::Path) -> Option<ChunkName> {
     (name_ok && epoch >= MIN_EPOCH).then(|| ChunkName { camera_id: name.to_string(), epoch, recorder })
 }
 
+/// How far after the second named in its file name a chunk's first frame may be: nginx opens
+/// the file at publish (or rotation) and writes from the first frame, within a GOP or so.
+const START_SLACK: chrono::TimeDelta = chrono::TimeDelta::seconds(2);
+
+/// When a chunk's first frame arrived. nginx names the file by the whole second it opened it;
+/// its last write is when its last frame arrived, so last write − duration places the first
+/// frame to the millisecond. Kept only within [`START_SLACK`] of the named second (a file
+/// touched later, e.g. restored from a copy, falls back to the name).
+pub fn chunk_start(
+    named: DateTime<Utc>,
+    last_write: Option<DateTime<Utc>>,
+    duration_ms: i64,
+) -> DateTime<Utc> {
+    let Some(written) = last_write else { return named };
+    let estimate = written - chrono::TimeDelta::milliseconds(duration_ms);
+    if estimate >= named && estimate < named + START_SLACK {
+        estimate
+    } else {
+        named
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -298,5 +322,30 @@ mod tests {
         }
         assert_eq!(measure_playlist(dir.path()), Some(8000));
         assert_eq!(measure_playlist(&dir.path().join("missing")), None);
+    }
+}
+
+#[cfg(test)]
+mod chunk_start_tests {
+    use super::*;
+
+    fn at(s: &str) -> DateTime<Utc> {
+        s.parse().expect("time")
+    }
+
+    #[test]
+    fn the_last_write_minus_the_duration_refines_the_named_second() {
+        let named = at("2026-12-01T10:00:00Z");
+        let refined = chunk_start(named, Some(at("2026-12-01T10:01:00.730Z")), 60_000);
+        assert_eq!(refined, at("2026-12-01T10:00:00.730Z"));
+    }
+
+    #[test]
+    fn an_estimate_outside_the_slack_falls_back_to_the_name() {
+        let named = at("2026-12-01T10:00:00Z");
+        // Copied (touched) a day later, or a clock step backwards: not evidence of the start.
+        assert_eq!(chunk_start(named, Some(at("2026-12-02T10:00:00Z")), 60_000), named);
+        assert_eq!(chunk_start(named, Some(at("2026-12-01T10:00:59Z")), 60_000), named);
+        assert_eq!(chunk_start(named, None, 60_000), named);
     }
 }

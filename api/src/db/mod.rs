@@ -7,6 +7,7 @@ pub mod audit_chain;
 pub mod breaker;
 pub mod cameras;
 mod enum_columns;
+pub mod footage_tombstones;
 pub mod job_runs;
 pub mod object_deletions;
 pub mod recording_tiers;
@@ -67,8 +68,9 @@ impl Backend {
     }
 }
 
-const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
-const MYSQL_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/mysql");
+/// Public so a test can revert and re-run one migration around rows it sets up (a backfill).
+pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
+pub const MYSQL_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/mysql");
 
 /// r2d2 manager that picks the backend from the URL itself, so a MySQL connection failure shows
 /// MySQL's real error instead of MultiConnection's generic "invalid connection url".

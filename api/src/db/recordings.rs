@@ -2,6 +2,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::{
+    footage_tombstones::TombstoneRow,
     schema::{cameras, recordings},
     DbConn, MultiBackend, PageRequest,
 };
@@ -65,10 +66,32 @@ pub fn find_by_file_path(conn: &mut DbConn, file_path: &str) -> AppResult<Option
         .optional()?)
 }
 
-/// Deletes the recording unless it is under legal hold (its own or its camera's); the number
-/// of rows deleted.
-pub fn delete_unheld(conn: &mut DbConn, id: &str) -> AppResult<usize> {
-    Ok(diesel::delete(recordings::table.find(id).filter(unheld())).execute(conn)?)
+/// Deletes the recording unless it is under legal hold (its own or its camera's), leaving a
+/// tombstone of its span (`reason`: why it went) so the timeline can tell deleted footage from
+/// footage never recorded; the number of rows deleted. Call it inside the deleting transaction.
+pub fn delete_unheld(conn: &mut DbConn, id: &str, reason: &str) -> AppResult<usize> {
+    let span: Option<(String, NaiveDateTime, NaiveDateTime)> = recordings::table
+        .find(id)
+        .filter(unheld())
+        .select((recordings::camera_id, recordings::started_at, recordings::ended_at))
+        .first(conn)
+        .optional()?;
+    let Some((camera_id, started_at, ended_at)) = span else {
+        return Ok(0);
+    };
+    let deleted = diesel::delete(recordings::table.find(id).filter(unheld())).execute(conn)?;
+    if deleted == 1 {
+        let tombstone = TombstoneRow {
+            recording_id: id.to_string(),
+            camera_id,
+            started_at,
+            ended_at,
+            reason: reason.to_string(),
+            deleted_at: super::now(),
+        };
+        super::footage_tombstones::insert(conn, &tombstone)?;
+    }
+    Ok(deleted)
 }
 
 /// Sets or lifts the recording's legal hold; false when there is no such recording.

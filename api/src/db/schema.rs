@@ -182,6 +182,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    footage_tombstones (recording_id) {
+        recording_id -> Text,
+        camera_id -> Text,
+        started_at -> Timestamp,
+        ended_at -> Timestamp,
+        reason -> Text,
+        deleted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     object_deletions (id) {
         id -> Text,
         tier -> Text,

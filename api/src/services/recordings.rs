@@ -171,7 +171,9 @@ pub async fn ingest(state: &AppState, path: &Path) -> AppResult<Option<Recording
         let _ = tokio::fs::remove_file(&path).await;
         return Ok(None);
     }
-    let size = tokio::fs::metadata(&path).await.map(|m| m.len()).unwrap_or(0);
+    let metadata = tokio::fs::metadata(&path).await.ok();
+    let size = metadata.as_ref().map(|m| m.len()).unwrap_or(0);
+    let last_write = metadata.and_then(|m| m.modified().ok()).map(DateTime::<Utc>::from);
     if size == 0 {
         tracing::info!(path = %path.display(), "removing empty chunk");
         let _ = tokio::fs::remove_file(&path).await;
@@ -192,6 +194,7 @@ pub async fn ingest(state: &AppState, path: &Path) -> AppResult<Option<Recording
         .map_err(|e| AppError::internal(format!("cannot rename {}: {e}", part.display())))?;
     sync_path(day_dir).await?;
     let duration_ms = (info.duration_s * 1000.0).round() as i64;
+    let started = probe::chunk_start(started, last_write, duration_ms);
     let row = RecordingRow {
         id: db::new_id(),
         camera_id: camera_id.clone(),
@@ -280,6 +283,9 @@ pub async fn find_visible(state: &AppState, principal: &Principal, id: &str) -> 
         .ok_or_else(|| AppError::not_found("recording not found"))
 }
 
+/// The tombstone reason of a recording a user deleted.
+const USER_DELETION: &str = "user";
+
 /// Deletes the row first, then the file: a kill or a failure in between leaves a file without a
 /// row (garbage on disk), never a catalogued recording whose file is gone. Footage under legal
 /// hold (its own or its camera's) is refused with 409.
@@ -300,7 +306,7 @@ pub async fn delete(state: &AppState, principal: &Principal, id: &str, meta: &Re
     state
         .db
         .transaction(move |c| {
-            if db::recordings::delete_unheld(c, &rid)? == 0 {
+            if db::recordings::delete_unheld(c, &rid, USER_DELETION)? == 0 {
                 return Err(match db::recordings::find(c, &rid)? {
                     Some(_) => {
                         AppError::conflict("the recording is under legal hold (its own or its camera's)")

@@ -44,6 +44,8 @@ pub struct PruneReport {
     pub sessions: usize,
     pub stream_sessions: usize,
     pub job_runs: usize,
+    /// Footage tombstones, kept as long as stream sessions (both explain the timeline's gaps).
+    pub tombstones: usize,
 }
 
 fn days_before(now: NaiveDateTime, days: u32) -> NaiveDateTime {
@@ -67,6 +69,7 @@ pub async fn prune_logs(db: &Db, now: NaiveDateTime, policy: &PrunePolicy) -> Ap
                 sessions: db::sessions::prune(c, revoked_before, unused_before)?,
                 stream_sessions: db::stream_sessions::prune(c, stream_cutoff)?,
                 job_runs: db::job_runs::prune(c, job_run_cutoff)?,
+                tombstones: db::footage_tombstones::prune(c, stream_cutoff)?,
             })
         })
         .await?;
@@ -81,6 +84,7 @@ pub async fn prune_logs(db: &Db, now: NaiveDateTime, policy: &PrunePolicy) -> Ap
             "sessions": summary.sessions,
             "stream_sessions": summary.stream_sessions,
             "job_runs": summary.job_runs,
+            "tombstones": summary.tombstones,
             "audit_cutoff": audit_cutoff.and_utc(),
             "session_cutoff": revoked_before.and_utc(),
             "stream_session_cutoff": stream_cutoff.and_utc(),

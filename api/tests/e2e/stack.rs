@@ -200,19 +200,26 @@ pub struct LiveCamera {
     pub id: String,
     pub ws: Ws,
     pub publisher: Publisher,
+    pub rtmp_url: String,
 }
 
 impl Stack {
     /// Creates a camera from `body` (`POST /api/v1/cameras`) and brings it online.
     pub async fn live_camera(&self, body: Value) -> LiveCamera {
+        self.live_camera_with(body, "null").await
+    }
+
+    /// [`Stack::live_camera`] with the publisher's video through `filter`.
+    pub async fn live_camera_with(&self, body: Value, filter: &str) -> LiveCamera {
         let admin = self.app.admin().await;
         let (status, camera) = self.app.post("/api/v1/cameras", &admin, body).await;
         assert_eq!(status, reqwest::StatusCode::CREATED, "{camera}");
         let id = camera["id"].as_str().expect("camera id").to_string();
         let mut ws = connect_ws(&self.app, &admin).await;
-        let publisher = Publisher::start(camera["rtmp_url"].as_str().expect("rtmp url"));
+        let rtmp_url = camera["rtmp_url"].as_str().expect("rtmp url").to_string();
+        let publisher = Publisher::start_filtered(&rtmp_url, filter);
         next_event(&mut ws, status_event(&id, "online")).await;
-        LiveCamera { admin, id, ws, publisher }
+        LiveCamera { admin, id, ws, publisher, rtmp_url }
     }
 }
 
@@ -229,9 +236,14 @@ pub struct Publisher {
 impl Publisher {
     /// `ffmpeg -re -f lavfi -i testsrc2 …` to an RTMP URL: 720p25 H.264 with a 1 s GOP + AAC.
     pub fn start(url: &str) -> Publisher {
+        Self::start_filtered(url, "null")
+    }
+
+    /// [`Publisher::start`] with the video through `filter` (e.g. a burnt-in clock).
+    pub fn start_filtered(url: &str, filter: &str) -> Publisher {
         let child = Command::new("ffmpeg")
             .args(["-nostdin", "-v", "error", "-re", "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=25"])
-            .args(["-re", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100"])
+            .args(["-re", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100", "-vf", filter])
             .args([
                 "-c:v",
                 "libx264",

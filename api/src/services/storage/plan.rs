@@ -37,6 +37,18 @@ pub enum PlanReason {
     DiskFloor,
 }
 
+impl PlanReason {
+    /// Its JSON spelling, also the tombstone's `reason`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlanReason::Age => "age",
+            PlanReason::Retention => "retention",
+            PlanReason::Quota => "quota",
+            PlanReason::DiskFloor => "disk_floor",
+        }
+    }
+}
+
 impl From<Reason> for PlanReason {
     fn from(r: Reason) -> PlanReason {
         match r {

@@ -15,7 +15,7 @@
 //! and a crash between the two steps leaves queue rows that the next run's repair finishes
 //! ([`Storage::finish_deletions`]), so no object is left without a row.
 
-use super::{in_flight, walk::Reason, Outcome, Storage, BATCH};
+use super::{in_flight, plan::PlanReason, walk::Reason, Outcome, Storage, BATCH};
 use crate::{
     auth::RequestMeta,
     db::{self, audit::AuditRow, object_deletions::ObjectDeletion, recording_tiers::Placement},
@@ -43,20 +43,23 @@ impl Storage {
         if expiries.is_empty() {
             return out;
         }
-        let rows: Vec<_> = expiries.iter().map(|(e, _, q, p)| (p.id.clone(), e.clone(), q.clone())).collect();
+        let rows: Vec<_> = expiries
+            .iter()
+            .map(|(e, why, q, p)| (p.id.clone(), e.clone(), q.clone(), PlanReason::from(*why).as_str()))
+            .collect();
         let deleted = self
             .db
             .transaction(move |c| {
                 let mut deleted = Vec::with_capacity(rows.len());
-                for (id, _, queued) in &rows {
-                    let gone = db::recordings::delete_unheld(c, id)? == 1;
+                for (id, _, queued, why) in &rows {
+                    let gone = db::recordings::delete_unheld(c, id, why)? == 1;
                     if gone {
                         db::object_deletions::insert(c, queued)?;
                     }
                     deleted.push(gone);
                 }
                 let entries: Vec<_> =
-                    rows.iter().zip(&deleted).filter(|(_, d)| **d).map(|((_, e, _), _)| e.clone()).collect();
+                    rows.iter().zip(&deleted).filter(|(_, d)| **d).map(|((_, e, ..), _)| e.clone()).collect();
                 audit::write_all(c, &entries)?;
                 Ok(deleted)
             })
@@ -167,7 +170,7 @@ impl Storage {
 
     /// An audit row's account of the rule behind a delete or a move.
     pub(super) fn why(&self, why: Reason) -> serde_json::Value {
-        let reason = super::plan::PlanReason::from(why);
+        let reason = PlanReason::from(why);
         match why {
             Reason::Age => serde_json::json!({ "reason": reason }),
             Reason::Retention(days) => serde_json::json!({ "reason": reason, "retention_days": days }),

@@ -3,7 +3,7 @@
 
 pub mod algebra;
 
-use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
 use self::algebra::{Evidence, GapCause, Span};
@@ -68,15 +68,6 @@ fn check_range(q: &TimelineQuery) -> AppResult<()> {
     Ok(())
 }
 
-/// The recording span a deletion's audit row describes, if it names this camera and both ends.
-fn deleted_span(before: &str, camera_id: &str) -> Option<Span> {
-    let v: serde_json::Value = serde_json::from_str(before).ok()?;
-    let at = |key: &str| -> Option<NaiveDateTime> {
-        Some(v.get(key)?.as_str()?.parse::<DateTime<Utc>>().ok()?.naive_utc())
-    };
-    (v.get("camera_id")?.as_str()? == camera_id).then_some(Span::new(at("started_at")?, at("ended_at")?))
-}
-
 pub async fn timeline(
     state: &AppState,
     principal: &Principal,
@@ -94,7 +85,7 @@ pub async fn timeline(
             Ok((
                 db::timeline::recording_spans(c, &id, window.from, window.to)?,
                 db::timeline::session_spans(c, &id, window.from, window.to)?,
-                db::timeline::deletion_states(c, &id, window.from)?,
+                db::timeline::deleted_spans(c, &id, window.from, window.to)?,
             ))
         })
         .await?;
@@ -103,7 +94,7 @@ pub async fn timeline(
     let retention = TimeDelta::days(state.settings.security.stream_session_retention_days.into());
     let evidence = Evidence {
         sessions: sessions.iter().map(|(start, end)| Span::new(*start, end.unwrap_or(now))).collect(),
-        deleted: deletions.iter().filter_map(|b| deleted_span(b, &camera.id)).collect(),
+        deleted: deletions.into_iter().map(|(start, end)| Span::new(start, end)).collect(),
         sessions_known_from: Some(now - retention),
         in_progress_from: live_since.filter(|_| camera.recording_enabled).map(|s| s.max(now - chunk)),
     };
