@@ -7,7 +7,7 @@ import { vi } from 'vitest';
 import { sessionStore } from '../api';
 import { keys } from '../api/keys';
 import type {
-  Camera, DashboardStats, GapCause, Job, JobRun, Me, Page, Permission, PlannedAction, Recording, Role, StorageOverview, Timeline,
+  Camera, DashboardStats, ExportView, GapCause, Job, JobRun, Me, Page, Permission, PlannedAction, Recording, Role, StorageOverview, Timeline,
 } from '../api/types';
 import { AuthProvider } from '../auth/AuthProvider';
 
@@ -150,4 +150,13 @@ export function fakeMedia(v: HTMLVideoElement, state: { currentTime: number; rea
 /** Lays `el` out `width` px wide from x = 0 (jsdom lays nothing out), for clicks by clientX. */
 export function widen(el: HTMLElement, width: number) {
   el.getBoundingClientRect = () => ({ left: 0, top: 0, width, height: 20, right: width, bottom: 20, x: 0, y: 0, toJSON: () => ({}) });
+}
+
+/** An export of camera c1 over 02:00–02:30 on 2 Jan 2026 (local), queued. */
+export function exportView(id: string, over: Partial<ExportView> = {}): ExportView {
+  return {
+    id, camera_id: 'c1', camera_name: 'Gate', requested_by: { type: 'user', id: 'u-admin', name: 'admin' }, note: null,
+    from: jan2(2), to: jan2(2, 30), state: 'queued', progress_percent: 0, eta_secs: null, size_bytes: null, checksum_sha256: null,
+    duration_ms: null, error: null, created_at: jan2(3), started_at: null, finished_at: null, expires_at: null, download_url: null, ...over,
+  };
 }
