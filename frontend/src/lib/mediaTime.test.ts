@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mediaToWall, wallToMedia } from './mediaTime';
+import { mediaToWall, playbackWindow, startFor, wallToMedia } from './mediaTime';
 
 // Footage 10:00:00–10:20:00, a gap, then 10:30:00–10:40:00: 30 min of media.
 const pb = {
@@ -40,5 +40,19 @@ describe('wall clock ↔ media time', () => {
   it('without discontinuities it is a plain offset', () => {
     const plain = { start_at: '2026-01-02T10:00:00Z', duration_secs: 60, discontinuities: [] };
     expect(wallToMedia(plain, new Date(Date.parse(plain.start_at) + 12_345)).time).toBeCloseTo(12.345, 6);
+  });
+});
+
+describe('playback window and start', () => {
+  it('an hour either side of the instant, never in the future', () => {
+    const now = Date.parse('2026-01-02T12:00:00Z');
+    expect(playbackWindow(at('10:00:00'), now)).toEqual({ from: at('09:00:00'), to: at('11:00:00') });
+    expect(playbackWindow(at('11:59:30'), now)).toEqual({ from: at('10:59:30'), to: at('12:00:00') });
+    expect(playbackWindow(at('13:00:00'), now)).toEqual({ from: at('11:00:00'), to: at('12:00:00') });
+  });
+
+  it('an instant past the filed footage (still recording) starts on its last seconds', () => {
+    expect(startFor(pb, at('10:50:00'))).toEqual({ time: 1770, where: 'after' });
+    expect(startFor(pb, at('10:01:00'))).toEqual({ time: 60, where: 'footage' });
   });
 });

@@ -58,3 +58,19 @@ export function wallToMedia(m: Mapping, at: Date): MediaTarget {
   if (time < end) return { time, where: 'footage' };
   return i + 1 < ps.length ? { time: end, where: 'gap' } : { time: m.duration_secs, where: 'after' };
 }
+
+const HOUR_MS = 3_600_000;
+/** How much of the latest footage plays when the picked instant is not filed yet. */
+export const LATEST_SECS = 30;
+
+/** The range the player asks for around `at`: an hour either side, never past `now`. */
+export function playbackWindow(at: Date, now = Date.now()): { from: Date; to: Date } {
+  const t = Math.min(at.getTime(), now);
+  return { from: new Date(t - HOUR_MS), to: new Date(Math.min(t + HOUR_MS, now)) };
+}
+
+/** Where to start for a picked instant: past the filed footage, its last LATEST_SECS. */
+export function startFor(m: Mapping, at: Date): MediaTarget {
+  const target = wallToMedia(m, at);
+  return target.where === 'after' ? { ...target, time: Math.max(0, m.duration_secs - LATEST_SECS) } : target;
+}
