@@ -63,7 +63,7 @@ export function ExportDialog({ cameraId, range, onClose }: { cameraId: string; r
     <Modal title={`Export footage of ${name}`} onClose={onClose} closeOnBackdrop={!started}>
       {started ? (
         <>
-          <div className="modal__body" data-testid="export-started">
+          <div className="modal__body" data-testid="export-started" data-export-id={started}>
             <ExportStatus id={started} />
           </div>
           <footer className="modal__foot">
