@@ -95,15 +95,8 @@ export default function ExportsPage() {
         )}
       </QueryState>
       {deleting && (
-        <ConfirmDialog
-          title="Delete export?"
-          message={<>The clip of {formatDateTime(deleting.from)} – {formatDateTime(deleting.to)} and its file are removed; its download link stops working.{remove.error ? <div className="alert alert--error">{describeError(remove.error)}</div> : null}</>}
-          confirmLabel="Delete"
-          danger
-          busy={remove.isPending}
-          onCancel={() => setDeleting(null)}
-          onConfirm={() => remove.mutate(deleting.id)}
-        />
+        <ConfirmDialog title="Delete export?" confirmLabel="Delete" danger busy={remove.isPending} onCancel={() => setDeleting(null)} onConfirm={() => remove.mutate(deleting.id)}
+          message={<>The clip of {formatDateTime(deleting.from)} – {formatDateTime(deleting.to)} and its file are removed; its download link stops working.{remove.error ? <div className="alert alert--error">{describeError(remove.error)}</div> : null}</>} />
       )}
     </>
   );
