@@ -74,6 +74,17 @@ describe('TimelinePage', () => {
     expect((screen.getByTestId('export-to') as HTMLInputElement).value).toBe('2026-01-02T03:15');
   });
 
+  it('the keyboard selects a range too: Enter at both ends of the cursor in Select range mode', async () => {
+    serve();
+    renderAs('viewer', <TimelinePage />, '/timeline?day=2026-01-02&camera=c1');
+    const el = await bar();
+    fireEvent.click(screen.getByTestId('select-range'));
+    for (const key of ['Home', 'Enter', 'ArrowRight', 'ArrowRight', 'Enter']) fireEvent.keyDown(el, { key });
+    const sel = screen.getByTestId('timeline-selection');
+    expect([sel.getAttribute('data-from'), sel.getAttribute('data-to')]).toEqual([jan2(0), jan2(1)]);
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
   it('a shift-drag selects a range without playing', async () => {
     serve();
     renderAs('viewer', <TimelinePage />, '/timeline?day=2026-01-02&camera=c1');
