@@ -1,5 +1,5 @@
 // E2E step for issue 11's timeline: the camera's recording shows as an interval on its day, and a
-// click in it plays that recording from the clicked instant. Needs the admin signed in on
+// click in it plays the recorded footage from the clicked instant. Needs the admin signed in on
 // `ctx.page` and a filed recording of `ctx.cameraId`.
 export async function timelineSteps(run, ctx, { stack, apiCall, shot, adminPassword }) {
   await run.step('timeline: the recording is an interval on its day; a click in it plays it from there', async () => {
@@ -15,19 +15,22 @@ export async function timelineSteps(run, ctx, { stack, apiCall, shot, adminPassw
       return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
     }, middle.toISOString());
     await page.goto(`${stack().base}/timeline?day=${day}&camera=${ctx.cameraId}&at=${encodeURIComponent(middle.toISOString())}`);
+    // `at` plays from there (the recorded player opens) and zooms the bar to an hour around it.
+    await page.getByTestId('recorded-video').waitFor({ timeout: 15_000 });
+    await page.keyboard.press('Escape');
     const bar = page.getByTestId(`timeline-bar-${ctx.cameraId}`);
     await bar.waitFor({ timeout: 15_000 });
-    // `at` opens an hour around it; zoom to ten minutes so a short test chunk is wide enough to hit.
+    // Zoom to ten minutes so a short test chunk is wide enough to hit.
     await page.getByRole('button', { name: 'Zoom in' }).click();
     const interval = bar.locator('[data-testid="timeline-seg"][data-kind="interval"]').first();
     await interval.waitFor({ timeout: 15_000 });
     const timeline = await apiCall('GET', `/cameras/${ctx.cameraId}/timeline?from=${encodeURIComponent(rec.started_at)}&to=${encodeURIComponent(rec.ended_at)}`, token);
     if (timeline.intervals.length !== 1) throw new Error(`the API timeline over the recording: ${JSON.stringify(timeline)}`);
     await interval.click();
-    const video = page.getByTestId('recording-video');
+    const video = page.getByTestId('recorded-video');
     await video.waitFor({ timeout: 15_000 });
     await page.waitForFunction(() => {
-      const v = document.querySelector('[data-testid="recording-video"]');
+      const v = document.querySelector('[data-testid="recorded-video"]');
       return v instanceof HTMLVideoElement && v.readyState >= 2 && v.currentTime > 0;
     }, null, { timeout: 20_000 });
     await shot(page, '08e-timeline-playing');

@@ -13,6 +13,7 @@ const CamerasPage = lazy(() => import('./pages/cameras/CamerasPage'));
 const LivePage = lazy(() => import('./pages/LivePage'));
 const RecordingsPage = lazy(() => import('./pages/RecordingsPage'));
 const TimelinePage = lazy(() => import('./pages/TimelinePage'));
+const ExportsPage = lazy(() => import('./pages/exports/ExportsPage'));
 const StoragePage = lazy(() => import('./pages/storage/StoragePage'));
 const UsersPage = lazy(() => import('./pages/admin/UsersPage'));
 const TokensPage = lazy(() => import('./pages/admin/TokensPage'));
@@ -56,6 +57,7 @@ export function AppRoutes() {
         <Route path="live" element={<Gate needs="camera.watch"><LivePage /></Gate>} />
         <Route path="recordings" element={<Gate needs="recording.read"><RecordingsPage /></Gate>} />
         <Route path="timeline" element={<Gate needs="recording.read"><TimelinePage /></Gate>} />
+        <Route path="exports" element={<Gate needs="recording.read"><ExportsPage /></Gate>} />
         <Route path="storage" element={<Gate needs={STORAGE_READ}><StoragePage /></Gate>} />
         <Route path="admin/users" element={<Gate needs="user.manage"><UsersPage /></Gate>} />
         <Route path="admin/tokens" element={<Gate needs="token.manage"><TokensPage /></Gate>} />

@@ -2,7 +2,7 @@
 
 import { ApiClient, type Query } from './client';
 import type {
-  ApiToken, AuditLog, AuditQuery, Camera, CameraQuery, CameraUpdate, CreatedToken, DashboardStats,
+  ApiToken, AuditLog, ExportQuery, ExportView, NewExport, RecordedPlayback, AuditQuery, Camera, CameraQuery, CameraUpdate, CreatedToken, DashboardStats,
   Job, JobRun, Me, NewApiToken, NewCamera, NewUser, Page, PermissionCatalog, PlannedAction, Playback,
   Profile, Recording, RecordingLinks, RecordingQuery, StorageOverview, Timeline, TokenPair, User, UserQuery, UserUpdate,
 } from './types';
@@ -32,6 +32,11 @@ export function endpoints(c: ApiClient) {
       rotateKey: (id: string) => c.post<Camera>(`/cameras/${enc(id)}/rotate-key`),
       playback: (id: string) => c.get<Playback>(`/cameras/${enc(id)}/playback`),
       timeline: (id: string, from: string, to: string) => c.get<Timeline>(`/cameras/${enc(id)}/timeline`, { from, to }),
+      /** A signed HLS VOD playlist over `[from, to)` across chunks (audited). */
+      recordedPlayback: (id: string, from: string, to: string) =>
+        c.get<RecordedPlayback>(`/cameras/${enc(id)}/playback/recorded`, { from, to }),
+      /** Starts a clip export (202 with the queued export). */
+      exportClip: (id: string, body: NewExport) => c.post<ExportView>(`/cameras/${enc(id)}/exports`, body),
     },
     profiles: () => c.get<Profile[]>('/profiles'),
     stats: () => c.get<DashboardStats>('/dashboard/stats'),
@@ -43,6 +48,12 @@ export function endpoints(c: ApiClient) {
       links: (id: string) => c.get<RecordingLinks>(`/recordings/${enc(id)}/links`),
       hold: (id: string) => c.put<Recording>(`/recordings/${enc(id)}/hold`),
       release: (id: string) => c.delete<Recording>(`/recordings/${enc(id)}/hold`),
+    },
+    exports: {
+      list: (query: ExportQuery) => c.get<Page<ExportView>>('/exports', q(query)),
+      get: (id: string) => c.get<ExportView>(`/exports/${enc(id)}`),
+      /** Cancels a queued or running export, or removes a finished one with its file. */
+      remove: (id: string) => c.delete(`/exports/${enc(id)}`),
     },
     storage: {
       overview: (page = 1, limit = 25) => c.get<StorageOverview>('/storage', { page, limit }),

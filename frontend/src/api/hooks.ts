@@ -5,6 +5,7 @@ import { api } from '.';
 import { keys } from './keys';
 import { useAuth } from '../auth/AuthProvider';
 import { STORAGE_READ } from '../auth/permissions';
+import { exportActive } from './footage';
 import type { Camera, CameraQuery, StorageTier, StreamQuality } from './types';
 
 export function useStats() {
@@ -31,6 +32,19 @@ export function useTimeline(cameraId: string, from: Date, to: Date, enabled = tr
     placeholderData: keepPreviousData,
     enabled,
     staleTime: 30_000,
+  });
+}
+
+/** How often a running export is polled, in case a WebSocket `export.progress` is missed. */
+export const EXPORT_POLL_MS = 3_000;
+
+/** One export, polled while queued or running (the WebSocket usually updates it first). */
+export function useExport(id: string | null) {
+  return useQuery({
+    queryKey: keys.exportOne(id ?? ''),
+    queryFn: () => api.exports.get(id ?? ''),
+    enabled: !!id,
+    refetchInterval: (q) => (q.state.data && !exportActive(q.state.data) ? false : EXPORT_POLL_MS),
   });
 }
 

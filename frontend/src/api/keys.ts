@@ -1,5 +1,5 @@
 // TanStack Query keys, in one place so WebSocket events can update the right caches.
-import type { AuditQuery, CameraQuery, RecordingQuery, UserQuery } from './types';
+import type { AuditQuery, CameraQuery, ExportQuery, RecordingQuery, UserQuery } from './types';
 
 export const keys = {
   me: ['me'] as const,
@@ -15,6 +15,10 @@ export const keys = {
   /** Under `recordings`, so a new or deleted recording refreshes the timelines too. */
   timeline: (id: string, from: string, to: string) => ['recordings', 'timeline', id, from, to] as const,
   recordingList: (q: RecordingQuery) => ['recordings', q] as const,
+  recordedPlayback: (id: string, from: string, to: string) => ['recorded-playback', id, from, to] as const,
+  exports: ['exports'] as const,
+  exportList: (q: ExportQuery) => ['exports', 'list', q] as const,
+  exportOne: (id: string) => ['exports', 'one', id] as const,
   storage: ['storage'] as const,
   storageOverview: (page: number) => ['storage', 'overview', page] as const,
   storagePlan: (page: number) => ['storage', 'plan', page] as const,

@@ -4,6 +4,7 @@
 // cannot say (the WebSocket events, the shape of a 422's `details`, the sort keys, profile names
 // known only at run time).
 
+import type { ExportProgressEvent } from './footage';
 import type { components, operations } from './schema';
 
 type Schemas = components['schemas'];
@@ -91,4 +92,7 @@ export type WsEvent =
   | { type: 'camera.deleted'; data: { camera_id: string }; at: string }
   | { type: 'recording.created'; data: { recording: Recording }; at: string }
   | { type: 'stats.updated'; data: { stats: DashboardStats }; at: string }
-  | { type: 'stream.quality'; data: { camera_id: string; quality: StreamQuality }; at: string };
+  | { type: 'stream.quality'; data: { camera_id: string; quality: StreamQuality }; at: string }
+  | ExportProgressEvent;
+
+export type { ExportQuery, ExportState, ExportView, NewExport, RecordedPlayback } from './footage';

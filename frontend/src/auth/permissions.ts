@@ -20,6 +20,7 @@ export const NAV: NavItem[] = [
   { to: '/live', label: 'Live view', needs: 'camera.watch' },
   { to: '/recordings', label: 'Recordings', needs: 'recording.read' },
   { to: '/timeline', label: 'Timeline', needs: 'recording.read' },
+  { to: '/exports', label: 'Exports', needs: 'recording.read' },
   { to: '/storage', label: 'Storage', needs: STORAGE_READ },
   { to: '/admin/users', label: 'Users', needs: 'user.manage' },
   { to: '/admin/tokens', label: 'API tokens', needs: 'token.manage' },

@@ -12,11 +12,12 @@ describe('role-aware UI', () => {
   it('navigation: admin sees admin pages, operator and viewer do not', () => {
     expect(visibleNav(me('admin')).map((n) => n.label)).toContain('Audit log');
     const op = visibleNav(me('operator')).map((n) => n.label);
-    expect(op).toEqual(['Dashboard', 'Cameras', 'Live view', 'Recordings', 'Timeline', 'Storage']);
-    expect(visibleNav(me('viewer')).map((n) => n.label)).toEqual(['Dashboard', 'Cameras', 'Live view', 'Recordings', 'Timeline']);
+    expect(op).toEqual(['Dashboard', 'Cameras', 'Live view', 'Recordings', 'Timeline', 'Exports', 'Storage']);
+    expect(visibleNav(me('viewer')).map((n) => n.label)).toEqual(['Dashboard', 'Cameras', 'Live view', 'Recordings', 'Timeline', 'Exports']);
     expect(visibleNav(me('admin')).map((n) => n.label)).toContain('Timeline');
     // Without recording.read (an API role signed in), no Timeline.
     expect(visibleNav(me('api')).map((n) => n.label)).not.toContain('Timeline');
+    expect(visibleNav(me('api')).map((n) => n.label)).not.toContain('Exports');
   });
 
   it('renders the nav links of the role only', () => {

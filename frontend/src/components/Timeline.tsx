@@ -1,13 +1,16 @@
 // Footage timelines: one bar per camera over a shared window, recorded intervals filled and gaps
 // hatched (their cause on hover and in the legend). Zoom (buttons, wheel, + / -) and pan (buttons,
 // PageUp / PageDown) change the window, which refetches every bar. Each bar is a slider: the arrow
-// keys move a cursor, Enter picks it; a click picks the instant under the pointer.
+// keys move a cursor, Enter picks it; a click picks the instant under the pointer. With `onSelect`,
+// a shift-drag (or, in `selecting` mode, a drag or two clicks / two Enters) selects a range.
 
 import { useEffect, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { instantOnBar, RangeOverlay, trackDrag, type RangeSelection } from './RangeOverlay';
 import { describeError } from '../api/errors';
 import { useTimeline } from '../api/hooks';
 import { useCameraName } from '../api/cameraSearch';
 import type { GapCause } from '../api/types';
+import { pickEnd, rangeBetween } from '../lib/range';
 import {
   CAUSE_LABELS, formatClock, fractionOf, instantAt, locate, pan, segments, ticks, zoomIn, zoomLevel, zoomOut,
   ZOOM_SPANS, type Hit, type Segment, type TimeWindow,
@@ -28,7 +31,14 @@ interface Props {
   onPick: (p: TimelinePick) => void;
   /** One bar, no controls, ticks or legend (a camera's last 24 h). */
   compact?: boolean;
+  /** Range selection: clicks and Enter set the ends of a range instead of picking an instant. */
+  selecting?: boolean;
+  selection?: RangeSelection | null;
+  onSelect?: (s: RangeSelection) => void;
 }
+
+/** Pixels the pointer must move before a press becomes a drag. */
+const DRAG_PX = 3;
 
 const ZOOM_NAMES = ['day', '1 hour', '10 minutes'];
 
@@ -41,7 +51,7 @@ function hitText(h: Hit): string {
   return h.kind === 'interval' ? 'recorded' : h.kind === 'gap' ? `no footage: ${CAUSE_LABELS[h.cause]}` : 'no data';
 }
 
-function TimelineRow({ cameraId, view, bounds, onView, onPick, compact }: Omit<Props, 'cameraIds'> & { cameraId: string }) {
+function TimelineRow({ cameraId, view, bounds, onView, onPick, compact, selecting, selection, onSelect }: Omit<Props, 'cameraIds'> & { cameraId: string }) {
   const name = useCameraName(cameraId);
   const timeline = useTimeline(cameraId, view.from, view.to);
   const [cursor, setCursor] = useState(() => (view.from.getTime() + view.to.getTime()) / 2);
@@ -52,12 +62,36 @@ function TimelineRow({ cameraId, view, bounds, onView, onPick, compact }: Omit<P
   }, [fromMs, toMs]);
   const span = toMs - fromMs;
   const pick = (at: Date) => onPick({ cameraId, at, hit: locate(timeline.data, at) });
+  const [anchor, setAnchor] = useState<number | null>(null);
+  const dragged = useRef(false);
+  const pickEndAt = (t: number) => {
+    const next = pickEnd(anchor, t, bounds);
+    setAnchor(next.anchor);
+    if (next.range) onSelect?.({ cameraId, range: next.range });
+  };
 
+  const onMouseDown = (e: MouseEvent<HTMLDivElement>) => {
+    if (!onSelect || e.button !== 0 || !(selecting || e.shiftKey)) return;
+    e.preventDefault();
+    const start = instantOnBar(e.currentTarget, view, e.clientX);
+    const x0 = e.clientX;
+    dragged.current = false;
+    trackDrag(e.currentTarget, view, (t, x) => {
+      if (!dragged.current && Math.abs(x - x0) < DRAG_PX) return;
+      dragged.current = true;
+      setAnchor(null);
+      onSelect({ cameraId, range: rangeBetween(start, t, bounds) });
+    });
+  };
   const onClick = (e: MouseEvent<HTMLDivElement>) => {
-    const r = e.currentTarget.getBoundingClientRect();
-    const at = instantAt(view, r.width > 0 ? (e.clientX - r.left) / r.width : 0.5);
-    setCursor(at.getTime());
-    pick(at);
+    if (dragged.current) {
+      dragged.current = false; // the end of a drag, not a pick
+      return;
+    }
+    const at = instantOnBar(e.currentTarget, view, e.clientX);
+    setCursor(at);
+    if (onSelect && (selecting || e.shiftKey)) pickEndAt(at);
+    else pick(new Date(at));
   };
   const onKey = (e: KeyboardEvent<HTMLDivElement>) => {
     const step = (span / 48) * (e.shiftKey ? 6 : 1);
@@ -67,8 +101,9 @@ function TimelineRow({ cameraId, view, bounds, onView, onPick, compact }: Omit<P
       ArrowRight: () => move(cursor + step),
       Home: () => move(fromMs),
       End: () => move(toMs - 1),
-      Enter: () => pick(new Date(cursor)),
-      ' ': () => pick(new Date(cursor)),
+      Enter: () => (onSelect && (selecting || e.shiftKey) ? pickEndAt(cursor) : pick(new Date(cursor))),
+      ' ': () => (onSelect && selecting ? pickEndAt(cursor) : pick(new Date(cursor))),
+      Escape: () => setAnchor(null),
       ...(compact ? {} : {
         '+': () => onView(zoomIn(view, bounds, new Date(cursor))),
         '=': () => onView(zoomIn(view, bounds, new Date(cursor))),
@@ -98,6 +133,8 @@ function TimelineRow({ cameraId, view, bounds, onView, onPick, compact }: Omit<P
         aria-valuetext={`${formatClock(cursorAt)}, ${hitText(locate(timeline.data, cursorAt))}`}
         aria-busy={timeline.isFetching}
         data-testid={`timeline-bar-${cameraId}`}
+        data-selecting={selecting || undefined}
+        onMouseDown={onMouseDown}
         onClick={onClick}
         onKeyDown={onKey}
       >
@@ -113,6 +150,15 @@ function TimelineRow({ cameraId, view, bounds, onView, onPick, compact }: Omit<P
           />
         ))}
         <div className="timeline__cursor" style={{ left: `${fractionOf(view, cursor) * 100}%` }} aria-hidden="true" />
+        {onSelect && (
+          <RangeOverlay
+            view={view}
+            bounds={bounds}
+            range={selection?.cameraId === cameraId ? selection.range : null}
+            anchor={anchor}
+            onChange={(range) => onSelect({ cameraId, range })}
+          />
+        )}
       </div>
       {timeline.error && <div className="timeline__error small" role="alert">{describeError(timeline.error)}</div>}
     </div>
@@ -146,8 +192,7 @@ export function TimelineLegend() {
 /** The instant under the pointer, read off whichever bar it is over (all bars share the window). */
 function pointerInstant(e: WheelEvent, view: TimeWindow): Date {
   const target = e.target instanceof Element ? e.target.closest('.timeline__bar') : null;
-  const r = target?.getBoundingClientRect();
-  return instantAt(view, r && r.width > 0 ? (e.clientX - r.left) / r.width : 0.5);
+  return target ? new Date(instantOnBar(target, view, e.clientX)) : instantAt(view, 0.5);
 }
 
 export function Timeline(props: Props) {

@@ -1,5 +1,6 @@
-import { screen, waitFor } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { Route, Routes, useLocation } from 'react-router-dom';
+import { describe, expect, it, vi } from 'vitest';
 import { camera, mockFetch, renderAs } from '../test/fixtures';
 import LivePage from './LivePage';
 
@@ -53,5 +54,22 @@ describe('live wall', () => {
     // Only the online count is asked of the list.
     expect(lists.map((p) => p.get('stream_status'))).toEqual(['online']);
     expect(screen.getAllByRole('button', { name: 'Choose cameras for empty tiles' })).toHaveLength(3);
+  });
+
+  it('"go back" on a tile opens the recorded footage of that camera 30 s ago', async () => {
+    server();
+    vi.spyOn(Date, 'now').mockReturnValue(Date.parse('2026-01-02T10:00:30Z'));
+    const Where = () => <output data-testid="where">{useLocation().search}</output>;
+    renderAs('viewer', <Routes><Route path="/live" element={<LivePage />} /><Route path="/timeline" element={<Where />} /></Routes>, '/live');
+    fireEvent.click(await screen.findByTestId('go-back-c'));
+    const q = new URLSearchParams(screen.getByTestId('where').textContent!);
+    expect([q.get('camera'), q.get('at')]).toEqual(['c', '2026-01-02T10:00:00.000Z']);
+  });
+
+  it('has no "go back" for a user who may not watch recordings', async () => {
+    server();
+    renderAs('api', <LivePage />, '/live');
+    await waitFor(() => expect(tiles()).toContain('player-c'));
+    expect(screen.queryByTestId('go-back-c')).toBeNull();
   });
 });

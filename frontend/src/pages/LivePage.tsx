@@ -8,6 +8,8 @@ import { PageHeader } from '../components/Layout';
 import { Modal } from '../components/Modal';
 import { EmptyState, QueryState } from '../components/States';
 import { StatusBadge } from '../components/StatusBadge';
+import { Can } from '../auth/AuthProvider';
+import { GoBack } from '../player/GoBack';
 import { LivePlayer } from '../player/LivePlayer';
 import { useLocalState } from '../lib/useLocalState';
 
@@ -77,6 +79,11 @@ function Picker({ picked, onChange, onClose }: { picked: string[]; onChange: (id
   );
 }
 
+/** "Go back" on a tile, for those who may watch recordings. */
+function BackTo({ camera }: { camera: Camera }) {
+  return <Can needs="recording.read"><GoBack cameraId={camera.id} name={camera.name} className="icon-btn player__back" /></Can>;
+}
+
 function ListMode({ cameras }: { cameras: Camera[] }) {
   const [selected, setSelected] = useState<string | null>(null);
   const current = cameras.find((c) => c.id === selected) ?? cameras[0];
@@ -92,7 +99,7 @@ function ListMode({ cameras }: { cameras: Camera[] }) {
           </li>
         ))}
       </ul>
-      <div className="live-list__player">{current && <LivePlayer key={current.id} camera={current} />}</div>
+      <div className="live-list__player">{current && <LivePlayer key={current.id} camera={current} actions={<BackTo camera={current} />} />}</div>
     </div>
   );
 }
@@ -133,7 +140,7 @@ export default function LivePage() {
           ) : (
             <div className={`wall wall--${layout}`} data-testid="live-grid">
               {cameras.map((c) => (
-                <LivePlayer key={c.id} camera={c} compact={layout >= 16} />
+                <LivePlayer key={c.id} camera={c} compact={layout >= 16} actions={layout < 16 && <BackTo camera={c} />} />
               ))}
               {Array.from({ length: Math.max(0, layout - cameras.length) }, (_, i) => (
                 <div key={`empty-${i}`} className="player player--empty">

@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useRef, useState, type ReactNode } from 'react';
 import type { Camera } from '../api/types';
 import { Icon } from '../components/Icon';
 import { QualityBadge } from '../components/StatusBadge';
@@ -14,7 +14,7 @@ type PlayerCamera = Pick<Camera, 'id' | 'name' | 'stream_status' | 'is_active' |
  * camera's status flips to online (WebSocket) and its playlist becomes available (retries).
  * Off-screen or in a hidden tab, the stream is torn down so it downloads nothing.
  */
-export function LivePlayer({ camera, compact = false }: { camera: PlayerCamera; compact?: boolean }) {
+export function LivePlayer({ camera, compact = false, actions }: { camera: PlayerCamera; compact?: boolean; actions?: ReactNode }) {
   const boxRef = useRef<HTMLDivElement>(null);
   const videoRef = useRef<HTMLVideoElement>(null);
   const active = useActive(boxRef);
@@ -74,6 +74,7 @@ export function LivePlayer({ camera, compact = false }: { camera: PlayerCamera; 
         </span>
         {!compact && <QualityBadge cameraId={camera.id} quality={quality} />}
         <span className="player__controls">
+          {actions}
           {levels.length > 1 && (
             <label>
               <span className="sr-only">Quality for {camera.name}</span>

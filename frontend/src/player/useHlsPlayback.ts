@@ -1,12 +1,13 @@
 // Attaches a camera's live HLS stream to a <video> while `enabled`, and keeps retrying until it
-// plays: right after a camera goes online its playlist 404s for a few seconds. hls.js is used
-// wherever Media Source Extensions exist (it gives us the quality levels); otherwise the
-// browser's native HLS (iOS Safari). Disabling tears everything down, so nothing downloads.
+// plays: right after a camera goes online its playlist 404s for a few seconds. hls.js (where Media
+// Source Extensions exist) gives us the quality levels; see attachStream. Disabling tears
+// everything down, so nothing downloads.
 
-import Hls, { type ErrorData, type Level } from 'hls.js/light';
+import Hls, { type Level } from 'hls.js/light';
 import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
 import { api } from '../api';
 import type { Playback } from '../api/types';
+import { attachStream, detachVideo, type AttachedStream } from './attachStream';
 import { playbackValid, retryDelay } from './retry';
 
 export type PlayerState = 'idle' | 'loading' | 'playing' | 'retrying' | 'error';
@@ -40,14 +41,13 @@ export function useHlsPlayback(videoRef: RefObject<HTMLVideoElement | null>, cam
     let cancelled = false;
     let attempt = 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    let hls: Hls | null = null;
+    let stream: AttachedStream | null = null;
 
     const teardown = () => {
-      hls?.destroy();
-      hls = null;
+      stream?.destroy();
+      stream = null;
       hlsRef.current = null;
-      video.removeAttribute('src');
-      video.load();
+      detachVideo(video);
     };
     const retry = (forgetUrl: boolean) => {
       if (cancelled) return;
@@ -74,44 +74,27 @@ export function useHlsPlayback(videoRef: RefObject<HTMLVideoElement | null>, cam
         }
       }
       if (cancelled || !video) return;
-      if (Hls.isSupported()) {
-        hls = new Hls({ liveSyncDurationCount: 3, manifestLoadingMaxRetry: 1, levelLoadingMaxRetry: 2, backBufferLength: 10 });
-        hlsRef.current = hls;
-        hls.on(Hls.Events.MANIFEST_PARSED, (_e, data) => {
-          setLevels(data.levels.map((l, index) => ({ index, label: levelLabel(l) })).sort((a, b) => b.index - a.index));
-          if (levelRef.current >= 0 && hls) hls.currentLevel = levelRef.current;
-          void video.play().catch(() => undefined);
-        });
-        hls.on(Hls.Events.LEVEL_SWITCHED, (_e, data) => setCurrentLevel(data.level));
-        hls.on(Hls.Events.FRAG_BUFFERED, playing);
-        hls.on(Hls.Events.ERROR, (_e, data: ErrorData) => {
-          if (!data.fatal) return;
-          if (data.type === Hls.ErrorTypes.MEDIA_ERROR && attempt === 0) {
-            attempt += 1;
-            hls?.recoverMediaError();
-            return;
+      stream = attachStream(video, pb.master_url, { liveSyncDurationCount: 3, manifestLoadingMaxRetry: 1, levelLoadingMaxRetry: 2, backBufferLength: 10 }, {
+        ready: (hls) => {
+          if (hls) {
+            setLevels(hls.levels.map((l, index) => ({ index, label: levelLabel(l) })).sort((a, b) => b.index - a.index));
+            if (levelRef.current >= 0) hls.currentLevel = levelRef.current;
           }
-          const status = data.response?.code;
-          retry(status === 403 || status === 401 || status === 410);
-        });
-        hls.loadSource(pb.master_url);
-        hls.attachMedia(video);
-      } else if (video.canPlayType('application/vnd.apple.mpegurl')) {
-        video.src = pb.master_url;
-        video.onloadeddata = playing;
-        video.onerror = () => retry(true);
-        void video.play().catch(() => undefined);
-      } else {
-        setState('error');
-      }
+          void video.play().catch(() => undefined);
+        },
+        playing,
+        // The native element tells no status: fetch a fresh URL in case the signed one expired.
+        fatal: (status, native) => retry(native || status === 403 || status === 401 || status === 410),
+        setup: (hls) => hls.on(Hls.Events.LEVEL_SWITCHED, (_e, data) => setCurrentLevel(data.level)),
+      });
+      hlsRef.current = stream?.hls ?? null;
+      if (!stream) setState('error');
     }
 
     void start();
     return () => {
       cancelled = true;
       clearTimeout(timer);
-      video.onloadeddata = null;
-      video.onerror = null;
       teardown();
       setLevels([]);
       setCurrentLevel(-1);

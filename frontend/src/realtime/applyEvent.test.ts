@@ -1,8 +1,8 @@
 import { QueryClient } from '@tanstack/react-query';
 import { describe, expect, it } from 'vitest';
 import { keys } from '../api/keys';
-import type { Camera, Page } from '../api/types';
-import { camera, stats } from '../test/fixtures';
+import type { Camera, ExportView, Page } from '../api/types';
+import { camera, exportView, page as pageOf, stats } from '../test/fixtures';
 import { applyEvent } from './applyEvent';
 
 const page = (items: Camera[]): Page<Camera> => ({ items, total: items.length, page: 1, limit: 25, total_pages: 1 });
@@ -40,5 +40,28 @@ describe('applyEvent', () => {
     qc.setQueryData(keys.cameraList({ page: 1 }), page([]));
     applyEvent(qc, { type: 'camera.created', data: { camera: camera('c') }, at });
     expect(qc.getQueryState(keys.cameraList({ page: 1 }))!.isInvalidated).toBe(true);
+  });
+});
+
+describe('applyEvent export.progress', () => {
+  it('updates the export and the list pages showing it; a list without it is refetched', () => {
+    const qc = new QueryClient();
+    qc.setQueryData(keys.exportList({ page: 1 }), pageOf([exportView('x1'), exportView('x2')]));
+    qc.setQueryData(keys.exportList({ page: 1, state: 'done' }), pageOf([]));
+    const running = exportView('x1', { state: 'running', progress_percent: 40, eta_secs: 12 });
+    applyEvent(qc, { type: 'export.progress', data: { export: running }, at });
+
+    expect(qc.getQueryData(keys.exportOne('x1'))).toEqual(running);
+    const list = qc.getQueryData<Page<ExportView>>(keys.exportList({ page: 1 }))!;
+    expect(list.items.map((x) => [x.id, x.state, x.progress_percent])).toEqual([['x1', 'running', 40], ['x2', 'queued', 0]]);
+    expect(qc.getQueryState(keys.exportList({ page: 1 }))!.isInvalidated).toBe(false);
+  });
+
+  it('a new export marks the lists stale', () => {
+    const qc = new QueryClient();
+    qc.setQueryData(keys.exportList({ page: 1 }), pageOf([exportView('x1')]));
+    applyEvent(qc, { type: 'export.progress', data: { export: exportView('x9') }, at });
+    expect(qc.getQueryState(keys.exportList({ page: 1 }))!.isInvalidated).toBe(true);
+    expect(qc.getQueryData<Page<ExportView>>(keys.exportList({ page: 1 }))!.items).toHaveLength(1);
   });
 });

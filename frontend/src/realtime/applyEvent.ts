@@ -2,7 +2,7 @@
 
 import type { QueryClient } from '@tanstack/react-query';
 import { keys } from '../api/keys';
-import type { Camera, CameraQuery, Page, WsEvent } from '../api/types';
+import type { Camera, CameraQuery, ExportView, Page, WsEvent } from '../api/types';
 
 type CameraCache = Page<Camera> | Camera | undefined;
 
@@ -15,6 +15,21 @@ export function patchCameraCache(data: CameraCache, id: string, patch: (c: Camer
       : data;
   }
   return data.id === id ? patch(data) : data;
+}
+
+/**
+ * An export's progress: its own cache and every cached list page that shows it. A list that does
+ * not show it yet (a new export, or one that moved to another state filter) is refetched.
+ */
+function applyExport(qc: QueryClient, x: ExportView): void {
+  qc.setQueryData(keys.exportOne(x.id), x);
+  let listed = false;
+  qc.setQueriesData<Page<ExportView>>({ queryKey: ['exports', 'list'] }, (d) => {
+    if (!d?.items.some((i) => i.id === x.id)) return d;
+    listed = true;
+    return { ...d, items: d.items.map((i) => (i.id === x.id ? x : i)) };
+  });
+  if (!listed) void qc.invalidateQueries({ queryKey: ['exports', 'list'] });
 }
 
 export function applyEvent(qc: QueryClient, e: WsEvent): void {
@@ -58,6 +73,9 @@ export function applyEvent(qc: QueryClient, e: WsEvent): void {
       break;
     case 'stream.quality':
       qc.setQueryData(keys.quality(e.data.camera_id), e.data.quality);
+      break;
+    case 'export.progress':
+      applyExport(qc, e.data.export);
       break;
     case 'hello':
       break;

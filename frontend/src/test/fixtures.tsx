@@ -7,7 +7,7 @@ import { vi } from 'vitest';
 import { sessionStore } from '../api';
 import { keys } from '../api/keys';
 import type {
-  Camera, DashboardStats, GapCause, Job, JobRun, Me, Page, Permission, PlannedAction, Recording, Role, StorageOverview, Timeline,
+  Camera, DashboardStats, ExportView, GapCause, RecordedPlayback, Job, JobRun, Me, Page, Permission, PlannedAction, Recording, Role, StorageOverview, Timeline,
 } from '../api/types';
 import { AuthProvider } from '../auth/AuthProvider';
 
@@ -150,4 +150,32 @@ export function fakeMedia(v: HTMLVideoElement, state: { currentTime: number; rea
 /** Lays `el` out `width` px wide from x = 0 (jsdom lays nothing out), for clicks by clientX. */
 export function widen(el: HTMLElement, width: number) {
   el.getBoundingClientRect = () => ({ left: 0, top: 0, width, height: 20, right: width, bottom: 20, x: 0, y: 0, toJSON: () => ({}) });
+}
+
+/** An export of camera c1 over 02:00–02:30 on 2 Jan 2026 (local), queued. */
+export function exportView(id: string, over: Partial<ExportView> = {}): ExportView {
+  return {
+    id, camera_id: 'c1', camera_name: 'Gate', requested_by: { type: 'user', id: 'u-admin', name: 'admin' }, note: null,
+    from: jan2(2), to: jan2(2, 30), state: 'queued', progress_percent: 0, eta_secs: null, size_bytes: null, checksum_sha256: null,
+    duration_ms: null, error: null, created_at: jan2(3), started_at: null, finished_at: null, expires_at: null, download_url: null, ...over,
+  };
+}
+
+/** `GET /cameras/c1/playback/recorded` over 01:27–03:27 (local, 2 Jan 2026): footage from 01:30, no gap. */
+export function recordedPlayback(over: Partial<RecordedPlayback> = {}): RecordedPlayback {
+  return {
+    url: '/api/v1/playback/recorded/c1/index.m3u8?sig=s1', expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+    from: jan2(1, 27), to: jan2(3, 27), start_at: jan2(1, 30), duration_secs: 7020, segments: 1170, discontinuities: [], ...over,
+  };
+}
+
+/**
+ * Makes jsdom's <video> a native HLS player (no Media Source: hls.js stays out) whose loading
+ * does nothing; the test fires the media events. Restored after each test by `vi.restoreAllMocks`.
+ */
+export function nativeHls() {
+  vi.spyOn(HTMLMediaElement.prototype, 'canPlayType').mockReturnValue('maybe');
+  vi.spyOn(HTMLMediaElement.prototype, 'load').mockImplementation(() => undefined);
+  vi.spyOn(HTMLMediaElement.prototype, 'play').mockResolvedValue(undefined);
+  vi.spyOn(HTMLMediaElement.prototype, 'pause').mockImplementation(() => undefined);
 }

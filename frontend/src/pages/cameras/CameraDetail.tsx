@@ -8,6 +8,7 @@ import type { Camera } from '../../api/types';
 import { Can } from '../../auth/AuthProvider';
 import { CopyButton } from '../../components/CopyButton';
 import { RecentFootage } from '../../components/RecentFootage';
+import { GoBack } from '../../player/GoBack';
 import { ConfirmDialog, Modal } from '../../components/Modal';
 import { QualityBadge, StatusBadge } from '../../components/StatusBadge';
 import { formatBitrate, formatDateTime, formatRelative } from '../../lib/format';
@@ -61,6 +62,7 @@ export function CameraDetail({ camera: initial, onClose, onEdit }: { camera: Cam
           {!camera.is_active && <span className="tag tag--warn">deactivated</span>}
           <QualityBadge cameraId={camera.id} quality={quality} />
           <span className="muted">last seen {formatRelative(camera.last_seen_at)}</span>
+          {camera.stream_status === 'online' && <Can needs="recording.read"><GoBack cameraId={camera.id} name={camera.name} /></Can>}
         </div>
         <dl className="detail__grid">
           <dt>Serial</dt><dd>{camera.serial_number}</dd>
