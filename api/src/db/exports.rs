@@ -6,8 +6,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::{
-    schema::{exports, recordings},
     recordings::RecordingRow,
+    schema::{exports, recordings},
     DbConn, PageRequest,
 };
 use crate::{

@@ -72,17 +72,30 @@ pub fn concat_list(pieces: &[Piece]) -> String {
 /// FFmpeg reading the list and writing one faststart MP4 by stream copy, progress on stdout.
 /// `realtime` reads the input at its native rate (`-readrate 1`: tests of a running export).
 pub fn ffmpeg_args(list: &str, output: &str, realtime: bool) -> Vec<String> {
-    let mut args: Vec<String> = ["-hide_banner", "-nostdin", "-nostats", "-v", "error", "-y"]
-        .into_iter()
-        .map(String::from)
-        .collect();
+    let mut args: Vec<String> =
+        ["-hide_banner", "-nostdin", "-nostats", "-v", "error", "-y"].into_iter().map(String::from).collect();
     if realtime {
         args.extend(["-readrate".into(), "1".into()]);
     }
     args.extend(
         [
-            "-f", "concat", "-safe", "0", "-i", list, "-map", "0", "-c", "copy", "-movflags", "+faststart",
-            "-f", "mp4", "-progress", "pipe:1", output,
+            "-f",
+            "concat",
+            "-safe",
+            "0",
+            "-i",
+            list,
+            "-map",
+            "0",
+            "-c",
+            "copy",
+            "-movflags",
+            "+faststart",
+            "-f",
+            "mp4",
+            "-progress",
+            "pipe:1",
+            output,
         ]
         .into_iter()
         .map(String::from),
@@ -137,14 +150,19 @@ mod tests {
         );
         assert!((expected_secs(&p) - 20.0).abs() < 1e-9);
         let list = concat_list(&p);
-        assert!(list.contains("file '/r/0.mp4'\ninpoint 5.000000\nfile '/r/1.mp4'\nfile '/r/2.mp4'\noutpoint 5.000000\n"));
+        assert!(list.contains(
+            "file '/r/0.mp4'\ninpoint 5.000000\nfile '/r/1.mp4'\nfile '/r/2.mp4'\noutpoint 5.000000\n"
+        ));
     }
 
     #[test]
     fn a_range_inside_one_chunk_has_both_points_and_gaps_count_nothing() {
         let chunks = [chunk(0), chunk(3)];
         let p = pieces(&chunks, at(2), at(8));
-        assert_eq!(p, vec![Piece { path: "/r/0.mp4".into(), inpoint: Some(2.0), outpoint: Some(8.0), secs: 6.0 }]);
+        assert_eq!(
+            p,
+            vec![Piece { path: "/r/0.mp4".into(), inpoint: Some(2.0), outpoint: Some(8.0), secs: 6.0 }]
+        );
         let p = pieces(&chunks, at(5), at(35));
         assert!((expected_secs(&p) - 10.0).abs() < 1e-9, "5 s of chunk 0 and 5 s of chunk 3");
     }

@@ -171,7 +171,8 @@ pub async fn create(
     let cid = camera.id.clone();
     let footage = state.db.run(move |c| db::exports::overlapping(c, &cid, from, to)).await?;
     if footage.is_empty() {
-        let message = format!("no recording of this camera overlaps {} – {}", body.from, body.to);
+        let rfc = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
+        let message = format!("no recording of this camera overlaps {} – {}", rfc(body.from), rfc(body.to));
         return Err(AppError::new(ErrorCode::NoFootage, message)
             .with_details(serde_json::json!({ "gap": { "from": body.from, "to": body.to } })));
     }
@@ -239,7 +240,8 @@ pub async fn list(
 pub async fn find_visible(state: &AppState, principal: &Principal, id: &str) -> AppResult<ExportRow> {
     let eid = id.to_string();
     let row = state.db.run(move |c| db::exports::find(c, &eid)).await?;
-    row.filter(|r| principal.can_see_camera(&r.camera_id)).ok_or_else(|| AppError::not_found("export not found"))
+    row.filter(|r| principal.can_see_camera(&r.camera_id))
+        .ok_or_else(|| AppError::not_found("export not found"))
 }
 
 /// Cancels a queued or running export (the worker sees its row gone and stops FFmpeg) or removes
@@ -326,7 +328,8 @@ pub async fn expire(state: &AppState, now: NaiveDateTime) -> AppResult<u64> {
     let rows = state.db.run(move |c| db::exports::expired(c, now, EXPIRY_BATCH)).await?;
     let mut removed = 0;
     for row in rows {
-        let change = Change::new(AuditAction::ExportExpired).on("export", &row.id).before(view(state, row.clone())?);
+        let change =
+            Change::new(AuditAction::ExportExpired).on("export", &row.id).before(view(state, row.clone())?);
         let entry = audit::entry(&Actor::system(), &RequestMeta::default(), change);
         match remove(state, &row, entry).await {
             Ok(()) => removed += 1,

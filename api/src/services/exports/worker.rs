@@ -133,13 +133,17 @@ fn ttl(state: &AppState) -> chrono::TimeDelta {
 
 async fn cut(state: &AppState, row: &ExportRow, work: &Path, part: &Path) -> Result<Finished, Stop> {
     let mkdir = |d: PathBuf| async move {
-        tokio::fs::create_dir_all(&d).await.map_err(|e| Stop::Failed(format!("cannot create {}: {e}", d.display())))
+        tokio::fs::create_dir_all(&d)
+            .await
+            .map_err(|e| Stop::Failed(format!("cannot create {}: {e}", d.display())))
     };
     mkdir(work.to_path_buf()).await?;
     let (cid, from, to) = (row.camera_id.clone(), row.range_from, row.range_to);
     let recordings = state.db.run(move |c| db::exports::overlapping(c, &cid, from, to)).await?;
     if recordings.is_empty() {
-        return Err(Stop::Failed("no footage is left in the range (deleted since the export was asked for)".into()));
+        return Err(Stop::Failed(
+            "no footage is left in the range (deleted since the export was asked for)".into(),
+        ));
     }
     let mut chunks = Vec::with_capacity(recordings.len());
     for rec in recordings {
@@ -236,7 +240,8 @@ async fn ffmpeg(state: &AppState, id: &str, args: &[String], expected: f64) -> R
     let status = child.wait().await.map_err(|e| Stop::Failed(format!("ffmpeg: {e}")))?;
     let stderr = errors.await.unwrap_or_default();
     if !status.success() {
-        let tail: String = stderr.trim().chars().rev().take(500).collect::<Vec<_>>().into_iter().rev().collect();
+        let tail: String =
+            stderr.trim().chars().rev().take(500).collect::<Vec<_>>().into_iter().rev().collect();
         return Err(Stop::Failed(format!("ffmpeg failed ({status}): {tail}")));
     }
     Ok(())
