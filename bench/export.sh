@@ -5,22 +5,29 @@
 # footage's real time.
 # Footage: SEED_SECS (300) of testsrc2 1280x720@25 (x264 ultrafast, 2 s GOP, AAC), looped by
 # stream copy into two 1-hour chunk files, filed as recordings rows of one camera.
-# Env: SEED_SECS (300), CHUNK_SECS (3600: also the exported length). Uses CARGO_TARGET_DIR when set.
+# Env: SEED_SECS (300), CHUNK_SECS (3600: also the exported length), FOOTAGE_DIR (made in a temp
+# dir; set it to keep the chunks for the next run, which reuses them). Uses CARGO_TARGET_DIR.
 source "$(dirname "$0")/common.sh"
 SEED_SECS=${SEED_SECS:-300}; CHUNK_SECS=${CHUNK_SECS:-3600}; EXPORT_SECS=$CHUNK_SECS
 
+FOOTAGE=${FOOTAGE_DIR:-$WORK}
+mkdir -p "$FOOTAGE"
 build_release
-echo "== making footage: ${SEED_SECS}s seed, 2 chunks of ${CHUNK_SECS}s (720p)"
-t=$(date +%s.%N)
-ffmpeg -v error -y -f lavfi -i "testsrc2=size=1280x720:rate=25:duration=$SEED_SECS" \
-  -f lavfi -i "sine=frequency=440:duration=$SEED_SECS" -c:v libx264 -preset ultrafast -g 50 \
-  -c:a aac -movflags +faststart -shortest "$WORK/seed.mp4"
-loops=$(( CHUNK_SECS / SEED_SECS + 1 ))
-for n in 0 1; do
-  ffmpeg -v error -y -stream_loop "$loops" -i "$WORK/seed.mp4" -map 0 -c copy -t "$CHUNK_SECS" \
-    -movflags +faststart "$WORK/chunk-$n.mp4"
-done
-echo "footage made in $(awk -v a="$t" -v b="$(date +%s.%N)" 'BEGIN { printf "%.0f", b - a }') s; chunk size $(( $(stat -c %s "$WORK/chunk-0.mp4") / 1048576 )) MiB"
+if [ ! -s "$FOOTAGE/chunk-1.mp4" ]; then
+  echo "== making footage: ${SEED_SECS}s seed, 2 chunks of ${CHUNK_SECS}s (720p)"
+  t=$(date +%s.%N)
+  ffmpeg -v error -y -f lavfi -i "testsrc2=size=1280x720:rate=25:duration=$SEED_SECS" \
+    -f lavfi -i "sine=frequency=440:duration=$SEED_SECS" -c:v libx264 -preset ultrafast -g 50 \
+    -c:a aac -movflags +faststart -shortest "$FOOTAGE/seed.mp4"
+  loops=$(( CHUNK_SECS / SEED_SECS + 1 ))
+  for n in 0 1; do
+    ffmpeg -v error -y -stream_loop "$loops" -i "$FOOTAGE/seed.mp4" -map 0 -c copy -t "$CHUNK_SECS" \
+      -movflags +faststart -f mp4 "$FOOTAGE/chunk-$n.mp4.part"
+    mv "$FOOTAGE/chunk-$n.mp4.part" "$FOOTAGE/chunk-$n.mp4"
+  done
+  echo "footage made in $(awk -v a="$t" -v b="$(date +%s.%N)" 'BEGIN { printf "%.0f", b - a }') s"
+fi
+echo "chunk size $(( $(stat -c %s "$FOOTAGE/chunk-0.mp4") / 1048576 )) MiB"
 
 api_port=$(free_port)
 start_argus "$api_port"
@@ -29,7 +36,7 @@ api() { curl -fsS -H "Authorization: Bearer $token" -H 'content-type: applicatio
 camera=$(api "http://127.0.0.1:$api_port/api/v1/cameras" -d '{"name":"Bench","serial_number":"bench-export"}' \
   | python3 -c 'import sys,json; print(json.load(sys.stdin)["id"])')
 # Filed as the ingest files them: two back-to-back chunks, the first starting T0.
-python3 "$(dirname "$0")/export_file.py" "$WORK/argus.db" "$camera" "$CHUNK_SECS" "$WORK/chunk-0.mp4" "$WORK/chunk-1.mp4" >"$WORK/range"
+python3 "$(dirname "$0")/export_file.py" "$WORK/argus.db" "$camera" "$CHUNK_SECS" "$FOOTAGE/chunk-0.mp4" "$FOOTAGE/chunk-1.mp4" >"$WORK/range"
 read -r t0 from to from_off <"$WORK/range"
 to_off=$from_off  # `to` lies as far into the second chunk as `from` into the first
 
@@ -47,9 +54,9 @@ echo "argus export: $state (state, duration_ms, size_bytes) in ${api_secs}s"
 
 cat >"$WORK/list.ffconcat" <<LIST
 ffconcat version 1.0
-file '$WORK/chunk-0.mp4'
+file '$FOOTAGE/chunk-0.mp4'
 inpoint $from_off
-file '$WORK/chunk-1.mp4'
+file '$FOOTAGE/chunk-1.mp4'
 outpoint $to_off
 LIST
 start=$(date +%s.%N)

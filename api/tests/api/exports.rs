@@ -348,3 +348,66 @@ async fn bad_requests_are_refused_with_their_codes(app: TestApp) {
     assert_eq!((status, page["total"].as_i64()), (StatusCode::OK, Some(0)));
     assert_eq!(app.audit(&admin, "export.created").await.len(), 1, "refusals create nothing");
 }
+
+mod from_a_bucket {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        an_export_of_chunks_in_a_bucket_downloads_them_first(Backend::Sqlite).await
+    }
+}
+
+/// Chunks on an S3 tier (moto) are fetched to local files before the cut.
+async fn an_export_of_chunks_in_a_bucket_downloads_them_first(backend: Backend) {
+    let Some(s) = crate::storage::setup(backend).await else { return };
+    let (app, admin) = (&s.app, &s.admin);
+    let base = base();
+    let camera = camera_with_footage(app, admin, base).await;
+    let endpoint = std::env::var("TEST_S3_ENDPOINT").expect("set, since setup ran");
+    let Some(argus::config::TierLocation::S3 { bucket, prefix }) = app.state.settings.storage.archive.clone()
+    else {
+        panic!("ARCHIVE is a bucket")
+    };
+    let bucket_url = format!("{endpoint}/{bucket}/{}", prefix.trim_matches('/'));
+    let cid = camera.clone();
+    let ids: Vec<String> = app
+        .state
+        .db
+        .run(move |c| {
+            Ok(argus::db::schema::recordings::table
+                .filter(argus::db::schema::recordings::camera_id.eq(&cid))
+                .order(argus::db::schema::recordings::started_at.asc())
+                .select(argus::db::schema::recordings::id)
+                .load(c)?)
+        })
+        .await
+        .expect("ids");
+    for (id, file) in ids.iter().zip(chunk_files()) {
+        let key = format!("exports-test/{id}.mp4");
+        let put = app.client.put(format!("{bucket_url}/{key}")).body(std::fs::read(file).expect("chunk"));
+        assert!(put.send().await.expect("moto").status().is_success());
+        let rid = id.clone();
+        app.state
+            .db
+            .run(move |c| {
+                use argus::db::schema::recordings;
+                diesel::update(recordings::table.find(&rid))
+                    .set((
+                        recordings::tier.eq(StorageTier::Archive.as_str()),
+                        recordings::location.eq(Some(key)),
+                        recordings::file_path.eq("/nonexistent/moved-away.mp4"),
+                    ))
+                    .execute(c)?;
+                Ok(())
+            })
+            .await
+            .expect("move row");
+    }
+    let export = create(app, admin, &camera, base, 5, 25).await;
+    let id = export["id"].as_str().expect("id").to_string();
+    let done = wait_for(app, admin, &id, |_, b| b["state"] == "done" || b["state"] == "failed").await;
+    assert_eq!(done["state"], "done", "{done}");
+    let duration = done["duration_ms"].as_i64().expect("duration");
+    assert!((duration - 20_000).abs() <= 1_000, "{duration}");
+}
