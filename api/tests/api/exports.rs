@@ -19,7 +19,8 @@ use crate::helpers::{connect_ws, error_code, next_event, Backend, Options, TestA
 crate::matrix!(
     an_export_across_two_boundaries_is_cut_checksummed_and_downloadable,
     expired_exports_are_deleted_by_the_job,
-    bad_requests_are_refused_with_their_codes
+    bad_requests_are_refused_with_their_codes,
+    an_unreadable_chunk_fails_the_export_with_its_error
 );
 
 /// Each test on SQLite and on MariaDB, the worker reading its input at native rate (so the
@@ -410,4 +411,42 @@ async fn an_export_of_chunks_in_a_bucket_downloads_them_first(backend: Backend) 
     assert_eq!(done["state"], "done", "{done}");
     let duration = done["duration_ms"].as_i64().expect("duration");
     assert!((duration - 20_000).abs() <= 1_000, "{duration}");
+}
+
+async fn an_unreadable_chunk_fails_the_export_with_its_error(app: TestApp) {
+    let admin = app.admin().await;
+    let base = base();
+    let camera = camera_with_footage(&app, &admin, base).await;
+    let cid = camera.clone();
+    let broken = base + chrono::Duration::seconds(CHUNK_SECS);
+    app.state
+        .db
+        .run(move |c| {
+            use argus::db::schema::recordings;
+            diesel::update(
+                recordings::table
+                    .filter(recordings::camera_id.eq(&cid))
+                    .filter(recordings::started_at.eq(broken)),
+            )
+            .set(recordings::file_path.eq("/nonexistent/chunk.mp4"))
+            .execute(c)?;
+            Ok(())
+        })
+        .await
+        .expect("break chunk 1");
+    let export = create(&app, &admin, &camera, base, 5, 25).await;
+    let id = export["id"].as_str().expect("id").to_string();
+    let failed = wait_for(&app, &admin, &id, |_, b| b["state"] == "failed" || b["state"] == "done").await;
+    assert_eq!(failed["state"], "failed", "{failed}");
+    assert!(
+        failed["error"].as_str().expect("error").contains("/nonexistent/chunk.mp4"),
+        "names the file: {failed}"
+    );
+    assert_eq!(failed["download_url"], Value::Null);
+    assert!(failed["expires_at"].is_string(), "a failed export expires too");
+    let dir = &app.state.settings.media.export_dir;
+    assert!(!dir.join(format!("{id}.mp4.part")).exists() && !dir.join(format!("{id}.mp4")).exists());
+    let (status, body) =
+        app.call(Method::GET, &format!("/api/v1/exports/{id}/download"), Some(&admin), None).await;
+    assert_eq!((status, error_code(&body)), (StatusCode::NOT_FOUND, "not_found"), "{body}");
 }

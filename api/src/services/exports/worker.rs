@@ -28,6 +28,8 @@ use crate::{
 
 /// How often an idle worker looks for queued exports.
 const POLL: Duration = Duration::from_secs(1);
+/// How much shorter than the footage a clip may come out (timestamp rounding at the joins).
+const SHORT_TOLERANCE_SECS: f64 = 1.0;
 /// Progress is written (and pushed) at most this often.
 const PERSIST_EVERY: Duration = Duration::from_secs(1);
 
@@ -160,6 +162,10 @@ async fn cut(state: &AppState, row: &ExportRow, work: &Path, part: &Path) -> Res
                 local
             }
         };
+        // FFmpeg's concat demuxer skips an input it cannot open and still exits 0.
+        if let Err(e) = tokio::fs::metadata(&path).await {
+            return Err(Stop::Failed(format!("recording {} unreadable at {}: {e}", rec.id, path.display())));
+        }
         chunks.push(Chunk {
             path: path.to_string_lossy().into_owned(),
             started_at: rec.started_at,
@@ -172,12 +178,21 @@ async fn cut(state: &AppState, row: &ExportRow, work: &Path, part: &Path) -> Res
     tokio::fs::write(&list, cut::concat_list(&pieces)).await.map_err(io_failed)?;
     let realtime = state.settings.failpoints.armed("export.realtime");
     let args = cut::ffmpeg_args(&list.to_string_lossy(), &part.to_string_lossy(), realtime);
-    ffmpeg(state, &row.id, &args, expected).await?;
+    let stderr = ffmpeg(state, &row.id, &args, expected).await?;
     let file = part.with_extension("");
     tokio::fs::rename(part, &file).await.map_err(io_failed)?;
     let size_bytes = tokio::fs::metadata(&file).await.map_err(io_failed)?.len() as i64;
     let checksum_sha256 = sha256_file(file.clone()).await?;
     let info = remux::probe_file(&file).await.map_err(|e| Stop::Failed(e.to_string()))?;
+    // Stream copy starts up to a GOP early, never later: a shorter clip lost footage on the way.
+    if info.duration_s < expected - SHORT_TOLERANCE_SECS {
+        let _ = tokio::fs::remove_file(&file).await;
+        return Err(Stop::Failed(format!(
+            "the clip holds {:.1} s of the {expected:.1} s of footage: {}",
+            info.duration_s,
+            stderr.trim()
+        )));
+    }
     let finished_at = db::now();
     Ok(Finished {
         size_bytes,
@@ -195,7 +210,8 @@ fn io_failed(e: std::io::Error) -> Stop {
 
 /// Runs FFmpeg, writing its progress at most once a second; a progress write that finds the
 /// export no longer running (deleted) kills FFmpeg.
-async fn ffmpeg(state: &AppState, id: &str, args: &[String], expected: f64) -> Result<(), Stop> {
+/// Returns what FFmpeg wrote on stderr (errors it survived).
+async fn ffmpeg(state: &AppState, id: &str, args: &[String], expected: f64) -> Result<String, Stop> {
     let mut child = Command::new("ffmpeg")
         .args(args)
         .stdin(std::process::Stdio::null())
@@ -244,5 +260,5 @@ async fn ffmpeg(state: &AppState, id: &str, args: &[String], expected: f64) -> R
             stderr.trim().chars().rev().take(500).collect::<Vec<_>>().into_iter().rev().collect();
         return Err(Stop::Failed(format!("ffmpeg failed ({status}): {tail}")));
     }
-    Ok(())
+    Ok(stderr)
 }
