@@ -254,6 +254,8 @@ mod tests {
         assert_eq!(s.media.record_dir, Path::new("/home/op/argus/data/record"));
         assert_eq!(s.media.storage_dir, Path::new("/home/op/argus/data/recordings"));
         assert_eq!(s.media.hls_dir, Path::new("/home/op/argus/data/hls"));
+        assert_eq!(s.media.export_dir, Path::new("/home/op/argus/data/exports"));
+        assert_eq!((s.media.export_max_hours, s.media.export_ttl_days), (24, 7));
 
         let s = Settings::from_map_in(
             &env(&[

@@ -1,5 +1,5 @@
-//! The closed vocabularies every layer shares: stream status, storage tier, actor type and audit
-//! action. Each is an enum with one spelling per variant, used as-is in JSON (serde), in the
+//! The closed vocabularies every layer shares: stream status, storage tier, export state, actor
+//! type and audit action. Each is an enum with one spelling per variant, used as-is in JSON (serde), in the
 //! OpenAPI document and in the database (a `Text` column; rows convert with `TryFrom<String>`),
 //! so a typo is a compile error instead of a row nobody can find.
 //!
@@ -129,6 +129,18 @@ string_enum! {
 }
 
 string_enum! {
+    /// Where a clip export is in its life.
+    ExportState, "export state" {
+        /// Waiting for a node's export worker.
+        Queued => "queued",
+        Running => "running",
+        /// Its MP4 is ready to download (until it expires).
+        Done => "done",
+        Failed => "failed",
+    }
+}
+
+string_enum! {
     /// Who caused an audited event.
     ActorType, "actor type" {
         /// Argus itself (jobs, retention).
@@ -172,6 +184,10 @@ string_enum! {
         RecordingPlayed => "recording.played",
         RecordingTierChanged => "recording.tier_changed",
         JobRunRequested => "job.run_requested",
+        ExportCreated => "export.created",
+        ExportDownloaded => "export.downloaded",
+        ExportDeleted => "export.deleted",
+        ExportExpired => "export.expired",
         RecordingExpired => "recording.expired",
         RecordingHoldSet => "recording.hold_set",
         RecordingHoldLifted => "recording.hold_lifted",

@@ -35,6 +35,7 @@ use utoipa_actix_web::{AppExt, UtoipaApp};
         (name = "jobs", description = "Scheduled jobs: their runs, and running one now (admin)"),
         (name = "dashboard", description = "Statistics"),
         (name = "recordings", description = "Recorded footage"),
+        (name = "exports", description = "Clip exports: a range of a camera's footage cut into one MP4 in the background, then downloaded"),
         (name = "storage", description = "Storage lifecycle: what the tiers hold, and the dry-run plan of tier moves and deletions (retention, camera quota, HOT disk floor)"),
         (name = "streaming", description = "nginx-rtmp hooks (form posts from nginx, guarded by the hook secret)"),
         (name = "live", description = "Playback URLs, transcoding profiles and the WebSocket feed")

@@ -112,6 +112,9 @@ impl Application {
         let listener = TcpListener::bind(settings.bind)
             .map_err(|e| anyhow::anyhow!("ARGUS_BIND {}: {e}", settings.bind))?;
         let state = build_state(settings).await?;
+        // The server's, not the CLI's (which builds a state too): a CLI command would claim an
+        // export and exit with it half cut.
+        crate::services::exports::worker::spawn(state.clone());
         Self::with_state(listener, state)
     }
 

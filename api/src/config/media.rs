@@ -35,6 +35,12 @@ pub struct MediaSettings {
     pub node_id: String,
     /// HTTPS and RTMPS through nginx; `None` = plaintext only.
     pub tls: Option<TlsSettings>,
+    /// Where clip exports are cut and kept until they expire (`<data dir>/exports`).
+    pub export_dir: PathBuf,
+    /// The longest range one export may cover.
+    pub export_max_hours: u32,
+    /// A finished export is deleted this many days after it finished.
+    pub export_ttl_days: u32,
 }
 pub(super) fn media_settings(
     src: &Source,
@@ -92,5 +98,15 @@ pub(super) fn media_settings(
         stall_secs: src.parse("ARGUS_STALL_SECS", 20)?,
         node_id,
         tls,
+        export_dir: dir("ARGUS_EXPORT_DIR", "exports"),
+        export_max_hours: at_least_one(src, "ARGUS_EXPORT_MAX_HOURS", 24)?,
+        export_ttl_days: at_least_one(src, "ARGUS_EXPORT_TTL_DAYS", 7)?,
     })
+}
+
+fn at_least_one(src: &Source, var: &'static str, default: u32) -> Result<u32, ConfigError> {
+    match src.parse(var, default)? {
+        0 => Err(ConfigError::Invalid { var, message: "must be greater than 0".into() }),
+        v => Ok(v),
+    }
 }

@@ -13,7 +13,7 @@ use diesel::{
     sql_types::{Nullable, Text},
 };
 
-use crate::domain::{ActorType, AuditAction, JobOutcome, StorageTier, StreamStatus};
+use crate::domain::{ActorType, AuditAction, ExportState, JobOutcome, StorageTier, StreamStatus};
 
 macro_rules! text_column {
     ($($name:ident),+) => {$(
@@ -59,4 +59,4 @@ macro_rules! text_column {
     )+};
 }
 
-text_column!(StreamStatus, StorageTier, ActorType, AuditAction, JobOutcome);
+text_column!(StreamStatus, StorageTier, ActorType, AuditAction, JobOutcome, ExportState);

@@ -7,6 +7,7 @@ pub mod audit_chain;
 pub mod breaker;
 pub mod cameras;
 mod enum_columns;
+pub mod exports;
 pub mod footage_tombstones;
 pub mod job_runs;
 pub mod object_deletions;

@@ -200,3 +200,29 @@ diesel::table! {
         created_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    exports (id) {
+        id -> Text,
+        camera_id -> Text,
+        requested_by_type -> Text,
+        requested_by_id -> Nullable<Text>,
+        requested_by_name -> Nullable<Text>,
+        note -> Nullable<Text>,
+        range_from -> Timestamp,
+        range_to -> Timestamp,
+        state -> Text,
+        node -> Nullable<Text>,
+        progress_percent -> Integer,
+        eta_secs -> Nullable<Integer>,
+        size_bytes -> Nullable<BigInt>,
+        checksum_sha256 -> Nullable<Text>,
+        duration_ms -> Nullable<BigInt>,
+        file_path -> Nullable<Text>,
+        error -> Nullable<Text>,
+        created_at -> Timestamp,
+        started_at -> Nullable<Timestamp>,
+        finished_at -> Nullable<Timestamp>,
+        expires_at -> Nullable<Timestamp>,
+    }
+}

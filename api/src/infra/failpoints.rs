@@ -44,6 +44,13 @@ impl FailPoints {
         Ok(FailPoints((!points.is_empty()).then(|| Arc::new(points))))
     }
 
+    /// Whether point `name` is configured at all (a behaviour switched on for tests, such as
+    /// `export.realtime`: the export worker reads its input at native speed, so a test can act
+    /// on a running export).
+    pub fn armed(&self, name: &str) -> bool {
+        self.0.as_ref().is_some_and(|p| p.contains_key(name))
+    }
+
     /// Reached step `name`: pauses forever or fails when it is configured, else returns at once.
     pub async fn reach(&self, name: &str) -> AppResult<()> {
         let Some(points) = &self.0 else { return Ok(()) };

@@ -3,6 +3,7 @@
 //! timed, and recorded in `job_runs`.
 
 pub mod catalog;
+pub mod exports;
 pub mod prune;
 pub mod reconcile;
 pub mod storage;
@@ -38,15 +39,18 @@ pub enum JobKind {
     PruneLogs,
     /// Tier moves and retention of recordings.
     Storage,
+    /// Deletes clip exports past their expiry.
+    ExpireExports,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 5] = [
+    pub const ALL: [JobKind; 6] = [
         JobKind::ReconcileStreams,
         JobKind::RotateChunks,
         JobKind::IngestOrphans,
         JobKind::PruneLogs,
         JobKind::Storage,
+        JobKind::ExpireExports,
     ];
 
     pub fn name(self) -> &'static str {
@@ -56,6 +60,7 @@ impl JobKind {
             JobKind::IngestOrphans => "ingest-orphans",
             JobKind::PruneLogs => "prune-logs",
             JobKind::Storage => "storage",
+            JobKind::ExpireExports => "expire-exports",
         }
     }
 
@@ -68,7 +73,7 @@ impl JobKind {
             JobKind::ReconcileStreams | JobKind::RotateChunks => 10,
             JobKind::IngestOrphans => 60,
             JobKind::PruneLogs => settings.security.prune_interval_secs,
-            JobKind::Storage => 3600,
+            JobKind::Storage | JobKind::ExpireExports => 3600,
         })
     }
 
@@ -78,6 +83,7 @@ impl JobKind {
             JobKind::IngestOrphans => Duration::from_secs(120),
             JobKind::PruneLogs => prune::LOCK_TTL,
             JobKind::Storage => storage::LOCK_TTL,
+            JobKind::ExpireExports => exports::LOCK_TTL,
         }
     }
 
@@ -113,6 +119,7 @@ async fn body(state: &AppState, kind: JobKind, stalls: &StallWatch) -> AppResult
         JobKind::IngestOrphans => reconcile::orphan_recordings(state).await,
         JobKind::PruneLogs => prune::run(state).await,
         JobKind::Storage => storage::run(state).await,
+        JobKind::ExpireExports => exports::run(state).await,
     }
 }
 

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod cameras;
 pub mod dashboard;
+pub mod exports;
 pub mod fallback;
 pub mod health;
 pub mod hooks;
@@ -30,6 +31,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     jobs::configure(cfg);
     dashboard::configure(cfg);
     recordings::configure(cfg);
+    exports::configure(cfg);
     storage::configure(cfg);
     hooks::configure(cfg);
     live::configure(cfg);

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod auth;
 pub mod cameras;
+pub mod exports;
 pub mod job_runs;
 pub mod live;
 pub mod paging;

@@ -25,13 +25,23 @@ use crate::{
 pub enum LinkKind {
     Stream,
     Download,
+    /// A finished clip export's MP4 (`/exports/{id}/download`).
+    ExportDownload,
 }
 
 impl LinkKind {
     fn as_str(self) -> &'static str {
         match self {
             LinkKind::Stream => "stream",
-            LinkKind::Download => "download",
+            LinkKind::Download | LinkKind::ExportDownload => "download",
+        }
+    }
+
+    /// What the signed id names: a link for one kind of thing never opens another.
+    fn entity(self) -> &'static str {
+        match self {
+            LinkKind::Stream | LinkKind::Download => "recording",
+            LinkKind::ExportDownload => "export",
         }
     }
 }
@@ -60,11 +70,32 @@ pub struct RecordingLinks {
     pub expires_at: DateTime<Utc>,
 }
 
-fn signature(secret: &str, recording_id: &str, kind: LinkKind, expires: i64) -> AppResult<String> {
+fn signature(secret: &str, id: &str, kind: LinkKind, expires: i64) -> AppResult<String> {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes())
         .map_err(|_| AppError::internal("playback secret unusable as an HMAC key"))?;
-    mac.update(format!("recording:{recording_id}:{}:{expires}", kind.as_str()).as_bytes());
+    mac.update(format!("{}:{id}:{}:{expires}", kind.entity(), kind.as_str()).as_bytes());
     Ok(hex::encode(mac.finalize().into_bytes()))
+}
+
+/// `/api/v1/{recordings|exports}/{id}/{stream|download}?expires=…&sig=…`, relative.
+pub fn signed_path(secret: &str, id: &str, kind: LinkKind, expires: i64) -> AppResult<String> {
+    let sig = signature(secret, id, kind, expires)?;
+    Ok(format!("/api/v1/{}s/{id}/{}?expires={expires}&sig={sig}", kind.entity(), kind.as_str()))
+}
+
+/// Checks a signed link's expiry and signature for `id` and `kind`: 403 when it is expired,
+/// tampered or for another id or purpose.
+pub fn verify(secret: &str, id: &str, kind: LinkKind, q: &LinkQuery) -> AppResult<()> {
+    let denied = || AppError::forbidden(format!("{} link is invalid or expired", kind.entity()));
+    let (Some(expires), Some(sig)) = (q.expires, q.sig.as_deref()) else { return Err(denied()) };
+    if expires < Utc::now().timestamp() {
+        return Err(denied());
+    }
+    let expected = signature(secret, id, kind, expires)?;
+    if !secure_eq(&expected, sig) {
+        return Err(denied());
+    }
+    Ok(())
 }
 
 /// Relative links (`/api/v1/recordings/{id}/stream?expires=…&sig=…`) valid for the playback TTL;
@@ -79,10 +110,7 @@ pub async fn issue(
     let expires_at = Utc::now() + chrono::Duration::seconds(state.settings.media.playback_ttl_secs);
     let expires = expires_at.timestamp();
     let secret = &state.media.playback_secret;
-    let link = |kind: LinkKind| -> AppResult<String> {
-        let sig = signature(secret, &row.id, kind, expires)?;
-        Ok(format!("/api/v1/recordings/{}/{}?expires={expires}&sig={sig}", row.id, kind.as_str()))
-    };
+    let link = |kind: LinkKind| signed_path(secret, &row.id, kind, expires);
     let links = RecordingLinks {
         stream_url: link(LinkKind::Stream)?,
         download_url: link(LinkKind::Download)?,
@@ -103,15 +131,7 @@ pub async fn open(
     kind: LinkKind,
     q: &LinkQuery,
 ) -> AppResult<RecordingRow> {
-    let denied = || AppError::forbidden("recording link is invalid or expired");
-    let (Some(expires), Some(sig)) = (q.expires, q.sig.as_deref()) else { return Err(denied()) };
-    if expires < Utc::now().timestamp() {
-        return Err(denied());
-    }
-    let expected = signature(&state.media.playback_secret, recording_id, kind, expires)?;
-    if !secure_eq(&expected, sig) {
-        return Err(denied());
-    }
+    verify(&state.media.playback_secret, recording_id, kind, q)?;
     let id = recording_id.to_string();
     state
         .db
@@ -134,6 +154,7 @@ mod tests {
             signature("secret-0123456789", "rec-1", LinkKind::Download, 100).unwrap(),
             signature("secret-0123456789", "rec-1", LinkKind::Stream, 101).unwrap(),
             signature("another-secret-01", "rec-1", LinkKind::Stream, 100).unwrap(),
+            signature("secret-0123456789", "rec-1", LinkKind::ExportDownload, 100).unwrap(),
         ] {
             assert_ne!(base, other);
         }

@@ -106,7 +106,7 @@ fn tool_failed(e: remux::ToolError) -> AppError {
     AppError::internal(e.to_string())
 }
 
-async fn sha256_file(path: PathBuf) -> AppResult<String> {
+pub(crate) async fn sha256_file(path: PathBuf) -> AppResult<String> {
     tokio::task::spawn_blocking(move || {
         use sha2::{Digest, Sha256};
         let mut file = std::fs::File::open(&path)?;

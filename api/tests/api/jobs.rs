@@ -49,7 +49,10 @@ async fn run_on_request_is_recorded_and_listed(app: TestApp) {
     let (status, all) = app.get("/api/v1/jobs", &admin).await;
     assert_eq!(status, StatusCode::OK);
     let names: Vec<&str> = all.as_array().expect("list").iter().filter_map(|j| j["name"].as_str()).collect();
-    assert_eq!(names, ["reconcile-streams", "rotate-chunks", "ingest-orphans", "prune-logs", "storage"]);
+    assert_eq!(
+        names,
+        ["reconcile-streams", "rotate-chunks", "ingest-orphans", "prune-logs", "storage", "expire-exports"]
+    );
 
     let (status, page) = app.get("/api/v1/jobs/storage/runs?limit=5", &admin).await;
     assert_eq!(status, StatusCode::OK, "{page}");

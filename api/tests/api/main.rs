@@ -9,6 +9,7 @@ mod cameras;
 mod data_layer;
 mod defaults;
 mod enums;
+mod exports;
 mod faults;
 mod hardening;
 mod holds;
