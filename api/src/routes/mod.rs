@@ -11,6 +11,7 @@ pub mod hooks;
 pub mod jobs;
 pub mod live;
 pub mod metrics;
+pub mod recorded_playback;
 mod recording_bytes;
 pub mod recordings;
 pub mod spa;
@@ -30,6 +31,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     jobs::configure(cfg);
     dashboard::configure(cfg);
     recordings::configure(cfg);
+    recorded_playback::configure(cfg);
     storage::configure(cfg);
     hooks::configure(cfg);
     live::configure(cfg);

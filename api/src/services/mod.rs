@@ -11,6 +11,7 @@ pub mod playback;
 pub mod principal_cache;
 pub mod principals;
 pub mod queues;
+pub mod recorded_playback;
 pub mod recording_links;
 pub mod recordings;
 pub mod retention;

@@ -60,11 +60,30 @@ pub struct RecordingLinks {
     pub expires_at: DateTime<Utc>,
 }
 
-fn signature(secret: &str, recording_id: &str, kind: LinkKind, expires: i64) -> AppResult<String> {
+/// HMAC-SHA256 (hex) of `message` under the playback secret: the signature of every signed
+/// link. Each kind of link signs a message naming its kind, what it opens and its expiry.
+pub fn sign(secret: &str, message: &str) -> AppResult<String> {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes())
         .map_err(|_| AppError::internal("playback secret unusable as an HMAC key"))?;
-    mac.update(format!("recording:{recording_id}:{}:{expires}", kind.as_str()).as_bytes());
+    mac.update(message.as_bytes());
     Ok(hex::encode(mac.finalize().into_bytes()))
+}
+
+/// Whether `q` is a valid signature now: present, unexpired, and of `message(expires)`.
+pub fn verify(secret: &str, q: &LinkQuery, message: impl FnOnce(i64) -> String) -> AppResult<bool> {
+    let (Some(expires), Some(sig)) = (q.expires, q.sig.as_deref()) else { return Ok(false) };
+    if expires < Utc::now().timestamp() {
+        return Ok(false);
+    }
+    Ok(secure_eq(&sign(secret, &message(expires))?, sig))
+}
+
+fn message(recording_id: &str, kind: LinkKind, expires: i64) -> String {
+    format!("recording:{recording_id}:{}:{expires}", kind.as_str())
+}
+
+fn signature(secret: &str, recording_id: &str, kind: LinkKind, expires: i64) -> AppResult<String> {
+    sign(secret, &message(recording_id, kind, expires))
 }
 
 /// Relative links (`/api/v1/recordings/{id}/stream?expires=…&sig=…`) valid for the playback TTL;
@@ -103,14 +122,8 @@ pub async fn open(
     kind: LinkKind,
     q: &LinkQuery,
 ) -> AppResult<RecordingRow> {
-    let denied = || AppError::forbidden("recording link is invalid or expired");
-    let (Some(expires), Some(sig)) = (q.expires, q.sig.as_deref()) else { return Err(denied()) };
-    if expires < Utc::now().timestamp() {
-        return Err(denied());
-    }
-    let expected = signature(&state.media.playback_secret, recording_id, kind, expires)?;
-    if !secure_eq(&expected, sig) {
-        return Err(denied());
+    if !verify(&state.media.playback_secret, q, |e| message(recording_id, kind, e))? {
+        return Err(AppError::forbidden("recording link is invalid or expired"));
     }
     let id = recording_id.to_string();
     state
