@@ -16,6 +16,7 @@ pub mod recording_links;
 pub mod recordings;
 pub mod retention;
 pub mod revocation;
+pub mod signed_links;
 pub mod stats;
 pub mod storage;
 pub mod stream_state;

@@ -5,16 +5,15 @@
 //! the dashboard's short-lived access token has been refreshed.
 
 use chrono::{DateTime, Utc};
-use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
-use sha2::Sha256;
 
 use super::{
     audit::{self, Change},
     recordings,
+    signed_links::{sign, verify},
 };
 use crate::{
-    auth::{secure_eq, Principal, RequestMeta},
+    auth::{Principal, RequestMeta},
     db::{self, recordings::RecordingRow},
     domain::AuditAction,
     error::{AppError, AppResult},
@@ -58,24 +57,6 @@ pub struct RecordingLinks {
     /// The MP4 as an attachment.
     pub download_url: String,
     pub expires_at: DateTime<Utc>,
-}
-
-/// HMAC-SHA256 (hex) of `message` under the playback secret: the signature of every signed
-/// link. Each kind of link signs a message naming its kind, what it opens and its expiry.
-pub fn sign(secret: &str, message: &str) -> AppResult<String> {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes())
-        .map_err(|_| AppError::internal("playback secret unusable as an HMAC key"))?;
-    mac.update(message.as_bytes());
-    Ok(hex::encode(mac.finalize().into_bytes()))
-}
-
-/// Whether `q` is a valid signature now: present, unexpired, and of `message(expires)`.
-pub fn verify(secret: &str, q: &LinkQuery, message: impl FnOnce(i64) -> String) -> AppResult<bool> {
-    let (Some(expires), Some(sig)) = (q.expires, q.sig.as_deref()) else { return Ok(false) };
-    if expires < Utc::now().timestamp() {
-        return Ok(false);
-    }
-    Ok(secure_eq(&sign(secret, &message(expires))?, sig))
 }
 
 fn message(recording_id: &str, kind: LinkKind, expires: i64) -> String {
@@ -122,7 +103,8 @@ pub async fn open(
     kind: LinkKind,
     q: &LinkQuery,
 ) -> AppResult<RecordingRow> {
-    if !verify(&state.media.playback_secret, q, |e| message(recording_id, kind, e))? {
+    if !verify(&state.media.playback_secret, q.expires, q.sig.as_deref(), |e| message(recording_id, kind, e))?
+    {
         return Err(AppError::forbidden("recording link is invalid or expired"));
     }
     let id = recording_id.to_string();

@@ -186,7 +186,7 @@ pub async fn ingest(state: &AppState, path: &Path) -> AppResult<Option<Recording
     remux::remux(&source, &part).await.map_err(tool_failed)?;
     sync_path(part.clone()).await?;
     let info = remux::probe_file(&part).await.map_err(tool_failed)?;
-    let segment_index = recorded_playback::index_file(&part).await;
+    let segment_index = recorded_playback::segments::index_file(&part).await;
     let checksum = sha256_file(part.clone()).await?;
     let size_bytes = tokio::fs::metadata(&part).await.map(|m| m.len() as i64).unwrap_or(0);
     tokio::fs::rename(&part, &mp4)

@@ -8,7 +8,7 @@ use argus::{
     db::{self, schema::recordings},
     domain::StorageTier,
     infra::{failpoints::FailPoints, storage::local_key},
-    services::{recorded_playback::segments::SegmentIndex, recording_links},
+    services::{recorded_playback::segments::SegmentIndex, signed_links},
 };
 use chrono::{DateTime, SecondsFormat, Utc};
 use diesel::prelude::*;
@@ -252,7 +252,7 @@ async fn bad_ranges_and_links_are_refused(app: TestApp) {
     let (from, to, expires) = (at(EPOCH), at(EPOCH + 8), Utc::now().timestamp() - 5);
     let message =
         format!("recorded:{camera}:{}:{}:{expires}", from.timestamp_millis(), to.timestamp_millis());
-    let sig = recording_links::sign(&app.state.media.playback_secret, &message).expect("sign");
+    let sig = signed_links::sign(&app.state.media.playback_secret, &message).expect("sign");
     let query = format!("from={}&to={}&expires={expires}&sig={sig}", rfc(from), rfc(to));
     forbidden(get(app.url(&format!("/api/v1/playback/recorded/{camera}/index.m3u8?{query}"))).await).await;
 

@@ -7,8 +7,6 @@
 pub mod playlist;
 pub mod segments;
 
-use std::path::Path;
-
 use bytes::Bytes;
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 use futures_util::stream::BoxStream;
@@ -20,8 +18,7 @@ use self::{
 };
 use super::{
     audit::{self, Change},
-    cameras,
-    recording_links::{self, LinkQuery},
+    cameras, signed_links,
     storage::reading::Readable,
 };
 use crate::{
@@ -124,8 +121,7 @@ pub async fn issue(
     let summary = playlist::summary(&planned).ok_or_else(|| no_footage(q.from, q.to))?;
     let expires_at = Utc::now() + TimeDelta::seconds(state.settings.media.playback_ttl_secs);
     let expires = expires_at.timestamp();
-    let sig =
-        recording_links::sign(&state.media.playback_secret, &message(&camera.id, q.from, q.to, expires))?;
+    let sig = signed_links::sign(&state.media.playback_secret, &message(&camera.id, q.from, q.to, expires))?;
     let change = Change::new(AuditAction::CameraRecordedPlaybackIssued)
         .on("camera", &camera.id)
         .after(serde_json::json!({ "from": q.from, "to": q.to, "expires_at": expires_at }));
@@ -153,9 +149,9 @@ pub async fn issue(
 
 /// 403 unless `q` is a valid, unexpired link to this camera's range.
 fn verify(state: &AppState, camera_id: &str, q: &SignedRangeQuery) -> AppResult<()> {
-    let link = LinkQuery { expires: q.expires, sig: q.sig.clone() };
     let (from, to) = (q.from, q.to);
-    if !recording_links::verify(&state.media.playback_secret, &link, |e| message(camera_id, from, to, e))? {
+    let signed = |e| message(camera_id, from, to, e);
+    if !signed_links::verify(&state.media.playback_secret, q.expires, q.sig.as_deref(), signed)? {
         return Err(AppError::forbidden("playback link is invalid or expired"));
     }
     Ok(())
@@ -252,18 +248,6 @@ async fn index_of(state: &AppState, row: &RecordingRow, stored: Option<String>) 
     let (id, text) = (row.id.clone(), index.format());
     state.db.run(move |c| db::recordings::set_segment_index(c, &id, &text)).await?;
     Ok(index)
-}
-
-/// The segment index of a freshly remuxed file, for the ingest; `None` (logged) when ffmpeg
-/// cannot read it: the first playlist that needs it indexes it again.
-pub async fn index_file(path: &Path) -> Option<String> {
-    match remux::keyframes(&path.to_string_lossy()).await {
-        Ok(keyframes) => Some(SegmentIndex::group(&keyframes).format()),
-        Err(e) => {
-            tracing::warn!(path = %path.display(), error = %e, "recording not indexed for playback");
-            None
-        }
-    }
 }
 
 /// What ffmpeg reads: the local file (HOT and directory tiers) or a presigned URL (a bucket).

@@ -5,7 +5,9 @@
 //! the DTS of that keyframe, in ms of the recording's media time. A segment runs from its pts to
 //! the next segment's pts (the end of the file for the last); it is cut at the next segment's DTS.
 
-use crate::dataplane::probe::Keyframe;
+use std::path::Path;
+
+use crate::dataplane::{probe::Keyframe, remux};
 
 /// A segment is at least this long (unless the file is shorter) …
 const MIN_SEGMENT_MS: i64 = 4_000;
@@ -99,6 +101,18 @@ impl SegmentIndex {
             }
         }
         out
+    }
+}
+
+/// The segment index of a freshly remuxed file, for the ingest; `None` (logged) when ffmpeg
+/// cannot read it: the first playlist that needs it indexes it again.
+pub async fn index_file(path: &Path) -> Option<String> {
+    match remux::keyframes(&path.to_string_lossy()).await {
+        Ok(keyframes) => Some(SegmentIndex::group(&keyframes).format()),
+        Err(e) => {
+            tracing::warn!(path = %path.display(), error = %e, "recording not indexed for playback");
+            None
+        }
     }
 }
 
