@@ -247,6 +247,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cameras/{id}/playback/recorded": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A signed, expiring HLS VOD playlist of the camera's footage over a range (at most 24 h),
+         *     across chunk boundaries, with a discontinuity at each gap. Audited.
+         */
+        get: operations["recordings_issue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cameras/{id}/rotate-key": {
         parameters: {
             query?: never;
@@ -364,6 +384,40 @@ export interface paths {
         };
         /** The permission vocabulary and the role table. */
         get: operations["auth_permissions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/playback/recorded/{camera_id}/index.m3u8": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The playlist (signed link from `GET /cameras/{id}/playback/recorded`). */
+        get: operations["recordings_playlist"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/playback/recorded/{camera_id}/{recording_id}/{n}.ts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One segment of the playlist as MPEG-TS, cut from the recording as it streams. */
+        get: operations["recordings_segment"];
         put?: never;
         post?: never;
         delete?: never;
@@ -745,7 +799,7 @@ export interface components {
             revoked_at?: string | null;
         };
         /** @enum {string} */
-        AuditAction: "access.denied" | "api_token.created" | "api_token.revoked" | "audit.pruned" | "auth.login" | "auth.login.failed" | "auth.login.throttled" | "auth.login.inactive" | "auth.login.api_only" | "auth.logout" | "auth.refresh_reuse" | "camera.created" | "camera.updated" | "camera.activated" | "camera.deactivated" | "camera.key_rotated" | "camera.deleted" | "camera.hold_set" | "camera.hold_lifted" | "camera.playback_issued" | "recording.deleted" | "recording.link_issued" | "recording.downloaded" | "recording.played" | "recording.tier_changed" | "job.run_requested" | "recording.expired" | "recording.hold_set" | "recording.hold_lifted" | "stream.published" | "stream.publish_refused" | "stream.ended" | "user.created" | "user.updated" | "user.deactivated" | "user.password_changed";
+        AuditAction: "access.denied" | "api_token.created" | "api_token.revoked" | "audit.pruned" | "auth.login" | "auth.login.failed" | "auth.login.throttled" | "auth.login.inactive" | "auth.login.api_only" | "auth.logout" | "auth.refresh_reuse" | "camera.created" | "camera.updated" | "camera.activated" | "camera.deactivated" | "camera.key_rotated" | "camera.deleted" | "camera.hold_set" | "camera.hold_lifted" | "camera.playback_issued" | "camera.recorded_playback_issued" | "recording.deleted" | "recording.link_issued" | "recording.downloaded" | "recording.played" | "recording.tier_changed" | "job.run_requested" | "recording.expired" | "recording.hold_set" | "recording.hold_lifted" | "stream.published" | "stream.publish_refused" | "stream.ended" | "user.created" | "user.updated" | "user.deactivated" | "user.password_changed";
         AuditLogView: {
             action: components["schemas"]["AuditAction"];
             actor_id?: string | null;
@@ -910,11 +964,23 @@ export interface components {
             /** Format: int64 */
             total_recordings: number;
         };
+        Discontinuity: {
+            /**
+             * Format: date-time
+             * @description Wall clock where footage resumes after a gap.
+             */
+            at: string;
+            /**
+             * Format: double
+             * @description The media time it plays at.
+             */
+            media_secs: number;
+        };
         ErrorBody: {
             error: components["schemas"]["ErrorPayload"];
         };
         /** @enum {string} */
-        ErrorCode: "bad_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "validation_failed" | "rate_limited" | "internal" | "unavailable";
+        ErrorCode: "bad_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "validation_failed" | "no_footage" | "rate_limited" | "internal" | "unavailable";
         ErrorPayload: {
             code: components["schemas"]["ErrorCode"];
             details?: Record<string, unknown> | null;
@@ -1422,6 +1488,29 @@ export interface components {
             stream: string;
             /** Format: double */
             target_fps: number;
+        };
+        RecordedPlayback: {
+            discontinuities: components["schemas"]["Discontinuity"][];
+            /**
+             * Format: double
+             * @description Media duration of the playlist (gaps collapsed).
+             */
+            duration_secs: number;
+            /** Format: date-time */
+            expires_at: string;
+            /** Format: date-time */
+            from: string;
+            /** Format: int64 */
+            segments: number;
+            /**
+             * Format: date-time
+             * @description Wall clock of media time 0: the first segment's start, at or before `from`.
+             */
+            start_at: string;
+            /** Format: date-time */
+            to: string;
+            /** @description Signed HLS VOD playlist (relative URL; no headers needed). */
+            url: string;
         };
         RecordingLinks: {
             /** @description The MP4 as an attachment. */
@@ -3250,6 +3339,102 @@ export interface operations {
             };
         };
     };
+    recordings_issue: {
+        parameters: {
+            query: {
+                /** @description Start of the range (RFC 3339). */
+                from: string;
+                /** @description End of the range (RFC 3339), after `from`, at most 24 hours later. */
+                to: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordedPlayback"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the caller lacks the permission or the camera is outside its scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `no_footage`: nothing recorded in the range */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description API token over its hourly rate limit (`Retry-After`, `X-RateLimit-*`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description a backing service (database) is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     cameras_rotate_key: {
         parameters: {
             query?: never;
@@ -3792,6 +3977,203 @@ export interface operations {
             };
             /** @description the caller lacks the permission or the camera is outside its scope */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description API token over its hourly rate limit (`Retry-After`, `X-RateLimit-*`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description a backing service (database) is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    recordings_playlist: {
+        parameters: {
+            query: {
+                from: string;
+                to: string;
+                /** @description Unix seconds until which the link works. */
+                expires?: number | null;
+                /** @description Signature from `GET /cameras/{id}/playback/recorded`. */
+                sig?: string | null;
+            };
+            header?: never;
+            path: {
+                camera_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.apple.mpegurl": string;
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description no such resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description API token over its hourly rate limit (`Retry-After`, `X-RateLimit-*`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description a backing service (database) is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    recordings_segment: {
+        parameters: {
+            query: {
+                from: string;
+                to: string;
+                /** @description Unix seconds until which the link works. */
+                expires?: number | null;
+                /** @description Signature from `GET /cameras/{id}/playback/recorded`. */
+                sig?: string | null;
+            };
+            header?: never;
+            path: {
+                camera_id: string;
+                recording_id: string;
+                /** @description segment number within the recording */
+                n: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "video/mp2t": unknown;
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description validation failed; `details` names each field */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5840,8 +6222,8 @@ type ReadonlyArray<T> = [
 export const pathsApiV1AuditLogsExportGetParametersQueryFormatOneOf1Values: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/audit-logs/export"]["get"]["parameters"]["query"]["format"]> = ["csv", "json"];
 export const actorTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ActorType"]> = ["system", "nginx", "anonymous", "user", "token"];
 export const apiTokenViewPermissionsValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ApiTokenView"]["permissions"]> = ["camera.read", "camera.write", "camera.key.read", "camera.watch", "recording.read", "recording.delete", "recording.hold", "stats.read", "user.manage", "token.manage", "audit.read", "job.read", "job.run"];
-export const auditActionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AuditAction"]> = ["access.denied", "api_token.created", "api_token.revoked", "audit.pruned", "auth.login", "auth.login.failed", "auth.login.throttled", "auth.login.inactive", "auth.login.api_only", "auth.logout", "auth.refresh_reuse", "camera.created", "camera.updated", "camera.activated", "camera.deactivated", "camera.key_rotated", "camera.deleted", "camera.hold_set", "camera.hold_lifted", "camera.playback_issued", "recording.deleted", "recording.link_issued", "recording.downloaded", "recording.played", "recording.tier_changed", "job.run_requested", "recording.expired", "recording.hold_set", "recording.hold_lifted", "stream.published", "stream.publish_refused", "stream.ended", "user.created", "user.updated", "user.deactivated", "user.password_changed"];
-export const errorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ErrorCode"]> = ["bad_request", "unauthorized", "forbidden", "not_found", "method_not_allowed", "conflict", "validation_failed", "rate_limited", "internal", "unavailable"];
+export const auditActionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AuditAction"]> = ["access.denied", "api_token.created", "api_token.revoked", "audit.pruned", "auth.login", "auth.login.failed", "auth.login.throttled", "auth.login.inactive", "auth.login.api_only", "auth.logout", "auth.refresh_reuse", "camera.created", "camera.updated", "camera.activated", "camera.deactivated", "camera.key_rotated", "camera.deleted", "camera.hold_set", "camera.hold_lifted", "camera.playback_issued", "camera.recorded_playback_issued", "recording.deleted", "recording.link_issued", "recording.downloaded", "recording.played", "recording.tier_changed", "job.run_requested", "recording.expired", "recording.hold_set", "recording.hold_lifted", "stream.published", "stream.publish_refused", "stream.ended", "user.created", "user.updated", "user.deactivated", "user.password_changed"];
+export const errorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ErrorCode"]> = ["bad_request", "unauthorized", "forbidden", "not_found", "method_not_allowed", "conflict", "validation_failed", "no_footage", "rate_limited", "internal", "unavailable"];
 export const gapCauseValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["GapCause"]> = ["offline", "recording_off", "deleted", "in_progress", "unknown"];
 export const jobOutcomeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["JobOutcome"]> = ["ok", "failed", "skipped"];
 export const mePermissionsValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Me"]["permissions"]> = ["camera.read", "camera.write", "camera.key.read", "camera.watch", "recording.read", "recording.delete", "recording.hold", "stats.read", "user.manage", "token.manage", "audit.read", "job.read", "job.run"];

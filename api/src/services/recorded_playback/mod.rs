@@ -20,6 +20,7 @@ use super::{
     audit::{self, Change},
     cameras, signed_links,
     storage::reading::Readable,
+    timeline,
 };
 use crate::{
     auth::{Principal, RequestMeta},
@@ -81,17 +82,7 @@ pub struct RecordedPlayback {
 }
 
 fn check_range(from: DateTime<Utc>, to: DateTime<Utc>) -> AppResult<()> {
-    let bad = |message: &str| {
-        AppError::bad_request(message)
-            .with_details(serde_json::json!({ "to": [{ "code": "range", "message": message }] }))
-    };
-    if to <= from {
-        return Err(bad("`to` must be after `from`"));
-    }
-    if to - from > MAX_RANGE {
-        return Err(bad("the range may span at most 24 hours"));
-    }
-    Ok(())
+    timeline::check_range(from, to, MAX_RANGE, "24 hours")
 }
 
 fn message(camera_id: &str, from: DateTime<Utc>, to: DateTime<Utc>, expires: i64) -> String {
