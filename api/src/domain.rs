@@ -178,6 +178,7 @@ string_enum! {
         CameraHoldSet => "camera.hold_set",
         CameraHoldLifted => "camera.hold_lifted",
         CameraPlaybackIssued => "camera.playback_issued",
+        CameraRecordedPlaybackIssued => "camera.recorded_playback_issued",
         RecordingDeleted => "recording.deleted",
         RecordingLinkIssued => "recording.link_issued",
         RecordingDownloaded => "recording.downloaded",

@@ -78,6 +78,62 @@ pub fn remux_args(input: &str, output: &str) -> Vec<String> {
     .to_vec()
 }
 
+/// Every video packet's pts, dts and flags of `input`, as CSV rows, without decoding.
+/// (`ffmpeg -discard:v nokey … -f framecrc` reads only keyframes, but the mov demuxer then
+/// misreads some keyframes' pts with B-frames — off by a frame or two; the DTS stay right.)
+pub fn keyframe_args(input: &str) -> Vec<String> {
+    let entries = "packet=pts_time,dts_time,flags";
+    ["-v", "error", "-select_streams", "v:0", "-show_entries", entries, "-of", "csv=p=0", input]
+        .map(String::from)
+        .to_vec()
+}
+
+/// One keyframe of a recording, in milliseconds of its media time (floored).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Keyframe {
+    pub pts_ms: i64,
+    pub dts_ms: i64,
+}
+
+/// ffprobe's `pts_time,dts_time,flags` rows → the keyframes (flag `K`) in presentation order;
+/// `None` when a keyframe row does not parse.
+pub fn parse_keyframes(text: &str) -> Option<Vec<Keyframe>> {
+    let ms = |v: &str| {
+        v.trim().parse::<f64>().ok().filter(|t| t.is_finite()).map(|t| (t * 1000.0 + 1e-6).floor() as i64)
+    };
+    let mut frames = Vec::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let mut cols = line.split(',');
+        let (Some(pts), Some(dts), Some(flags)) = (cols.next(), cols.next(), cols.next()) else {
+            return None;
+        };
+        if !flags.starts_with('K') {
+            continue;
+        }
+        frames.push(Keyframe { pts_ms: ms(pts)?, dts_ms: ms(dts)? });
+    }
+    frames.sort_by_key(|k| k.pts_ms);
+    Some(frames)
+}
+
+/// One playback segment of `input` as MPEG-TS on stdout, stream copy. `start_s`: just after the
+/// segment's first keyframe pts (the demuxer seeks to that keyframe); `end_s`: the next
+/// keyframe's DTS (cutting at its pts would take the B-frames decoded after it twice), none for
+/// the last segment. `offset_s` shifts the timestamps so consecutive segments are continuous.
+pub fn segment_cut_args(input: &str, start_s: f64, end_s: Option<f64>, offset_s: f64) -> Vec<String> {
+    let mut args: Vec<String> = ["-nostdin", "-v", "error", "-ss"].map(String::from).to_vec();
+    args.push(format!("{start_s:.3}"));
+    if let Some(end) = end_s {
+        args.extend(["-to".to_string(), format!("{end:.3}")]);
+    }
+    args.extend(
+        ["-i", input, "-map", "0", "-c", "copy", "-muxdelay", "0", "-output_ts_offset"].map(String::from),
+    );
+    args.push(format!("{offset_s:.3}"));
+    args.extend(["-f", "mpegts", "pipe:1"].map(String::from));
+    args
+}
+
 /// ffprobe's JSON → [`ProbeInfo`]; a file without a positive duration is an error.
 pub fn parse_probe(json: &str) -> Result<ProbeInfo, ProbeError> {
     let out: Output = serde_json::from_str(json).map_err(|e| ProbeError::Json(e.to_string()))?;
@@ -270,6 +326,29 @@ mod tests {
 
     /// A real 3 s FLV from ffmpeg's lavfi, probed and remuxed (run with `--include-ignored`, as
     /// scripts/test.sh does).
+    #[test]
+    fn keyframe_rows_become_milliseconds_in_presentation_order() {
+        let text = "0.000000,-0.080000,K_\n0.080000,-0.040000,__\n6.000000,5.920000,K_\n\
+                    0.033367,0.000000,K_\n";
+        let frames = parse_keyframes(text).unwrap();
+        let want = [(0, -80), (33, 0), (6000, 5920)].map(|(pts_ms, dts_ms)| Keyframe { pts_ms, dts_ms });
+        assert_eq!(frames, want);
+        assert_eq!(parse_keyframes("N/A,0.0,K_\n"), None);
+        assert_eq!(parse_keyframes("1.0\n"), None);
+        assert_eq!(parse_keyframes("N/A,0.0,__\n"), Some(vec![]), "non-key rows are not read");
+    }
+
+    #[test]
+    fn segment_cut_stops_at_the_next_keyframe_dts() {
+        let args = segment_cut_args("in.mp4", 6.001, Some(11.92), 16.0).join(" ");
+        assert_eq!(
+            args,
+            "-nostdin -v error -ss 6.001 -to 11.920 -i in.mp4 -map 0 -c copy -muxdelay 0 \
+             -output_ts_offset 16.000 -f mpegts pipe:1"
+        );
+        assert!(!segment_cut_args("in.mp4", 0.001, None, 0.0).contains(&"-to".to_string()));
+    }
+
     #[test]
     #[ignore = "needs ffmpeg"]
     fn probes_and_remuxes_a_real_clip() {

@@ -1,15 +1,21 @@
 //! FFmpeg and ffprobe over a finished recording chunk: remux the FLV nginx wrote into a
 //! faststart MP4, and read what the MP4 holds. Arguments and parsing are in `probe`.
 
-use std::{path::Path, time::Duration};
+use std::{path::Path, process::Stdio, time::Duration};
 
-use tokio::process::Command;
+use bytes::Bytes;
+use futures_util::stream::{self, BoxStream, StreamExt};
+use tokio::{io::AsyncReadExt, process::Command};
 
-use super::probe::{self, ProbeInfo};
+use super::probe::{self, Keyframe, ProbeInfo};
 
 /// Longest a remux of one chunk (an hour of video by default) may take.
 const REMUX_TIMEOUT: Duration = Duration::from_secs(600);
 const PROBE_TIMEOUT: Duration = Duration::from_secs(60);
+/// Longest the cut of one playback segment may stream (a few seconds of video, copied).
+const CUT_TIMEOUT: Duration = Duration::from_secs(120);
+/// Read size of a segment's stdout.
+const CUT_READ: usize = 64 * 1024;
 
 /// Why a tool gave no usable answer (not started, timed out, failed, unreadable output).
 #[derive(Debug, thiserror::Error)]
@@ -26,6 +32,62 @@ pub async fn remux(source: &str, output: &Path) -> Result<(), ToolError> {
 pub async fn probe_file(path: &Path) -> Result<ProbeInfo, ToolError> {
     let json = run_tool("ffprobe", &probe::ffprobe_args(&path.to_string_lossy()), PROBE_TIMEOUT).await?;
     probe::parse_probe(&json).map_err(|e| ToolError(e.to_string()))
+}
+
+/// The video keyframes of `input` (a path or an http(s) URL), in presentation order.
+pub async fn keyframes(input: &str) -> Result<Vec<Keyframe>, ToolError> {
+    // Reads every packet (not decoded): an hour over S3 may take longer than a probe.
+    let text = run_tool("ffprobe", &probe::keyframe_args(input), REMUX_TIMEOUT).await?;
+    match probe::parse_keyframes(&text) {
+        Some(frames) if !frames.is_empty() => Ok(frames),
+        _ => Err(ToolError("ffprobe found no video keyframe".into())),
+    }
+}
+
+/// Runs ffmpeg with `args` (a segment cut to `pipe:1`) and streams its stdout. It fails before
+/// the first byte when ffmpeg writes nothing (with its stderr); ffmpeg is killed when the stream
+/// is dropped (the client went away) or outlives [`CUT_TIMEOUT`].
+pub async fn stream_cut(args: &[String]) -> Result<BoxStream<'static, std::io::Result<Bytes>>, ToolError> {
+    let mut child = Command::new("ffmpeg")
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|e| ToolError(format!("cannot run ffmpeg: {e}")))?;
+    let mut stdout = child.stdout.take().ok_or_else(|| ToolError("ffmpeg has no stdout".into()))?;
+    let deadline = tokio::time::Instant::now() + CUT_TIMEOUT;
+    let mut first = vec![0u8; CUT_READ];
+    let n = match tokio::time::timeout_at(deadline, stdout.read(&mut first)).await {
+        Ok(Ok(n)) => n,
+        Ok(Err(e)) => return Err(ToolError(format!("reading ffmpeg: {e}"))),
+        Err(_) => return Err(ToolError("ffmpeg timed out".into())),
+    };
+    if n == 0 {
+        let output = tokio::time::timeout_at(deadline, child.wait_with_output())
+            .await
+            .map_err(|_| ToolError("ffmpeg timed out".into()))?
+            .map_err(|e| ToolError(format!("ffmpeg: {e}")))?;
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        return Err(ToolError(format!("ffmpeg cut nothing: {}", stderr.trim())));
+    }
+    first.truncate(n);
+    // The child rides along in the stream's state: dropping the stream kills it.
+    let rest = stream::unfold(Some((child, stdout)), move |state| async move {
+        let (child, mut stdout) = state?;
+        let mut buf = vec![0u8; CUT_READ];
+        match tokio::time::timeout_at(deadline, stdout.read(&mut buf)).await {
+            Ok(Ok(0)) => None,
+            Ok(Ok(n)) => {
+                buf.truncate(n);
+                Some((Ok(Bytes::from(buf)), Some((child, stdout))))
+            }
+            Ok(Err(e)) => Some((Err(e), None)),
+            Err(_) => Some((Err(std::io::Error::other("ffmpeg timed out")), None)),
+        }
+    });
+    Ok(stream::once(async move { Ok(Bytes::from(first)) }).chain(rest).boxed())
 }
 
 /// Runs `program` to completion (killed when it outlives `timeout`) and returns its stdout.

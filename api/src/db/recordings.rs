@@ -66,6 +66,31 @@ pub fn find_by_file_path(conn: &mut DbConn, file_path: &str) -> AppResult<Option
         .optional()?)
 }
 
+/// The recording's playback segment index (`None`: not indexed yet).
+pub fn segment_index(conn: &mut DbConn, id: &str) -> AppResult<Option<String>> {
+    Ok(recordings::table.find(id).select(recordings::segment_index).first(conn).optional()?.flatten())
+}
+
+pub fn set_segment_index(conn: &mut DbConn, id: &str, index: &str) -> AppResult<()> {
+    diesel::update(recordings::table.find(id)).set(recordings::segment_index.eq(index)).execute(conn)?;
+    Ok(())
+}
+
+/// The camera's recordings overlapping `[from, to]`, oldest first, with their segment index.
+pub fn overlapping(
+    conn: &mut DbConn,
+    camera_id: &str,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> AppResult<Vec<(RecordingRow, Option<String>)>> {
+    Ok(recordings::table
+        .filter(recordings::camera_id.eq(camera_id))
+        .filter(recordings::started_at.le(to).and(recordings::ended_at.ge(from)))
+        .order((recordings::started_at.asc(), recordings::id.asc()))
+        .select((RecordingRow::as_select(), recordings::segment_index))
+        .load(conn)?)
+}
+
 /// Deletes the recording unless it is under legal hold (its own or its camera's), leaving a
 /// tombstone of its span (`reason`: why it went) so the timeline can tell deleted footage from
 /// footage never recorded; the number of rows deleted. Call it inside the deleting transaction.

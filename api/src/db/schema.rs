@@ -125,6 +125,7 @@ diesel::table! {
         tier_changed_at -> Nullable<Timestamp>,
         stale_tier -> Nullable<Text>,
         legal_hold -> Bool,
+        segment_index -> Nullable<Text>,
     }
 }
 

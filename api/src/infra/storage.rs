@@ -8,8 +8,12 @@ use std::{collections::BTreeMap, ops::Range, path::Path as FsPath, sync::Arc};
 use bytes::Bytes;
 use futures_util::{stream::BoxStream, StreamExt, TryStreamExt};
 use object_store::{
-    aws::AmazonS3Builder, local::LocalFileSystem, path::Path, prefix::PrefixStore, GetOptions, GetRange,
-    ObjectStore, ObjectStoreExt, WriteMultipart,
+    aws::{AmazonS3, AmazonS3Builder},
+    local::LocalFileSystem,
+    path::Path,
+    prefix::PrefixStore,
+    signer::{Method, Signer},
+    GetOptions, GetRange, ObjectStore, ObjectStoreExt, WriteMultipart,
 };
 use sha2::{Digest, Sha256};
 
@@ -41,6 +45,9 @@ pub struct TierStore {
     store: Arc<dyn ObjectStore>,
     /// Its local root, when the tier is a directory (playback then serves files directly).
     local_root: Option<std::path::PathBuf>,
+    /// The bucket and key prefix, when the tier is S3: presigned URLs let a tool (ffmpeg) read
+    /// an object over HTTP without Argus relaying the bytes.
+    signer: Option<(Arc<AmazonS3>, String)>,
 }
 
 impl TierStore {
@@ -53,7 +60,7 @@ impl TierStore {
                 let fs = LocalFileSystem::new_with_prefix(dir)
                     .map_err(|e| store_error(&dir.display().to_string(), e))?
                     .with_automatic_cleanup(true);
-                Ok(TierStore { store: Arc::new(fs), local_root: Some(dir.clone()) })
+                Ok(TierStore { store: Arc::new(fs), local_root: Some(dir.clone()), signer: None })
             }
             TierLocation::S3 { bucket, prefix } => {
                 let mut builder = AmazonS3Builder::new()
@@ -66,13 +73,14 @@ impl TierStore {
                 if let (Some(id), Some(secret)) = (&s3.access_key_id, &s3.secret_access_key) {
                     builder = builder.with_access_key_id(id).with_secret_access_key(secret);
                 }
-                let s3_store = builder.build().map_err(|e| store_error(&format!("s3://{bucket}"), e))?;
+                let s3_store =
+                    Arc::new(builder.build().map_err(|e| store_error(&format!("s3://{bucket}"), e))?);
                 let store: Arc<dyn ObjectStore> = if prefix.is_empty() {
-                    Arc::new(s3_store)
+                    s3_store.clone()
                 } else {
-                    Arc::new(PrefixStore::new(s3_store, prefix.as_str()))
+                    Arc::new(PrefixStore::new(s3_store.clone(), prefix.as_str()))
                 };
-                Ok(TierStore { store, local_root: None })
+                Ok(TierStore { store, local_root: None, signer: Some((s3_store, prefix.clone())) })
             }
         }
     }
@@ -80,6 +88,21 @@ impl TierStore {
     /// The local file behind `key`, when this tier is a directory.
     pub fn local_file(&self, key: &Path) -> Option<std::path::PathBuf> {
         self.local_root.as_ref().map(|root| root.join(key.as_ref()))
+    }
+
+    /// A presigned GET URL of `key` valid for `ttl`, when this tier is a bucket.
+    pub async fn presigned_get(&self, key: &Path, ttl: std::time::Duration) -> AppResult<Option<String>> {
+        let Some((s3, prefix)) = &self.signer else { return Ok(None) };
+        let full: Path = if prefix.is_empty() {
+            key.clone()
+        } else {
+            Path::from(prefix.as_str()).parts().chain(key.parts()).collect()
+        };
+        let url = s3
+            .signed_url(Method::GET, &full, ttl)
+            .await
+            .map_err(|e| store_error(&format!("sign {key}"), e))?;
+        Ok(Some(url.to_string()))
     }
 
     /// Size of the object, or `None` when there is none.
@@ -229,7 +252,7 @@ impl Tiers {
         let mut stores = BTreeMap::new();
         stores.insert(
             StorageTier::Hot,
-            TierStore { store: Arc::new(LocalFileSystem::new()), local_root: Some("/".into()) },
+            TierStore { store: Arc::new(LocalFileSystem::new()), local_root: Some("/".into()), signer: None },
         );
         for tier in [StorageTier::Warm, StorageTier::Cold, StorageTier::Archive] {
             if let Some(location) = settings.location(tier) {

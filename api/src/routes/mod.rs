@@ -12,6 +12,7 @@ pub mod hooks;
 pub mod jobs;
 pub mod live;
 pub mod metrics;
+pub mod recorded_playback;
 mod recording_bytes;
 pub mod recordings;
 pub mod spa;
@@ -32,6 +33,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     dashboard::configure(cfg);
     recordings::configure(cfg);
     exports::configure(cfg);
+    recorded_playback::configure(cfg);
     storage::configure(cfg);
     hooks::configure(cfg);
     live::configure(cfg);

@@ -5,16 +5,15 @@
 //! the dashboard's short-lived access token has been refreshed.
 
 use chrono::{DateTime, Utc};
-use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
-use sha2::Sha256;
 
 use super::{
     audit::{self, Change},
     recordings,
+    signed_links::{sign, verify},
 };
 use crate::{
-    auth::{secure_eq, Principal, RequestMeta},
+    auth::{Principal, RequestMeta},
     db::{self, recordings::RecordingRow},
     domain::AuditAction,
     error::{AppError, AppResult},
@@ -70,11 +69,12 @@ pub struct RecordingLinks {
     pub expires_at: DateTime<Utc>,
 }
 
+fn message(id: &str, kind: LinkKind, expires: i64) -> String {
+    format!("{}:{id}:{}:{expires}", kind.entity(), kind.as_str())
+}
+
 fn signature(secret: &str, id: &str, kind: LinkKind, expires: i64) -> AppResult<String> {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes())
-        .map_err(|_| AppError::internal("playback secret unusable as an HMAC key"))?;
-    mac.update(format!("{}:{id}:{}:{expires}", kind.entity(), kind.as_str()).as_bytes());
-    Ok(hex::encode(mac.finalize().into_bytes()))
+    sign(secret, &message(id, kind, expires))
 }
 
 /// `/api/v1/{recordings|exports}/{id}/{stream|download}?expires=…&sig=…`, relative.
@@ -85,17 +85,12 @@ pub fn signed_path(secret: &str, id: &str, kind: LinkKind, expires: i64) -> AppR
 
 /// Checks a signed link's expiry and signature for `id` and `kind`: 403 when it is expired,
 /// tampered or for another id or purpose.
-pub fn verify(secret: &str, id: &str, kind: LinkKind, q: &LinkQuery) -> AppResult<()> {
-    let denied = || AppError::forbidden(format!("{} link is invalid or expired", kind.entity()));
-    let (Some(expires), Some(sig)) = (q.expires, q.sig.as_deref()) else { return Err(denied()) };
-    if expires < Utc::now().timestamp() {
-        return Err(denied());
+pub fn check(secret: &str, id: &str, kind: LinkKind, q: &LinkQuery) -> AppResult<()> {
+    if verify(secret, q.expires, q.sig.as_deref(), |e| message(id, kind, e))? {
+        Ok(())
+    } else {
+        Err(AppError::forbidden(format!("{} link is invalid or expired", kind.entity())))
     }
-    let expected = signature(secret, id, kind, expires)?;
-    if !secure_eq(&expected, sig) {
-        return Err(denied());
-    }
-    Ok(())
 }
 
 /// Relative links (`/api/v1/recordings/{id}/stream?expires=…&sig=…`) valid for the playback TTL;
@@ -131,7 +126,7 @@ pub async fn open(
     kind: LinkKind,
     q: &LinkQuery,
 ) -> AppResult<RecordingRow> {
-    verify(&state.media.playback_secret, recording_id, kind, q)?;
+    check(&state.media.playback_secret, recording_id, kind, q)?;
     let id = recording_id.to_string();
     state
         .db

@@ -11,6 +11,7 @@ use super::{
     audit::{self, Change},
     cameras::CACHE_NS,
     paging::{Page, Paging},
+    recorded_playback,
 };
 use crate::{
     auth::{Principal, RequestMeta},
@@ -187,6 +188,7 @@ pub async fn ingest(state: &AppState, path: &Path) -> AppResult<Option<Recording
     remux::remux(&source, &part).await.map_err(tool_failed)?;
     sync_path(part.clone()).await?;
     let info = remux::probe_file(&part).await.map_err(tool_failed)?;
+    let segment_index = recorded_playback::segments::index_file(&part).await;
     let checksum = sha256_file(part.clone()).await?;
     let size_bytes = tokio::fs::metadata(&part).await.map(|m| m.len() as i64).unwrap_or(0);
     tokio::fs::rename(&part, &mp4)
@@ -215,7 +217,16 @@ pub async fn ingest(state: &AppState, path: &Path) -> AppResult<Option<Recording
         legal_hold: false,
     };
     let inserted = row.clone();
-    state.db.run(move |c| db::recordings::insert(c, &inserted)).await?;
+    state
+        .db
+        .transaction(move |c| {
+            db::recordings::insert(c, &inserted)?;
+            match &segment_index {
+                Some(index) => db::recordings::set_segment_index(c, &inserted.id, index),
+                None => Ok(()),
+            }
+        })
+        .await?;
     let _ = tokio::fs::remove_file(&path).await;
     let view = RecordingView::from(row);
     state.cache.bump(CACHE_NS).await;

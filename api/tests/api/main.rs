@@ -15,6 +15,7 @@ mod hardening;
 mod holds;
 mod jobs;
 mod rbac;
+mod recorded_playback;
 mod recording_faults;
 mod retention;
 mod revocation;

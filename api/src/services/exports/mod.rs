@@ -299,7 +299,7 @@ pub async fn open_download(
 ) -> AppResult<PathBuf> {
     let (row, actor) = match opener {
         Opener::Link(q) => {
-            recording_links::verify(&state.media.playback_secret, id, LinkKind::ExportDownload, q)?;
+            recording_links::check(&state.media.playback_secret, id, LinkKind::ExportDownload, q)?;
             let eid = id.to_string();
             let row = state.db.run(move |c| db::exports::find(c, &eid)).await?;
             let actor = Actor { kind: ActorType::Anonymous, id: None, name: Some("signed link".into()) };

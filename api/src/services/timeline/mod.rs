@@ -54,16 +54,17 @@ pub struct Timeline {
     pub gaps: Vec<Gap>,
 }
 
-fn check_range(q: &TimelineQuery) -> AppResult<()> {
+/// 400 unless `to` is after `from` and at most `max` (`limit` in words) later.
+pub fn check_range(from: DateTime<Utc>, to: DateTime<Utc>, max: TimeDelta, limit: &str) -> AppResult<()> {
     let bad = |message: &str| {
         AppError::bad_request(message)
             .with_details(serde_json::json!({ "to": [{ "code": "range", "message": message }] }))
     };
-    if q.to <= q.from {
+    if to <= from {
         return Err(bad("`to` must be after `from`"));
     }
-    if q.to - q.from > MAX_RANGE {
-        return Err(bad("the range may span at most 31 days"));
+    if to - from > max {
+        return Err(bad(&format!("the range may span at most {limit}")));
     }
     Ok(())
 }
@@ -74,7 +75,7 @@ pub async fn timeline(
     camera_id: &str,
     q: TimelineQuery,
 ) -> AppResult<Timeline> {
-    check_range(&q)?;
+    check_range(q.from, q.to, MAX_RANGE, "31 days")?;
     let camera = cameras::find_visible(state, principal, camera_id).await?;
     let now = db::now();
     let window = Span::new(q.from.naive_utc(), q.to.naive_utc().min(now).max(q.from.naive_utc()));
