@@ -155,7 +155,7 @@ export function widen(el: HTMLElement, width: number) {
 /** An export of camera c1 over 02:00–02:30 on 2 Jan 2026 (local), queued. */
 export function exportView(id: string, over: Partial<ExportView> = {}): ExportView {
   return {
-    id, camera_id: 'c1', camera_name: 'Gate', requested_by: { type: 'user', id: 'u-admin', name: 'admin' }, note: null,
+    id, camera_id: 'c1', requested_by: { type: 'user', id: 'u-admin', name: 'admin' }, note: null,
     from: jan2(2), to: jan2(2, 30), state: 'queued', progress_percent: 0, eta_secs: null, size_bytes: null, checksum_sha256: null,
     duration_ms: null, error: null, created_at: jan2(3), started_at: null, finished_at: null, expires_at: null, download_url: null, ...over,
   };

@@ -7,7 +7,7 @@ export function exportStatusText(x: ExportView): string {
   if (x.state === 'queued') return 'Queued';
   if (x.state === 'done') return 'Done';
   if (x.state === 'failed') return `Failed${x.error ? `: ${x.error}` : ''}`;
-  return `${x.progress_percent} %${x.eta_secs !== null ? ` · ${formatDuration(x.eta_secs * 1000)} left` : ''}`;
+  return `${x.progress_percent} %${x.eta_secs != null ? ` · ${formatDuration(x.eta_secs * 1000)} left` : ''}`;
 }
 
 export function ExportProgress({ x }: { x: ExportView }) {

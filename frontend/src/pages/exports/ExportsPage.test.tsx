@@ -1,18 +1,19 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { applyEvent } from '../../realtime/applyEvent';
-import { exportView, jan2, mockFetch, page, renderAs } from '../../test/fixtures';
+import { camera, exportView, jan2, mockFetch, page, renderAs } from '../../test/fixtures';
 import ExportsPage from './ExportsPage';
 
 const done = exportView('x1', {
   state: 'done', progress_percent: 100, size_bytes: 3 * 1024 ** 2, expires_at: '2026-01-09T03:00:00Z', note: 'loading dock',
   download_url: '/api/v1/exports/x1/download?expires=9&sig=s',
 });
-const running = exportView('x2', { state: 'running', progress_percent: 10, requested_by: null, requested_by_name: 'ops-bot' });
+const running = exportView('x2', { state: 'running', progress_percent: 10, requested_by: { type: 'token', id: 't-1', name: 'ops-bot' } });
 
 function serve() {
   return mockFetch({
     'GET /exports': page([running, done]),
+    'GET /cameras/c1': camera('c1', { name: 'Gate' }),
     'DELETE /exports/x1': () => new Response(null, { status: 204 }),
     'DELETE /exports/x2': () => new Response(null, { status: 204 }),
   });
@@ -23,7 +24,7 @@ describe('ExportsPage', () => {
     serve();
     renderAs('viewer', <ExportsPage />);
     const doneRow = await screen.findByTestId('export-row-x1');
-    expect(doneRow.textContent).toMatch(/Gate/);
+    await waitFor(() => expect(doneRow.textContent).toMatch(/Gate/));
     expect(doneRow.textContent).toMatch(/admin/);
     expect(doneRow.textContent).toMatch(/loading dock/);
     expect(doneRow.textContent).toMatch(/3\.0 MB|3 MB/);

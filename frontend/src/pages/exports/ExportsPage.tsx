@@ -23,7 +23,7 @@ const STATES: ExportState[] = ['queued', 'running', 'done', 'failed'];
 function ExportRow({ x, onCancel, onDelete }: { x: ExportView; onCancel: (x: ExportView) => void; onDelete: (x: ExportView) => void }) {
   return (
     <tr data-testid={`export-row-${x.id}`} data-state={x.state}>
-      <td data-label="Camera">{x.camera_name ?? <CameraName id={x.camera_id} />}</td>
+      <td data-label="Camera"><CameraName id={x.camera_id} /></td>
       <td data-label="Range">
         {formatDateTime(x.from)} – {formatDateTime(x.to)}
         {x.note && <div className="muted small">{x.note}</div>}
