@@ -54,7 +54,21 @@ pub fn ffprobe_args(path: &str) -> Vec<String> {
     ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", path].map(String::from).to_vec()
 }
 
-/// FLV → MP4 without re-encoding, `moov` first so browsers can start playing at once.
+/// ffprobe printing the kind of each stream of `input` (`video`, `audio`, …), one per line.
+pub fn stream_kinds_args(input: &str) -> Vec<String> {
+    ["-v", "error", "-show_entries", "stream=codec_type", "-of", "csv=p=0", input].map(String::from).to_vec()
+}
+
+/// Whether ffprobe's stream kinds (one per line) list every video stream before any other.
+pub fn video_first(kinds: &str) -> bool {
+    let kinds: Vec<&str> = kinds.lines().map(str::trim).filter(|k| !k.is_empty()).collect();
+    let videos = kinds.iter().take_while(|k| **k == "video").count();
+    videos > 0 && !kinds[videos..].contains(&"video")
+}
+
+/// FLV → MP4 without re-encoding, `moov` first so browsers can start playing at once; video
+/// streams first, then audio, whatever order nginx's FLV first carried them in (concatenating
+/// files, as an export does, needs the same stream layout in each).
 pub fn remux_args(input: &str, output: &str) -> Vec<String> {
     [
         "-nostdin",
@@ -64,7 +78,9 @@ pub fn remux_args(input: &str, output: &str) -> Vec<String> {
         "-i",
         input,
         "-map",
-        "0",
+        "0:v?",
+        "-map",
+        "0:a?",
         "-c",
         "copy",
         "-movflags",
@@ -116,10 +132,15 @@ pub fn parse_keyframes(text: &str) -> Option<Vec<Keyframe>> {
     Some(frames)
 }
 
-/// One playback segment of `input` as MPEG-TS on stdout, stream copy. `start_s`: just after the
-/// segment's first keyframe pts (the demuxer seeks to that keyframe); `end_s`: the next
-/// keyframe's DTS (cutting at its pts would take the B-frames decoded after it twice), none for
-/// the last segment. `offset_s` shifts the timestamps so consecutive segments are continuous.
+/// One playback segment of `input` as MPEG-TS on stdout, stream copy, from `start_s` (its first
+/// keyframe's DTS) to `end_s` (the next segment's keyframe DTS; none for the last segment).
+/// Measured on B-frame and audio streams, this puts every packet in exactly one segment: the
+/// demuxer seeks every stream to the keyframe's DTS, `-copypriorss 0` drops what it lands on
+/// before that (the audio frame straddling the cut, which the previous segment ends with), and
+/// `-to` stops before the next keyframe's DTS (cutting at its pts would repeat the B-frames
+/// decoded after it). `offset_s` shifts the timestamps so consecutive segments are continuous.
+/// Video then audio, always: a chunk's MP4 lists its streams in the order nginx's FLV first
+/// carried them, and a playlist whose segments swap their PIDs feeds audio to the video decoder.
 pub fn segment_cut_args(input: &str, start_s: f64, end_s: Option<f64>, offset_s: f64) -> Vec<String> {
     let mut args: Vec<String> = ["-nostdin", "-v", "error", "-ss"].map(String::from).to_vec();
     args.push(format!("{start_s:.3}"));
@@ -127,7 +148,22 @@ pub fn segment_cut_args(input: &str, start_s: f64, end_s: Option<f64>, offset_s:
         args.extend(["-to".to_string(), format!("{end:.3}")]);
     }
     args.extend(
-        ["-i", input, "-map", "0", "-c", "copy", "-muxdelay", "0", "-output_ts_offset"].map(String::from),
+        [
+            "-i",
+            input,
+            "-map",
+            "0:v:0",
+            "-map",
+            "0:a:0?",
+            "-c",
+            "copy",
+            "-copypriorss",
+            "0",
+            "-muxdelay",
+            "0",
+            "-output_ts_offset",
+        ]
+        .map(String::from),
     );
     args.push(format!("{offset_s:.3}"));
     args.extend(["-f", "mpegts", "pipe:1"].map(String::from));
@@ -339,14 +375,23 @@ mod tests {
     }
 
     #[test]
-    fn segment_cut_stops_at_the_next_keyframe_dts() {
-        let args = segment_cut_args("in.mp4", 6.001, Some(11.92), 16.0).join(" ");
+    fn stream_layouts_with_video_first_need_no_remux() {
+        assert!(video_first("video\naudio\n"));
+        assert!(video_first("video\n"));
+        assert!(!video_first("audio\nvideo\n"));
+        assert!(!video_first("audio\n"));
+        assert!(!video_first("video\naudio\nvideo\n"));
+    }
+
+    #[test]
+    fn segment_cut_runs_from_its_keyframe_dts_to_the_next() {
+        let args = segment_cut_args("in.mp4", 5.92, Some(11.92), 16.0).join(" ");
         assert_eq!(
             args,
-            "-nostdin -v error -ss 6.001 -to 11.920 -i in.mp4 -map 0 -c copy -muxdelay 0 \
+            "-nostdin -v error -ss 5.920 -to 11.920 -i in.mp4 -map 0:v:0 -map 0:a:0? -c copy -copypriorss 0 -muxdelay 0 \
              -output_ts_offset 16.000 -f mpegts pipe:1"
         );
-        assert!(!segment_cut_args("in.mp4", 0.001, None, 0.0).contains(&"-to".to_string()));
+        assert!(!segment_cut_args("in.mp4", -0.08, None, 0.0).contains(&"-to".to_string()));
     }
 
     #[test]

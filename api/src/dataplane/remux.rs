@@ -28,6 +28,14 @@ pub async fn remux(source: &str, output: &Path) -> Result<(), ToolError> {
     Ok(())
 }
 
+/// Whether the file lists its video stream(s) first (files filed before remuxing put them in
+/// that order may not).
+pub async fn video_first(path: &Path) -> Result<bool, ToolError> {
+    let kinds =
+        run_tool("ffprobe", &probe::stream_kinds_args(&path.to_string_lossy()), PROBE_TIMEOUT).await?;
+    Ok(probe::video_first(&kinds))
+}
+
 /// Duration, codecs, size and bitrate of a media file.
 pub async fn probe_file(path: &Path) -> Result<ProbeInfo, ToolError> {
     let json = run_tool("ffprobe", &probe::ffprobe_args(&path.to_string_lossy()), PROBE_TIMEOUT).await?;

@@ -76,6 +76,21 @@ pub fn set_segment_index(conn: &mut DbConn, id: &str, index: &str) -> AppResult<
     Ok(())
 }
 
+/// When the camera's first recording after one that started at `started_at` starts.
+pub fn next_start(
+    conn: &mut DbConn,
+    camera_id: &str,
+    started_at: NaiveDateTime,
+) -> AppResult<Option<NaiveDateTime>> {
+    Ok(recordings::table
+        .filter(recordings::camera_id.eq(camera_id))
+        .filter(recordings::started_at.gt(started_at))
+        .order(recordings::started_at.asc())
+        .select(recordings::started_at)
+        .first(conn)
+        .optional()?)
+}
+
 /// The camera's recordings overlapping `[from, to]`, oldest first, with their segment index.
 pub fn overlapping(
     conn: &mut DbConn,

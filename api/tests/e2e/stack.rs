@@ -124,10 +124,14 @@ impl Stack {
         self.probe_url(&path.display().to_string()).await
     }
 
-    /// Decodes every frame; any decoder error fails.
+    /// Decodes every frame; any decoder error fails. Frames keep their own timestamps: the null
+    /// muxer would otherwise round them to the frame rate, and two frames ~20 ms apart where
+    /// recorded chunks meet (their starts are known to the millisecond, not to the frame) would
+    /// be reported as one timestamp given twice.
     pub async fn decode_ok(&self, url: &str) {
         let out = Command::new("ffmpeg")
-            .args(["-nostdin", "-v", "error", "-i", url, "-f", "null", "-"])
+            .args(["-nostdin", "-v", "error", "-i", url, "-fps_mode", "passthrough"])
+            .args(["-enc_time_base:v", "1:90000", "-f", "null", "-"])
             .output()
             .await
             .expect("ffmpeg");

@@ -30,16 +30,23 @@ fn secs(d: chrono::TimeDelta) -> f64 {
 
 /// The pieces of `chunks` (in time order) covering `[from, to)`. The first piece starts at the
 /// offset of `from` in its chunk (stream copy then starts on the keyframe at or before it), the
-/// last ends at the offset of `to`; chunks wholly inside are taken whole.
+/// last ends at the offset of `to`; chunks wholly inside are taken whole, except that a chunk
+/// overlapped by the next (a rotation records the same GOP or so into both files) ends where
+/// the next begins, so no moment is in the clip twice.
 pub fn pieces(chunks: &[Chunk], from: NaiveDateTime, to: NaiveDateTime) -> Vec<Piece> {
-    chunks
+    let inside: Vec<&Chunk> = chunks.iter().filter(|c| c.ended_at > from && c.started_at < to).collect();
+    inside
         .iter()
-        .filter(|c| c.ended_at > from && c.started_at < to)
-        .map(|c| Piece {
-            path: c.path.clone(),
-            inpoint: (from > c.started_at).then(|| secs(from - c.started_at)),
-            outpoint: (to < c.ended_at).then(|| secs(to - c.started_at)),
-            secs: secs(to.min(c.ended_at) - from.max(c.started_at)),
+        .enumerate()
+        .map(|(i, c)| {
+            let handover = inside.get(i + 1).map(|n| n.started_at).filter(|s| *s < c.ended_at);
+            let end = to.min(handover.unwrap_or(c.ended_at));
+            Piece {
+                path: c.path.clone(),
+                inpoint: (from > c.started_at).then(|| secs(from - c.started_at)),
+                outpoint: (end < c.ended_at).then(|| secs(end - c.started_at)),
+                secs: secs(end - from.max(c.started_at)),
+            }
         })
         .collect()
 }
@@ -153,6 +160,18 @@ mod tests {
         assert!(list.contains(
             "file '/r/0.mp4'\ninpoint 5.000000\nfile '/r/1.mp4'\nfile '/r/2.mp4'\noutpoint 5.000000\n"
         ));
+    }
+
+    #[test]
+    fn a_chunk_overlapped_by_the_next_ends_where_the_next_begins() {
+        let overlapping = Chunk { path: "/r/1.mp4".into(), started_at: at(9), ended_at: at(20) };
+        let p = pieces(&[chunk(0), overlapping], at(5), at(15));
+        assert_eq!(
+            p[0],
+            Piece { path: "/r/0.mp4".into(), inpoint: Some(5.0), outpoint: Some(9.0), secs: 4.0 }
+        );
+        assert_eq!(p[1], Piece { path: "/r/1.mp4".into(), inpoint: None, outpoint: Some(6.0), secs: 6.0 });
+        assert!((expected_secs(&p) - 10.0).abs() < 1e-9);
     }
 
     #[test]

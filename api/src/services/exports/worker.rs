@@ -166,6 +166,7 @@ async fn cut(state: &AppState, row: &ExportRow, work: &Path, part: &Path) -> Res
         if let Err(e) = tokio::fs::metadata(&path).await {
             return Err(Stop::Failed(format!("recording {} unreadable at {}: {e}", rec.id, path.display())));
         }
+        let path = same_layout(work, &rec.id, path).await?;
         chunks.push(Chunk {
             path: path.to_string_lossy().into_owned(),
             started_at: rec.started_at,
@@ -202,6 +203,19 @@ async fn cut(state: &AppState, row: &ExportRow, work: &Path, part: &Path) -> Res
         finished_at,
         expires_at: finished_at + ttl(state),
     })
+}
+
+/// The concat demuxer maps every file's streams by index onto the first file's: a chunk filed
+/// with audio before video (older versions kept nginx's FLV order) is remuxed, video first,
+/// into the work directory (stream copy) so its audio never reaches the video decoder.
+async fn same_layout(work: &Path, recording_id: &str, path: PathBuf) -> Result<PathBuf, Stop> {
+    let tool = |e: remux::ToolError| Stop::Failed(format!("recording {recording_id}: {e}"));
+    if remux::video_first(&path).await.map_err(tool)? {
+        return Ok(path);
+    }
+    let ordered = work.join(format!("{recording_id}.ordered.mp4"));
+    remux::remux(&path.to_string_lossy(), &ordered).await.map_err(tool)?;
+    Ok(ordered)
 }
 
 fn io_failed(e: std::io::Error) -> Stop {

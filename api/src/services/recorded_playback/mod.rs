@@ -172,26 +172,40 @@ pub async fn segment(
     verify(state, camera_id, q)?;
     let not_found = || AppError::not_found("segment not found");
     let id = recording_id.to_string();
-    let (row, stored) = state
+    let cam = camera_id.to_string();
+    let (row, stored, next_start) = state
         .db
-        .run(move |c| Ok((db::recordings::find(c, &id)?, db::recordings::segment_index(c, &id)?)))
+        .run(move |c| {
+            let row = db::recordings::find(c, &id)?.filter(|r| r.camera_id == cam);
+            let next_start = match &row {
+                Some(r) => db::recordings::next_start(c, &cam, r.started_at)?,
+                None => None,
+            };
+            Ok((row, db::recordings::segment_index(c, &id)?, next_start))
+        })
         .await?;
-    let row = row.filter(|r| r.camera_id == camera_id).ok_or_else(not_found)?;
+    let row = row.ok_or_else(not_found)?;
     let started = row.started_at.and_utc();
     if started > q.to || row.ended_at.and_utc() < q.from {
         return Err(not_found());
     }
     let index = index_of(state, &row, stored).await?;
-    let seg = index.segments(row.duration_ms).into_iter().find(|s| s.n == n).ok_or_else(not_found)?;
+    let seg = index
+        .segments(row.duration_ms, until_ms(&row, next_start))
+        .into_iter()
+        .find(|s| s.n == n)
+        .ok_or_else(not_found)?;
     let wall = playlist::wall_clock(started, seg.start_ms);
     if wall >= q.to || playlist::wall_clock(started, seg.end_ms) <= q.from {
         return Err(not_found());
     }
-    let offset_ms = (wall - (q.from - TS_BASE)).num_milliseconds().max(0);
+    // The cut starts at the keyframe's DTS, which becomes output time `offset`.
+    let cut_from = playlist::wall_clock(started, seg.start_dts_ms);
+    let offset_ms = (cut_from - (q.from - TS_BASE)).num_milliseconds().max(0);
     let input = input_of(state, &row.id).await?;
     let args = probe::segment_cut_args(
         &input,
-        (seg.start_ms + 1) as f64 / 1000.0,
+        seg.start_dts_ms as f64 / 1000.0,
         seg.cut_dts_ms.map(|d| d as f64 / 1000.0),
         offset_ms as f64 / 1000.0,
     );
@@ -207,12 +221,24 @@ async fn plan(
     to: DateTime<Utc>,
 ) -> AppResult<Vec<Planned>> {
     let (cam, f, t) = (camera_id.to_string(), from.naive_utc(), to.naive_utc());
-    let rows = state.db.run(move |c| db::recordings::overlapping(c, &cam, f, t)).await?;
+    let (rows, after_last) = state
+        .db
+        .run(move |c| {
+            let rows = db::recordings::overlapping(c, &cam, f, t)?;
+            let after_last = match rows.last() {
+                Some((last, _)) => db::recordings::next_start(c, &cam, last.started_at)?,
+                None => None,
+            };
+            Ok((rows, after_last))
+        })
+        .await?;
+    let next_starts: Vec<_> =
+        rows.iter().skip(1).map(|(r, _)| Some(r.started_at)).chain(std::iter::once(after_last)).collect();
     let mut chunks = Vec::with_capacity(rows.len());
-    for (row, stored) in rows {
+    for ((row, stored), next_start) in rows.into_iter().zip(next_starts) {
         match index_of(state, &row, stored).await {
             Ok(index) => chunks.push(Chunk {
-                segments: index.segments(row.duration_ms),
+                segments: index.segments(row.duration_ms, until_ms(&row, next_start)),
                 recording_id: row.id,
                 started_at: row.started_at.and_utc(),
                 ended_at: row.ended_at.and_utc(),
@@ -223,6 +249,12 @@ async fn plan(
         }
     }
     Ok(playlist::plan(&chunks, from, to))
+}
+
+/// Where (media ms) a recording hands over to the next one of its camera, if that starts
+/// before this one ends.
+fn until_ms(row: &RecordingRow, next_start: Option<chrono::NaiveDateTime>) -> Option<i64> {
+    next_start.filter(|n| *n < row.ended_at).map(|n| (n - row.started_at).num_milliseconds())
 }
 
 /// The recording's segment index: the stored one, or (filed before indexing existed) read from

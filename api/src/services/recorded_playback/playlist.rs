@@ -128,6 +128,7 @@ mod tests {
             .map(|(n, s)| Segment {
                 n,
                 start_ms: s,
+                start_dts_ms: s - 80,
                 end_ms: (s + 6000).min(duration_ms),
                 cut_dts_ms: (s + 6000 < duration_ms).then_some(s + 5920),
             })

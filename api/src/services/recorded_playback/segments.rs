@@ -3,7 +3,8 @@
 //!
 //! Encoding (`v1`): `v1 P/D P/D …`, one `P/D` per segment: the pts of its first keyframe and
 //! the DTS of that keyframe, in ms of the recording's media time. A segment runs from its pts to
-//! the next segment's pts (the end of the file for the last); it is cut at the next segment's DTS.
+//! the next segment's pts (the end of the file for the last); it is cut from its own keyframe's
+//! DTS to the next segment's, so every packet (video and audio) is in exactly one segment.
 
 use std::path::Path;
 
@@ -13,6 +14,9 @@ use crate::dataplane::{probe::Keyframe, remux};
 const MIN_SEGMENT_MS: i64 = 4_000;
 /// … and as close to this as the keyframes allow.
 const TARGET_SEGMENT_MS: i64 = 6_000;
+/// A recording's last segment shorter than this (the frames after its last keyframe) joins the
+/// segment before it.
+const MIN_TAIL_MS: i64 = 2_000;
 
 /// A recording's segments, each the keyframe it starts on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,6 +30,8 @@ pub struct SegmentIndex {
 pub struct Segment {
     pub n: usize,
     pub start_ms: i64,
+    /// The DTS of its first keyframe: where it is cut from.
+    pub start_dts_ms: i64,
     pub end_ms: i64,
     pub cut_dts_ms: Option<i64>,
 }
@@ -89,15 +95,31 @@ impl SegmentIndex {
         (!starts.is_empty() && ordered).then_some(SegmentIndex { starts })
     }
 
-    /// The segments of a recording lasting `duration_ms` (a last segment ending at or before
-    /// its start is dropped: a probe duration shorter than the keyframes say).
-    pub fn segments(&self, duration_ms: i64) -> Vec<Segment> {
+    /// The segments of a recording lasting `duration_ms`, played until `until_ms` when the next
+    /// recording of the camera starts before this one ends (a rotation overlaps the two files by a
+    /// GOP or so; the overlap is played once, from the next file). A last segment shorter than
+    /// [`MIN_TAIL_MS`] joins the one before; one ending at or before its start is dropped (a probe
+    /// duration shorter than the keyframes say).
+    pub fn segments(&self, duration_ms: i64, until_ms: Option<i64>) -> Vec<Segment> {
+        let trimmed = until_ms.filter(|u| *u < duration_ms);
+        let end_of_play = trimmed.unwrap_or(duration_ms);
         let mut out: Vec<Segment> = Vec::with_capacity(self.starts.len());
         for (n, k) in self.starts.iter().enumerate() {
-            let next = self.starts.get(n + 1);
-            let end_ms = next.map_or(duration_ms, |k| k.pts_ms);
-            if end_ms > k.pts_ms {
-                out.push(Segment { n, start_ms: k.pts_ms, end_ms, cut_dts_ms: next.map(|k| k.dts_ms) });
+            if k.pts_ms >= end_of_play {
+                break;
+            }
+            let next = self.starts.get(n + 1).filter(|next| next.pts_ms < end_of_play);
+            let (end_ms, cut_dts_ms) = match next {
+                Some(next) => (next.pts_ms, Some(next.dts_ms)),
+                None => (end_of_play, trimmed),
+            };
+            out.push(Segment { n, start_ms: k.pts_ms, start_dts_ms: k.dts_ms, end_ms, cut_dts_ms });
+        }
+        if let [.., before, last] = out.as_slice() {
+            if last.end_ms - last.start_ms < MIN_TAIL_MS {
+                let joined = Segment { end_ms: last.end_ms, cut_dts_ms: last.cut_dts_ms, ..*before };
+                out.truncate(out.len() - 2);
+                out.push(joined);
             }
         }
         out
@@ -134,10 +156,56 @@ mod tests {
     fn one_second_gops_make_six_second_segments() {
         let index = SegmentIndex::group(&gops(1000, 20_000));
         assert_eq!(starts(&index), [0, 6000, 12_000, 18_000]);
-        let segs = index.segments(20_040);
+        let segs = index.segments(20_040, None);
         assert_eq!(segs.len(), 4);
-        assert_eq!(segs[1], Segment { n: 1, start_ms: 6000, end_ms: 12_000, cut_dts_ms: Some(11_920) });
-        assert_eq!(segs[3], Segment { n: 3, start_ms: 18_000, end_ms: 20_040, cut_dts_ms: None });
+        assert_eq!(
+            segs[1],
+            Segment { n: 1, start_ms: 6000, start_dts_ms: 5920, end_ms: 12_000, cut_dts_ms: Some(11_920) }
+        );
+        assert_eq!(
+            segs[3],
+            Segment { n: 3, start_ms: 18_000, start_dts_ms: 17_920, end_ms: 20_040, cut_dts_ms: None }
+        );
+    }
+
+    #[test]
+    fn a_short_tail_joins_the_segment_before() {
+        // A 6 s chunk cut a GOP late: its last keyframe at 6.0 s is followed by 120 ms.
+        let index = SegmentIndex::group(&gops(1000, 7000));
+        assert_eq!(starts(&index), [0, 6000]);
+        let segs = index.segments(6120, None);
+        assert_eq!(segs, [Segment { n: 0, start_ms: 0, start_dts_ms: -80, end_ms: 6120, cut_dts_ms: None }]);
+    }
+
+    #[test]
+    fn a_recording_overlapped_by_the_next_plays_until_the_next_starts() {
+        let index = SegmentIndex::group(&gops(1000, 20_000));
+        // The next file starts at 20 s of this one (which lasts 20.04 s): cut there by time.
+        let segs = index.segments(20_040, Some(20_000));
+        let last = Segment {
+            n: 3,
+            start_ms: 18_000,
+            start_dts_ms: 17_920,
+            end_ms: 20_000,
+            cut_dts_ms: Some(20_000),
+        };
+        assert_eq!(segs.last(), Some(&last));
+        // At 19.5 s: the 1.5 s left of the last segment joins the one before.
+        let segs = index.segments(20_040, Some(19_500));
+        let last = Segment {
+            n: 2,
+            start_ms: 12_000,
+            start_dts_ms: 11_920,
+            end_ms: 19_500,
+            cut_dts_ms: Some(19_500),
+        };
+        assert_eq!(segs.last(), Some(&last));
+        // Starting within a segment's first keyframes: the segments from there on go.
+        let segs = index.segments(20_040, Some(12_500));
+        assert_eq!(segs.len(), 2, "{segs:?}");
+        assert_eq!((segs[1].end_ms, segs[1].cut_dts_ms), (12_500, Some(12_500)));
+        // An `until` at or after the end changes nothing.
+        assert_eq!(index.segments(20_040, Some(25_000)), index.segments(20_040, None));
     }
 
     #[test]
@@ -168,7 +236,8 @@ mod tests {
     #[test]
     fn a_duration_shorter_than_the_keyframes_drops_the_empty_tail() {
         let index = SegmentIndex::parse("v1 0/0 6000/6000").unwrap();
-        assert_eq!(index.segments(5000).len(), 1);
-        assert_eq!(index.segments(5000)[0].end_ms, 6000);
+        let segs = index.segments(5000, None);
+        assert_eq!(segs.len(), 1);
+        assert_eq!((segs[0].end_ms, segs[0].cut_dts_ms), (5000, None), "it plays to the end of the file");
     }
 }
