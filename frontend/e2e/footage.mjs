@@ -3,11 +3,14 @@
 // clock, and a clip export from a range selected on the timeline to its download. Needs the admin
 // signed in on `ctx.page` and at least two touching recorded chunks of `ctx.cameraId` (a short
 // ARGUS_RECORD_INTERVAL_SECS while the e2e stream publishes).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ARTIFACTS, sleep, waitFor } from './harness.mjs';
+import { ARTIFACTS, sleep, stopProcess, waitFor } from './harness.mjs';
+
+/** How long the footage steps publish: with 10 s chunks, at least two touching ones over 10 s. */
+const PUBLISH_MS = 36_000;
 
 /** Chunks closer than this are one continuous stretch (the recorder may leave sub-second holes). */
 const TOUCH_MS = 2_000;
@@ -105,6 +108,15 @@ export async function footageSteps(run, ctx, { stack, apiCall, shot, adminPasswo
     }
     return null;
   };
+
+  await run.step('publish 36 s more of the e2e camera, recorded in 10 s chunks', async () => {
+    const args = ['-hide_banner', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440',
+      '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '25', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-f', 'flv', ctx.rtmpUrl];
+    const ffmpeg = spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', fs.openSync(path.join(ARTIFACTS, 'ffmpeg-footage.log'), 'w')] });
+    // The publish is the footage under test: its length is what is waited for, not an event.
+    await sleep(PUBLISH_MS);
+    await stopProcess(ffmpeg, 5_000);
+  });
 
   await run.step('recorded playback: a click plays the footage; it keeps playing across a chunk boundary; seeking by wall clock', async () => {
     const { page } = ctx;

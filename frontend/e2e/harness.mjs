@@ -76,6 +76,9 @@ export async function startArgus({ adminPassword }) {
     ARGUS_PUBLIC_RTMP_URL: `rtmp://127.0.0.1:${rtmp}/live`,
     ARGUS_ADMIN_PASSWORD: adminPassword,
     ARGUS_HOOK_UPDATE_SECS: '3',
+    // Chunks of 10–20 s (rotated on the scheduler's 10 s tick): the footage steps play and
+    // export across their boundaries.
+    ARGUS_RECORD_INTERVAL_SECS: '10',
     DATABASE_URL: `sqlite://${dataDir}/argus.db`,
   };
   const log = fs.createWriteStream(path.join(ARTIFACTS, 'argus.log'));

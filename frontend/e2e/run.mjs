@@ -6,6 +6,7 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { ARTIFACTS, createRunner, sleep, startArgus, stopProcess, waitFor } from './harness.mjs';
 import { storageSteps } from './storage.mjs';
+import { footageSteps } from './footage.mjs';
 import { timelineSteps } from './timeline.mjs';
 
 const ADMIN_PASSWORD = 'Argus-e2e-Admin-7731!';
@@ -317,6 +318,7 @@ try {
 
   await storageSteps(run, ctx, { stack: () => stack, browser: () => browser, apiCall, shot, login, adminPassword: ADMIN_PASSWORD });
   await timelineSteps(run, ctx, { stack: () => stack, apiCall, shot, adminPassword: ADMIN_PASSWORD });
+  await footageSteps(run, ctx, { stack: () => stack, apiCall, shot, adminPassword: ADMIN_PASSWORD });
 
   await run.step('admin pages: API token secret shown once, users list, audit log + CSV export', async () => {
     const { page } = ctx;
