@@ -19,6 +19,8 @@ enum Access {
     Needs(Permission),
     /// nginx hooks and the transcoder: only the hook secret opens them (nobody here has it).
     Hook,
+    /// Only a signed link opens it (recorded playback): 403 for any caller without one.
+    Signed,
 }
 
 struct Route {
@@ -69,6 +71,16 @@ const ROUTES: &[Route] = &[
     r("GET", "/api/v1/profiles", Needs(CameraRead), 200),
     r("GET", "/api/v1/cameras/{id}/playback", Needs(CameraWatch), 200),
     r("GET", "/api/v1/cameras/{id}/timeline", Needs(RecordingRead), 200),
+    // A fresh camera has no footage: allowed callers get the handler's 422 `no_footage`.
+    r("GET", "/api/v1/cameras/{id}/playback/recorded", Needs(RecordingRead), 422),
+    r("POST", "/api/v1/cameras/{id}/exports", Needs(RecordingRead), 422),
+    r("GET", "/api/v1/playback/recorded/{camera_id}/index.m3u8", Signed, 403),
+    r("GET", "/api/v1/playback/recorded/{camera_id}/{recording_id}/{n}.ts", Signed, 403),
+    r("GET", "/api/v1/exports", Needs(RecordingRead), 200),
+    // No such export: allowed callers reach the handler, which answers 404.
+    r("GET", "/api/v1/exports/{id}", Needs(RecordingRead), 404),
+    r("DELETE", "/api/v1/exports/{id}", Needs(RecordingRead), 404),
+    r("GET", "/api/v1/exports/{id}/download", Needs(RecordingRead), 404),
     // Allowed callers reach the handshake, which refuses a plain GET without upgrade headers.
     r("GET", "/api/v1/ws", Needs(CameraRead), 400),
     r("GET", "/api/v1/recordings", Needs(RecordingRead), 200),
@@ -107,7 +119,7 @@ impl Caller {
     fn expected(&self, route: &Route) -> u16 {
         match (self, route.access) {
             (_, Public) => route.success,
-            (_, Hook) => 403,
+            (_, Hook | Signed) => 403,
             (Caller::Anonymous, _) => 401,
             (Caller::Token(..), Session) => 400,
             (_, Session | Authenticated) => route.success,
@@ -147,6 +159,8 @@ async fn prepare(app: &TestApp, route: &Route, n: usize) -> (String, Option<Valu
         argus::services::cameras::create(&app.state, &system, input, &meta).await.unwrap().id
     } else if route.path.starts_with("/api/v1/recordings/") {
         crate::streaming::insert_recording(app).await
+    } else if route.path.starts_with("/api/v1/exports/") {
+        "no-such-export".to_string()
     } else if route.path.starts_with("/api/v1/api-tokens/") {
         let system = argus::auth::Principal::User(argus::auth::principal::UserPrincipal {
             id: "system".into(),
@@ -162,9 +176,13 @@ async fn prepare(app: &TestApp, route: &Route, n: usize) -> (String, Option<Valu
     };
     // A job whose run is harmless here (no nginx, no chunks).
     let mut path = route.path.replace("{id}", &id).replace("{name}", "rotate-chunks");
-    if route.path.ends_with("/timeline") {
+    if route.path.ends_with("/timeline") || route.path.contains("/playback/recorded") {
         path.push_str("?from=2026-12-01T00:00:00Z&to=2026-12-02T00:00:00Z");
     }
+    let path = path
+        .replace("{camera_id}", "no-camera")
+        .replace("{recording_id}", "no-recording")
+        .replace("{n}", "0");
     let body = match (route.method, route.path) {
         ("POST", "/api/v1/auth/login") => Some(json!({"username": "rbac-admin", "password": PASSWORD})),
         ("POST", "/api/v1/auth/refresh") => {
@@ -181,6 +199,9 @@ async fn prepare(app: &TestApp, route: &Route, n: usize) -> (String, Option<Valu
         ("POST", "/api/v1/cameras") => Some(json!({"name": "n", "serial_number": format!("NEW-{n}")})),
         ("PATCH", "/api/v1/cameras/{id}") => Some(json!({"name": "renamed"})),
         ("POST", "/api/v1/api-tokens") => Some(json!({"remark": "r", "permissions": ["camera.read"]})),
+        ("POST", "/api/v1/cameras/{id}/exports") => {
+            Some(json!({"from": "2026-12-01T00:00:00Z", "to": "2026-12-01T01:00:00Z"}))
+        }
         ("POST", _) => Some(json!({})),
         _ => None,
     };
@@ -289,7 +310,7 @@ async fn every_route_answers_every_caller_as_the_permission_table_says() {
     let expected_denials = ROUTES
         .iter()
         .flat_map(|r| callers.iter().map(move |c| (r, c)))
-        .filter(|(r, c)| c.expected(r) == 403 && !matches!(r.access, Hook))
+        .filter(|(r, c)| c.expected(r) == 403 && !matches!(r.access, Hook | Signed))
         .count() as i64;
     let mut denied = 0;
     for _ in 0..100 {
