@@ -117,6 +117,13 @@ async fn invalid_camera_gets_422_with_field_details(app: TestApp) {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     let (status, _) = app.get("/api/v1/cameras?is_active=maybe", &admin).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+    // A well-formed name of a profile that is not loaded (found by the contract test: creation
+    // took it, editing refused it).
+    let unknown =
+        json!({"name": "n", "serial_number": "S-UNKNOWN-PROFILE", "transcode_profile": "nosuchprofile"});
+    let (status, body) = app.post("/api/v1/cameras", &admin, unknown).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body["error"]["details"]["transcode_profile"][0]["message"].is_string(), "{body}");
     // Nothing was created by any of the above.
     let (_, list) = app.get("/api/v1/cameras", &admin).await;
     assert_eq!(list["total"], 0);

@@ -55,6 +55,7 @@ pub async fn create(
 ) -> AppResult<CameraView> {
     input.validate()?;
     check_camera_rules(&state.settings.storage, &input.storage_rules())?;
+    super::live::check_profile(state, input.transcode_profile.as_deref())?;
     let now = db::now();
     let row = CameraRow {
         id: db::new_id(),
