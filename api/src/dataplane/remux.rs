@@ -28,8 +28,13 @@ pub async fn remux(source: &str, output: &Path) -> Result<(), ToolError> {
     Ok(())
 }
 
-/// Whether the file lists its video stream(s) first (files filed before remuxing put them in
-/// that order may not).
+/// Copies `source` into `output` (MP4) with its video stream(s) first, then audio.
+pub async fn video_first_copy(source: &str, output: &Path) -> Result<(), ToolError> {
+    run_tool("ffmpeg", &probe::video_first_args(source, &output.to_string_lossy()), REMUX_TIMEOUT).await?;
+    Ok(())
+}
+
+/// Whether the file lists its video stream(s) first (a chunk keeps the order nginx's FLV had).
 pub async fn video_first(path: &Path) -> Result<bool, ToolError> {
     let kinds =
         run_tool("ffprobe", &probe::stream_kinds_args(&path.to_string_lossy()), PROBE_TIMEOUT).await?;

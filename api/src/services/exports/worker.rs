@@ -206,7 +206,7 @@ async fn cut(state: &AppState, row: &ExportRow, work: &Path, part: &Path) -> Res
 }
 
 /// The concat demuxer maps every file's streams by index onto the first file's: a chunk filed
-/// with audio before video (older versions kept nginx's FLV order) is remuxed, video first,
+/// with audio before video (it keeps nginx's FLV order, which varies) is copied, video first,
 /// into the work directory (stream copy) so its audio never reaches the video decoder.
 async fn same_layout(work: &Path, recording_id: &str, path: PathBuf) -> Result<PathBuf, Stop> {
     let tool = |e: remux::ToolError| Stop::Failed(format!("recording {recording_id}: {e}"));
@@ -214,7 +214,7 @@ async fn same_layout(work: &Path, recording_id: &str, path: PathBuf) -> Result<P
         return Ok(path);
     }
     let ordered = work.join(format!("{recording_id}.ordered.mp4"));
-    remux::remux(&path.to_string_lossy(), &ordered).await.map_err(tool)?;
+    remux::video_first_copy(&path.to_string_lossy(), &ordered).await.map_err(tool)?;
     Ok(ordered)
 }
 
