@@ -73,9 +73,13 @@ pub fn due_for_rotation(open: &[OpenChunk], now_epoch: i64, interval_secs: u64) 
     due
 }
 
-/// Whether a chunk of this camera is being written.
-fn is_recording(record_dir: &Path, camera_id: &str) -> bool {
-    open_chunks(record_dir, SystemTime::now()).iter().any(|c| c.name.camera_id == camera_id)
+/// Whether a chunk of this camera begun at or after `since_epoch` is being written. A chunk of
+/// an earlier session looks open for [`OPEN_WITHIN`] after its last write (until it is filed),
+/// so a camera publishing again within seconds must not take it for its own recording.
+fn is_recording(record_dir: &Path, camera_id: &str, since_epoch: i64) -> bool {
+    open_chunks(record_dir, SystemTime::now())
+        .iter()
+        .any(|c| c.name.camera_id == camera_id && c.name.epoch >= since_epoch)
 }
 
 /// The recorders of this node: nginx's control endpoint, the folder nginx records into, and how
@@ -95,14 +99,15 @@ impl Recorders {
     /// briefly while nginx does not know it yet.
     pub fn start_soon(&self, camera_id: String) {
         let this = self.clone();
+        let since = chrono::Utc::now().timestamp();
         tokio::spawn(async move {
             let mut delay = Duration::from_millis(20);
             for _ in 0..12 {
                 match this.control.record(true, &camera_id, RECORDERS[0]).await {
                     Ok(Some(path)) => return tracing::info!(camera_id, path, "recording started"),
-                    // 204: this recorder already runs (a chunk of the camera is being written), or
-                    // nginx does not know the stream yet.
-                    Ok(None) if is_recording(&this.record_dir, &camera_id) => return,
+                    // 204: this recorder already runs (a chunk of the camera begun since is being
+                    // written), or nginx does not know the stream yet.
+                    Ok(None) if is_recording(&this.record_dir, &camera_id, since) => return,
                     Ok(None) => {}
                     // The hook came from nginx, so an unreachable control endpoint will not come
                     // back within this publish; reconciliation starts the recorder later.
@@ -110,6 +115,10 @@ impl Recorders {
                 }
                 tokio::time::sleep(delay).await;
                 delay = (delay * 2).min(Duration::from_secs(1));
+            }
+            // Recording switched on while a recorder already ran: its chunk began before `since`.
+            if is_recording(&this.record_dir, &camera_id, i64::MIN) {
+                return;
             }
             tracing::error!(camera_id, "could not start recording: nginx does not know the stream");
         });
