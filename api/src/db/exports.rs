@@ -5,11 +5,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::{
-    recordings::RecordingRow,
-    schema::{exports, recordings},
-    DbConn, PageRequest,
-};
+use super::{schema::exports, DbConn, PageRequest};
 use crate::{
     domain::{ActorType, ExportState},
     error::AppResult,
@@ -193,33 +189,4 @@ pub fn expired(conn: &mut DbConn, now: NaiveDateTime, limit: i64) -> AppResult<V
         .limit(limit)
         .select(ExportRow::as_select())
         .load(conn)?)
-}
-
-/// A camera's chunks do not overlap (one recorder per stream), so what covers `from` is among
-/// the last few starting before it: reading those keeps the query an index seek.
-const LOOKBACK: i64 = 4;
-
-/// The camera's recordings overlapping `[from, to)`, in time order.
-pub fn overlapping(
-    conn: &mut DbConn,
-    camera_id: &str,
-    from: NaiveDateTime,
-    to: NaiveDateTime,
-) -> AppResult<Vec<RecordingRow>> {
-    let of_camera = || recordings::table.filter(recordings::camera_id.eq(camera_id.to_string()));
-    let mut before: Vec<RecordingRow> = of_camera()
-        .filter(recordings::started_at.lt(from))
-        .order(recordings::started_at.desc())
-        .limit(LOOKBACK)
-        .select(RecordingRow::as_select())
-        .load(conn)?;
-    before.retain(|r| r.ended_at > from);
-    before.reverse();
-    let inside: Vec<RecordingRow> = of_camera()
-        .filter(recordings::started_at.ge(from).and(recordings::started_at.lt(to)))
-        .order(recordings::started_at.asc())
-        .select(RecordingRow::as_select())
-        .load(conn)?;
-    before.extend(inside);
-    Ok(before)
 }

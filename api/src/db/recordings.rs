@@ -91,19 +91,35 @@ pub fn next_start(
         .optional()?)
 }
 
-/// The camera's recordings overlapping `[from, to]`, oldest first, with their segment index.
+/// A camera's chunks barely overlap (a rotation shares a GOP or so), so what covers `from` is
+/// among the last few starting before it: reading those keeps the query an index seek.
+const LOOKBACK: i64 = 4;
+
+/// The camera's recordings overlapping `[from, to)`, in time order, with their playback segment
+/// index (recorded playback and clip exports read the same rows).
 pub fn overlapping(
     conn: &mut DbConn,
     camera_id: &str,
     from: NaiveDateTime,
     to: NaiveDateTime,
 ) -> AppResult<Vec<(RecordingRow, Option<String>)>> {
-    Ok(recordings::table
-        .filter(recordings::camera_id.eq(camera_id))
-        .filter(recordings::started_at.le(to).and(recordings::ended_at.ge(from)))
+    let of_camera = || recordings::table.filter(recordings::camera_id.eq(camera_id.to_string()));
+    let columns = (RecordingRow::as_select(), recordings::segment_index);
+    let mut before: Vec<(RecordingRow, Option<String>)> = of_camera()
+        .filter(recordings::started_at.lt(from))
+        .order(recordings::started_at.desc())
+        .limit(LOOKBACK)
+        .select(columns)
+        .load(conn)?;
+    before.retain(|(r, _)| r.ended_at > from);
+    before.reverse();
+    let inside: Vec<(RecordingRow, Option<String>)> = of_camera()
+        .filter(recordings::started_at.ge(from).and(recordings::started_at.lt(to)))
         .order((recordings::started_at.asc(), recordings::id.asc()))
-        .select((RecordingRow::as_select(), recordings::segment_index))
-        .load(conn)?)
+        .select(columns)
+        .load(conn)?;
+    before.extend(inside);
+    Ok(before)
 }
 
 /// Deletes the recording unless it is under legal hold (its own or its camera's), leaving a

@@ -169,7 +169,7 @@ pub async fn create(
     let camera = cameras::find_visible(state, principal, camera_id).await?;
     let (from, to) = (body.from.naive_utc(), body.to.naive_utc());
     let cid = camera.id.clone();
-    let footage = state.db.run(move |c| db::exports::overlapping(c, &cid, from, to)).await?;
+    let footage = state.db.run(move |c| db::recordings::overlapping(c, &cid, from, to)).await?;
     if footage.is_empty() {
         let rfc = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
         let message = format!("no recording of this camera overlaps {} – {}", rfc(body.from), rfc(body.to));

@@ -141,14 +141,14 @@ async fn cut(state: &AppState, row: &ExportRow, work: &Path, part: &Path) -> Res
     };
     mkdir(work.to_path_buf()).await?;
     let (cid, from, to) = (row.camera_id.clone(), row.range_from, row.range_to);
-    let recordings = state.db.run(move |c| db::exports::overlapping(c, &cid, from, to)).await?;
+    let recordings = state.db.run(move |c| db::recordings::overlapping(c, &cid, from, to)).await?;
     if recordings.is_empty() {
         return Err(Stop::Failed(
             "no footage is left in the range (deleted since the export was asked for)".into(),
         ));
     }
     let mut chunks = Vec::with_capacity(recordings.len());
-    for rec in recordings {
+    for (rec, _) in recordings {
         let path = match state.storage.open(&rec.id).await? {
             Readable::File(p) => p,
             Readable::Object { store, key, size, .. } => {
