@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-step() { printf '\n==> %s\n' "$*"; }
+step() { printf '\n==> [%s, %d s in] %s\n' "$(date -u +%H:%M:%S)" "$SECONDS" "$*"; }
 
 step "system packages"
 bash deploy/install-deps.sh build runtime frontend test
@@ -70,3 +70,5 @@ step "first run: a clean clone, ./scripts/up.sh with no ARGUS_* variable, a came
 # Shares this checkout's build cache (dependencies are not built twice); the clone builds its
 # own release binary, with its own embedded dashboard.
 CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}" python3 scripts/first-run-check.py
+
+step "all tests passed"
