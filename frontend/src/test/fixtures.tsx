@@ -88,9 +88,9 @@ export function stats(over: Partial<DashboardStats> = {}): DashboardStats {
 
 // As the server's roles grant them (api/src/auth/permissions.rs).
 const ROLE_PERMS: Record<Role, Permission[]> = {
-  admin: ['camera.read', 'camera.write', 'camera.key.read', 'camera.watch', 'recording.read', 'recording.delete', 'recording.hold', 'stats.read', 'user.manage', 'token.manage', 'audit.read', 'job.read', 'job.run'],
-  operator: ['camera.read', 'camera.write', 'camera.key.read', 'camera.watch', 'recording.read', 'recording.delete', 'stats.read', 'job.read'],
-  viewer: ['camera.read', 'camera.watch', 'recording.read', 'stats.read'],
+  admin: ['camera.read', 'camera.write', 'camera.key.read', 'camera.watch', 'recording.read', 'recording.delete', 'recording.hold', 'stats.read', 'user.manage', 'token.manage', 'audit.read', 'job.read', 'job.run', 'alert.read', 'alert.manage', 'alert.channel.manage'],
+  operator: ['camera.read', 'camera.write', 'camera.key.read', 'camera.watch', 'recording.read', 'recording.delete', 'stats.read', 'job.read', 'alert.read', 'alert.manage'],
+  viewer: ['camera.read', 'camera.watch', 'recording.read', 'stats.read', 'alert.read'],
   api: [],
 };
 

@@ -4,30 +4,14 @@ import { api } from '../../api';
 import { keys } from '../../api/keys';
 import type { CreatedToken, NewApiToken, Permission } from '../../api/types';
 import { CameraMultiPicker } from '../../components/CameraPicker';
-import { CopyButton } from '../../components/CopyButton';
 import { CheckField, FormError, TextField } from '../../components/Field';
 import { Modal } from '../../components/Modal';
+import { SecretShown } from '../../components/SecretShown';
 import { localInputToIso } from '../../lib/format';
 import { mapFormError, NO_ERRORS } from '../../lib/formErrors';
 
 export function parseAllowlist(text: string): string[] {
   return text.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean);
-}
-
-function SecretShown({ created, onClose }: { created: CreatedToken; onClose: () => void }) {
-  return (
-    <Modal title="Token created" onClose={onClose} closeOnBackdrop={false}>
-      <div className="modal__body">
-        <div className="alert alert--warn" role="status">Copy this secret now. It is shown only once and cannot be recovered.</div>
-        <div className="publish__url">
-          <code data-testid="token-secret">{created.secret}</code>
-          <CopyButton text={created.secret} testId="copy-secret" />
-        </div>
-        <p className="muted small">Use it as <code>Authorization: Bearer …</code> or <code>X-API-Key: …</code>.</p>
-      </div>
-      <footer className="modal__foot"><button type="button" className="btn btn--primary" onClick={onClose}>Done</button></footer>
-    </Modal>
-  );
 }
 
 export function TokenCreate({ onClose }: { onClose: () => void }) {
@@ -50,7 +34,13 @@ export function TokenCreate({ onClose }: { onClose: () => void }) {
     },
     onError: (e) => setErrors(mapFormError(e, ['remark', 'permissions', 'camera_ids', 'ip_allowlist', 'expires_at', 'rate_limit_per_hour'])),
   });
-  if (created) return <SecretShown created={created} onClose={onClose} />;
+  if (created) {
+    return (
+      <SecretShown title="Token created" secret={created.secret} testId="token-secret" onClose={onClose}>
+        Use it as <code>Authorization: Bearer …</code> or <code>X-API-Key: …</code>.
+      </SecretShown>
+    );
+  }
 
   const toggle = <T,>(list: T[], v: T) => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v]);
   const submit = (e: FormEvent) => {
