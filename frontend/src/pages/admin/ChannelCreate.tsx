@@ -63,7 +63,7 @@ export function ChannelCreate({ onClose }: { onClose: () => void }) {
         {form.kind === 'webhook' ? (
           <TextField label="URL" name="url" type="url" placeholder="https://hooks.example.com/argus" value={form.url} error={f.url} onChange={(e) => set('url', e.target.value)} />
         ) : (
-          <TextField label="To" name="to" type="email" multiple placeholder="ops@example.com, oncall@example.com" hint="Addresses separated by commas." value={form.to} error={f.to} onChange={(e) => set('to', e.target.value)} />
+          <TextField label="To" name="to" inputMode="email" placeholder="ops@example.com, oncall@example.com" hint="Addresses separated by commas." value={form.to} error={f.to} onChange={(e) => set('to', e.target.value)} />
         )}
         <fieldset className="fieldset">
           <legend>Alert types</legend>
