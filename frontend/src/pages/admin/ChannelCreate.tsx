@@ -1,13 +1,12 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api } from '../../api';
 import { ALERT_TYPES, type AlertType, type CreatedChannel, type NewAlertChannel } from '../../api/alerts';
 import { keys } from '../../api/keys';
 import { CameraMultiPicker } from '../../components/CameraPicker';
 import { CheckField, FormError, SelectField, TextField } from '../../components/Field';
-import { Modal } from '../../components/Modal';
+import { FormFoot, Modal } from '../../components/Modal';
 import { SecretShown } from '../../components/SecretShown';
-import { mapFormError, NO_ERRORS } from '../../lib/formErrors';
+import { useSaveForm } from '../../lib/useSaveForm';
 import { CHANNEL_FIELDS, EMPTY_CHANNEL, validateChannel, type ChannelForm } from './channelForm';
 
 function FieldNote({ error }: { error?: string }) {
@@ -25,19 +24,15 @@ function Created({ channel, secret, onClose }: { channel: CreatedChannel; secret
 }
 
 export function ChannelCreate({ onClose }: { onClose: () => void }) {
-  const qc = useQueryClient();
   const [form, setForm] = useState<ChannelForm>(EMPTY_CHANNEL);
-  const [errors, setErrors] = useState(NO_ERRORS);
   const [created, setCreated] = useState<CreatedChannel | null>(null);
-  const create = useMutation({
-    mutationFn: (body: NewAlertChannel) => api.alertChannels.create(body),
-    onSuccess: (c) => {
-      void qc.invalidateQueries({ queryKey: keys.alertChannels });
-      // Only a webhook has a secret; an email channel has nothing more to show.
-      if (c.secret) setCreated(c);
-      else onClose();
-    },
-    onError: (e) => setErrors(mapFormError(e, CHANNEL_FIELDS, 'name')),
+  const { mutation: create, errors, setErrors } = useSaveForm({
+    save: (body: NewAlertChannel) => api.alertChannels.create(body),
+    invalidate: keys.alertChannels,
+    fields: CHANNEL_FIELDS,
+    conflictField: 'name',
+    // Only a webhook has a secret; an email channel has nothing more to show.
+    onSaved: (c) => (c.secret ? setCreated(c) : onClose()),
   });
   if (created?.secret) return <Created channel={created} secret={created.secret} onClose={onClose} />;
 
@@ -81,10 +76,7 @@ export function ChannelCreate({ onClose }: { onClose: () => void }) {
           {!form.allCameras && <CameraMultiPicker value={form.cameraIds} onChange={(ids) => set('cameraIds', ids)} testId="channel-cameras" />}
           <FieldNote error={f.camera_ids} />
         </fieldset>
-        <footer className="modal__foot">
-          <button type="button" className="btn" onClick={onClose}>Cancel</button>
-          <button type="submit" className="btn btn--primary" disabled={create.isPending} data-testid="channel-save">{create.isPending ? 'Creating…' : 'Create channel'}</button>
-        </footer>
+        <FormFoot onCancel={onClose} busy={create.isPending} label="Create channel" busyLabel="Creating…" testId="channel-save" />
       </form>
     </Modal>
   );

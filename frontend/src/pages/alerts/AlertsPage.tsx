@@ -22,6 +22,25 @@ function Who({ label, by, at }: { label: string; by: string | null; at: string |
   return <div className="muted small">{label} {by ? `by ${by} ` : ''}{formatRelative(at)}</div>;
 }
 
+/** One filter picked from a fixed list; `any` adds an empty "any" choice first. */
+function FilterSelect<T extends string>({ label, value, options, any, optionLabel = (v) => v, onChange }: {
+  label: string;
+  value: T | '';
+  options: readonly T[];
+  any?: string;
+  optionLabel?: (v: T) => string;
+  onChange: (v: T | '') => void;
+}) {
+  return (
+    <label><span className="sr-only">{label}</span>
+      <select aria-label={label} value={value} onChange={(e) => onChange(e.target.value as T | '')} data-testid={`alert-filter-${label.toLowerCase()}`}>
+        {any && <option value="">{any}</option>}
+        {options.map((o) => <option key={o} value={o}>{optionLabel(o)}</option>)}
+      </select>
+    </label>
+  );
+}
+
 function AlertRow({ alert: a, busy, onAction }: { alert: Alert; busy: boolean; onAction: (a: Alert, action: 'acknowledge' | 'resolve') => void }) {
   return (
     <tr data-testid={`alert-row-${a.id}`} data-type={a.type} data-state={a.state} className={a.state === 'resolved' ? 'row--inactive' : undefined}>
@@ -78,23 +97,9 @@ export default function AlertsPage() {
         )}
       </PageHeader>
       <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Alert filters">
-        <label><span className="sr-only">State</span>
-          <select aria-label="State" value={filters.state} onChange={(e) => set('state', e.target.value as AlertFilters['state'])} data-testid="alert-filter-state">
-            {ALERT_STATE_FILTERS.map((s) => <option key={s} value={s}>{STATE_LABEL[s]}</option>)}
-          </select>
-        </label>
-        <label><span className="sr-only">Type</span>
-          <select aria-label="Type" value={filters.type} onChange={(e) => set('type', e.target.value as AlertFilters['type'])} data-testid="alert-filter-type">
-            <option value="">Any type</option>
-            {ALERT_TYPES.map((t) => <option key={t} value={t}>{t}</option>)}
-          </select>
-        </label>
-        <label><span className="sr-only">Severity</span>
-          <select aria-label="Severity" value={filters.severity} onChange={(e) => set('severity', e.target.value as AlertFilters['severity'])} data-testid="alert-filter-severity">
-            <option value="">Any severity</option>
-            {ALERT_SEVERITIES.map((s) => <option key={s} value={s}>{s}</option>)}
-          </select>
-        </label>
+        <FilterSelect label="State" value={filters.state} options={ALERT_STATE_FILTERS} optionLabel={(v) => STATE_LABEL[v]} onChange={(v) => set('state', v || DEFAULT_FILTERS.state)} />
+        <FilterSelect label="Type" any="Any type" value={filters.type} options={ALERT_TYPES} onChange={(v) => set('type', v)} />
+        <FilterSelect label="Severity" any="Any severity" value={filters.severity} options={ALERT_SEVERITIES} onChange={(v) => set('severity', v)} />
         <CameraSelect value={filters.camera_id} onChange={(id) => set('camera_id', id)} testId="alert-filter-camera" />
         {JSON.stringify(filters) !== JSON.stringify(DEFAULT_FILTERS) && (
           <button type="button" className="btn btn--ghost" onClick={() => go(DEFAULT_FILTERS)}>Clear</button>
