@@ -44,7 +44,7 @@ function FilterSelect<T extends string>({ label, value, options, any, optionLabe
 function AlertRow({ alert: a, busy, onAction }: { alert: Alert; busy: boolean; onAction: (a: Alert, action: 'acknowledge' | 'resolve') => void }) {
   return (
     <tr data-testid={`alert-row-${a.id}`} data-type={a.type} data-state={a.state} className={a.state === 'resolved' ? 'row--inactive' : undefined}>
-      <td data-label="Type"><code>{a.type}</code></td>
+      <td data-label="Type"><code className="alert-type">{a.type}</code></td>
       <td data-label="Severity"><span className={`tag tag--${a.severity}`}>{a.severity}</span></td>
       <td data-label="Camera">{a.camera_id ? a.camera_name ?? a.camera_id.slice(0, 8) : '—'}</td>
       <td data-label="State">

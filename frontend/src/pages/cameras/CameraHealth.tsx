@@ -16,7 +16,8 @@ function WindowStats({ w }: { w: AvailabilityWindow }) {
     <div className="stat" data-testid={`availability-${w.window}`}>
       <span className="stat__label">{WINDOW_LABEL[w.window]}</span>
       <span className="stat__value" data-testid={`uptime-${w.window}`} title={`online ${formatSpan(w.online_secs)}`}>{formatPercent(w.uptime_percent)}</span>
-      <span className="muted small">uptime · recording continuity{' '}
+      <span className="muted small">uptime</span>
+      <span className="muted small">recording continuity{' '}
         <strong data-testid={`recording-${w.window}`} title={`recorded ${formatSpan(w.recorded_secs)}`}>{formatPercent(w.recording_percent)}</strong>
       </span>
     </div>
