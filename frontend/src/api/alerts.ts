@@ -75,8 +75,8 @@ export interface AlertChannel {
   name: string;
   kind: ChannelKind;
   url: string | null;
-  /** Email recipients, a comma-separated list. */
-  to: string | null;
+  /** Email recipients (empty for a webhook). */
+  to: string[];
   alert_types: AlertType[] | null;
   camera_ids: string[] | null;
   enabled: boolean;
@@ -94,7 +94,7 @@ export interface NewAlertChannel {
   name: string;
   kind: ChannelKind;
   url?: string;
-  to?: string;
+  to?: string[];
   alert_types?: AlertType[];
   camera_ids?: string[];
 }
@@ -157,10 +157,10 @@ export interface Availability {
   windows: AvailabilityWindow[];
 }
 
-/** What `GET /dashboard/stats` gains (optional until every server has them). */
+/** What `GET /dashboard/stats` gains (optional until every server has them; null = not measured here). */
 export interface SystemStats {
-  uptime_secs?: number;
-  memory_rss_bytes?: number;
-  cpu_percent?: number;
+  uptime_secs?: number | null;
+  memory_rss_bytes?: number | null;
+  cpu_percent?: number | null;
   recordings_total?: number;
 }

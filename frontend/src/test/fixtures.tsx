@@ -193,7 +193,7 @@ export function alert(id: string, over: Partial<Alert> = {}): Alert {
 /** An enabled webhook channel for every type and camera. */
 export function alertChannel(id: string, over: Partial<AlertChannel> = {}): AlertChannel {
   return {
-    id, name: `Hook ${id}`, kind: 'webhook', url: 'https://hooks.example.com/argus', to: null, alert_types: null, camera_ids: null,
+    id, name: `Hook ${id}`, kind: 'webhook', url: 'https://hooks.example.com/argus', to: [], alert_types: null, camera_ids: null,
     enabled: true, disabled_reason: null, failing_since: null, created_by: 'admin', created_at: jan2(1), updated_at: jan2(1), ...over,
   };
 }

@@ -5,7 +5,7 @@ import { alertChannel, jan2, mockFetch, page, renderAs } from '../../test/fixtur
 import AlertChannelsPage from './AlertChannelsPage';
 
 const hook = alertChannel('h1', { name: 'On call' });
-const mail = alertChannel('m1', { name: 'Ops mail', kind: 'email', url: null, to: 'ops@example.com', enabled: false, disabled_reason: 'failing for 24 h', alert_types: ['storage.low'] });
+const mail = alertChannel('m1', { name: 'Ops mail', kind: 'email', url: null, to: ['ops@example.com', 'oncall@example.com'], enabled: false, disabled_reason: 'failing for 24 h', alert_types: ['storage.low'] });
 const delivery: AlertDelivery = {
   id: 'd1', channel_id: 'h1', alert_id: null, event: 'test', state: 'pending', attempts: 2, next_attempt_at: jan2(4), last_attempt_at: jan2(3),
   last_status: 500, last_error: 'HTTP 500 Internal Server Error', created_at: jan2(3), delivered_at: null,
@@ -44,7 +44,7 @@ describe('AlertChannelsPage', () => {
     serve();
     renderAs('admin', <AlertChannelsPage />);
     const row = await screen.findByTestId('channel-row-m1');
-    expect(row.textContent).toMatch(/ops@example\.com/);
+    expect(row.textContent).toMatch(/ops@example\.com, oncall@example\.com/);
     expect(row.textContent).toMatch(/storage\.low · all cameras/);
     expect(within(row).getByTestId('channel-state-m1').textContent).toBe('disabled');
     expect(row.textContent).toMatch(/failing for 24 h/);
@@ -90,7 +90,7 @@ describe('AlertChannelsPage', () => {
     fireEvent.change(within(form).getByLabelText('To'), { target: { value: 'a@example.com, b@example.com' } });
     fireEvent.click(screen.getByTestId('channel-save'));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
-    expect(sent()).toEqual({ name: 'Mail', kind: 'email', to: 'a@example.com,b@example.com' });
+    expect(sent()).toEqual({ name: 'Mail', kind: 'email', to: ['a@example.com', 'b@example.com'] });
     expect(screen.queryByTestId('channel-secret')).toBeNull();
   });
 

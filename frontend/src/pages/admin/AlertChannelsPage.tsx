@@ -33,7 +33,7 @@ function ChannelRow({ c, busy, onAction, onLog }: { c: AlertChannel; busy: boole
     <tr data-testid={`channel-row-${c.id}`} className={c.enabled ? undefined : 'row--inactive'}>
       <td data-label="Name">{c.name}</td>
       <td data-label="Kind">{c.kind}</td>
-      <td data-label="Sends to"><span className="small">{c.kind === 'webhook' ? c.url : c.to}</span></td>
+      <td data-label="Sends to"><span className="small">{c.kind === 'webhook' ? c.url : c.to.join(', ')}</span></td>
       <td data-label="Filters"><span className="small">{types} · {cameras}</span></td>
       <td data-label="State"><ChannelState c={c} /></td>
       <td className="row-actions">

@@ -17,11 +17,11 @@ describe('channel form validation', () => {
     });
   });
 
-  it('an email channel needs valid recipients, sent as one comma list; the URL is not checked', () => {
+  it('an email channel needs valid recipients, sent as a list; the URL is not checked', () => {
     expect(validateChannel(form({ name: 'Ops', kind: 'email', url: 'junk' })).errors).toEqual({ to: 'Enter at least one email address.' });
     expect(validateChannel(form({ name: 'Ops', kind: 'email', to: 'ops@example.com, nobody' })).errors).toEqual({ to: 'Not an email address: nobody' });
     expect(validateChannel(form({ name: 'Ops', kind: 'email', to: 'ops@example.com; root@localhost\noncall@example.com' })).body).toEqual({
-      name: 'Ops', kind: 'email', to: 'ops@example.com,root@localhost,oncall@example.com',
+      name: 'Ops', kind: 'email', to: ['ops@example.com', 'root@localhost', 'oncall@example.com'],
     });
     expect(parseRecipients(' a@b.c ,, d@e.f ')).toEqual(['a@b.c', 'd@e.f']);
   });

@@ -56,7 +56,7 @@ export function validateChannel(f: ChannelForm): { errors: Partial<Record<Channe
   if (Object.keys(errors).length) return { errors, body: null };
   const body: NewAlertChannel = { name: f.name.trim(), kind: f.kind };
   if (f.kind === 'webhook') body.url = f.url.trim();
-  else body.to = recipients.join(',');
+  else body.to = recipients;
   if (!f.allTypes) body.alert_types = f.types;
   if (!f.allCameras) body.camera_ids = f.cameraIds;
   return { errors, body };
