@@ -18,6 +18,8 @@ const StoragePage = lazy(() => import('./pages/storage/StoragePage'));
 const UsersPage = lazy(() => import('./pages/admin/UsersPage'));
 const TokensPage = lazy(() => import('./pages/admin/TokensPage'));
 const AuditPage = lazy(() => import('./pages/admin/AuditPage'));
+const AlertsPage = lazy(() => import('./pages/alerts/AlertsPage'));
+const AlertChannelsPage = lazy(() => import('./pages/admin/AlertChannelsPage'));
 const ProfilePage = lazy(() => import('./pages/ProfilePage'));
 
 function RequireAuth({ children }: { children: ReactNode }) {
@@ -58,10 +60,12 @@ export function AppRoutes() {
         <Route path="recordings" element={<Gate needs="recording.read"><RecordingsPage /></Gate>} />
         <Route path="timeline" element={<Gate needs="recording.read"><TimelinePage /></Gate>} />
         <Route path="exports" element={<Gate needs="recording.read"><ExportsPage /></Gate>} />
+        <Route path="alerts" element={<Gate needs="alert.read"><AlertsPage /></Gate>} />
         <Route path="storage" element={<Gate needs={STORAGE_READ}><StoragePage /></Gate>} />
         <Route path="admin/users" element={<Gate needs="user.manage"><UsersPage /></Gate>} />
         <Route path="admin/tokens" element={<Gate needs="token.manage"><TokensPage /></Gate>} />
         <Route path="admin/audit" element={<Gate needs="audit.read"><AuditPage /></Gate>} />
+        <Route path="admin/alert-channels" element={<Gate needs="alert.channel.manage"><AlertChannelsPage /></Gate>} />
         <Route path="profile" element={<Suspense fallback={<Spinner />}><ProfilePage /></Suspense>} />
         <Route path="*" element={<Navigate to="/" replace />} />
       </Route>

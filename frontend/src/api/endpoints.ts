@@ -2,6 +2,9 @@
 
 import { ApiClient, type Query } from './client';
 import type {
+  Alert, AlertChannel, AlertChannelUpdate, AlertDelivery, AlertQuery, AlertSummary, Availability, CreatedChannel, NewAlertChannel, SessionQuery, StreamSession,
+} from './alerts';
+import type {
   ApiToken, AuditLog, ExportQuery, ExportView, NewExport, RecordedPlayback, AuditQuery, Camera, CameraQuery, CameraUpdate, CreatedToken, DashboardStats,
   Job, JobRun, Me, NewApiToken, NewCamera, NewUser, Page, PermissionCatalog, PlannedAction, Playback,
   Profile, Recording, RecordingLinks, RecordingQuery, StorageOverview, Timeline, TokenPair, User, UserQuery, UserUpdate,
@@ -37,6 +40,10 @@ export function endpoints(c: ApiClient) {
         c.get<RecordedPlayback>(`/cameras/${enc(id)}/playback/recorded`, { from, to }),
       /** Starts a clip export (202 with the queued export). */
       exportClip: (id: string, body: NewExport) => c.post<ExportView>(`/cameras/${enc(id)}/exports`, body),
+      /** The camera's connection history (stream sessions), newest first. */
+      sessions: (id: string, query: SessionQuery) => c.get<Page<StreamSession>>(`/cameras/${enc(id)}/sessions`, q(query)),
+      /** Uptime and recording continuity over 24 h and 7 days. */
+      availability: (id: string) => c.get<Availability>(`/cameras/${enc(id)}/availability`),
     },
     profiles: () => c.get<Profile[]>('/profiles'),
     stats: () => c.get<DashboardStats>('/dashboard/stats'),
@@ -64,6 +71,25 @@ export function endpoints(c: ApiClient) {
       runs: (name: string, page = 1, limit = 10) => c.get<Page<JobRun>>(`/jobs/${enc(name)}/runs`, { page, limit }),
       /** Answers when the run has finished; 409 while it runs elsewhere. */
       runNow: (name: string) => c.post<JobRun>(`/jobs/${enc(name)}/run`),
+    },
+    alerts: {
+      list: (query: AlertQuery) => c.get<Page<Alert>>('/alerts', q(query)),
+      summary: () => c.get<AlertSummary>('/alerts/summary'),
+      get: (id: string) => c.get<Alert>(`/alerts/${enc(id)}`),
+      acknowledge: (id: string) => c.post<Alert>(`/alerts/${enc(id)}/acknowledge`),
+      /** 409 when it is resolved already. */
+      resolve: (id: string) => c.post<Alert>(`/alerts/${enc(id)}/resolve`),
+    },
+    alertChannels: {
+      list: (page = 1, limit = 25) => c.get<Page<AlertChannel>>('/alert-channels', { page, limit }),
+      /** A webhook's signing `secret` is in this answer only. */
+      create: (body: NewAlertChannel) => c.post<CreatedChannel>('/alert-channels', body),
+      update: (id: string, body: AlertChannelUpdate) => c.patch<AlertChannel>(`/alert-channels/${enc(id)}`, body),
+      remove: (id: string) => c.delete(`/alert-channels/${enc(id)}`),
+      /** 202: a test delivery is queued (it shows in the delivery log). */
+      test: (id: string) => c.post<unknown>(`/alert-channels/${enc(id)}/test`),
+      deliveries: (id: string, page = 1, limit = 10) =>
+        c.get<Page<AlertDelivery>>(`/alert-channels/${enc(id)}/deliveries`, { page, limit }),
     },
     users: {
       list: (query: UserQuery) => c.get<Page<User>>('/users', q(query)),

@@ -85,3 +85,9 @@ export function useCameraMutation<V>(fn: (v: V) => Promise<Camera | void>) {
     },
   });
 }
+
+/** The bell's summary (kept current by `alert.*` events; polled as a fallback), with alert.read. */
+export function useAlertSummary() {
+  const allowed = useAuth().can('alert.read');
+  return useQuery({ queryKey: keys.alertSummary, queryFn: api.alerts.summary, enabled: allowed, refetchInterval: 60_000 });
+}

@@ -1,4 +1,5 @@
 // TanStack Query keys, in one place so WebSocket events can update the right caches.
+import type { AlertQuery, SessionQuery } from './alerts';
 import type { AuditQuery, CameraQuery, ExportQuery, RecordingQuery, UserQuery } from './types';
 
 export const keys = {
@@ -29,4 +30,13 @@ export const keys = {
   tokens: ['tokens'] as const,
   audit: (q: AuditQuery) => ['audit', q] as const,
   permissions: ['permissions'] as const,
+  alerts: ['alerts'] as const,
+  alertSummary: ['alerts', 'summary'] as const,
+  alertList: (q: AlertQuery) => ['alerts', 'list', q] as const,
+  alertChannels: ['alert-channels'] as const,
+  alertChannelList: (page: number) => ['alert-channels', 'list', page] as const,
+  alertDeliveries: (id: string, page: number) => ['alert-channels', 'deliveries', id, page] as const,
+  /** Not under `cameras`: camera events patch every cache there as cameras. */
+  cameraSessions: (id: string, q: SessionQuery) => ['camera-health', id, 'sessions', q] as const,
+  cameraAvailability: (id: string) => ['camera-health', id, 'availability'] as const,
 };

@@ -4,6 +4,7 @@
 // cannot say (the WebSocket events, the shape of a 422's `details`, the sort keys, profile names
 // known only at run time).
 
+import type { AlertEvent, AlertPermission, SystemStats } from './alerts';
 import type { ExportProgressEvent } from './footage';
 import type { components, operations } from './schema';
 
@@ -16,7 +17,9 @@ export type StreamStatus = Schemas['StreamStatus'];
 export type StorageTier = Schemas['StorageTier'];
 export type ActorType = Schemas['ActorType'];
 export type AuditAction = Schemas['AuditAction'];
-export type Permission = Schemas['NewApiToken']['permissions'][number];
+/** The alert permissions are hand-written in alerts.ts until the schema is regenerated. */
+export type Permission = Schemas['NewApiToken']['permissions'][number] | AlertPermission;
+type WithPermissions<T> = Omit<T, 'permissions'> & { permissions: Permission[] };
 
 /** One entry of `error.details[field]` on a 422 (`validation_failed`). */
 export interface FieldError {
@@ -30,7 +33,7 @@ export type ErrorBody = Schemas['ErrorBody'];
 export type Page<T> = Omit<Schemas['Page_CameraView'], 'items'> & { items: T[] };
 
 export type User = Schemas['UserView'];
-export type Me = Schemas['Me'];
+export type Me = WithPermissions<Schemas['Me']>;
 export type TokenPair = Schemas['TokenPair'];
 
 export type StreamQuality = Schemas['StreamQuality'];
@@ -53,7 +56,7 @@ export type Rendition = Schemas['Rendition'];
 export type Playback = Schemas['Playback'];
 export type ProfileRung = Schemas['Rung'];
 export type Profile = Schemas['Profile'];
-export type DashboardStats = Schemas['DashboardStats'];
+export type DashboardStats = Schemas['DashboardStats'] & SystemStats;
 
 export type Recording = Schemas['RecordingView'];
 /** `GET /recordings/{id}/links`: relative, signed, expiring URLs a `<video>`/`<a>` opens without headers. */
@@ -68,7 +71,7 @@ export type NewUser = Schemas['NewUser'];
 export type UserUpdate = Schemas['UserUpdate'];
 
 export type ApiToken = Schemas['ApiTokenView'];
-export type NewApiToken = Schemas['NewApiToken'];
+export type NewApiToken = WithPermissions<Schemas['NewApiToken']>;
 export type CreatedToken = Schemas['CreatedToken'];
 export type PermissionCatalog = Schemas['PermissionTable'];
 
@@ -93,6 +96,7 @@ export type WsEvent =
   | { type: 'recording.created'; data: { recording: Recording }; at: string }
   | { type: 'stats.updated'; data: { stats: DashboardStats }; at: string }
   | { type: 'stream.quality'; data: { camera_id: string; quality: StreamQuality }; at: string }
-  | ExportProgressEvent;
+  | ExportProgressEvent
+  | AlertEvent;
 
 export type { ExportQuery, ExportState, ExportView, NewExport, RecordedPlayback } from './footage';

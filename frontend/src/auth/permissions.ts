@@ -21,10 +21,12 @@ export const NAV: NavItem[] = [
   { to: '/recordings', label: 'Recordings', needs: 'recording.read' },
   { to: '/timeline', label: 'Timeline', needs: 'recording.read' },
   { to: '/exports', label: 'Exports', needs: 'recording.read' },
+  { to: '/alerts', label: 'Alerts', needs: 'alert.read' },
   { to: '/storage', label: 'Storage', needs: STORAGE_READ },
   { to: '/admin/users', label: 'Users', needs: 'user.manage' },
   { to: '/admin/tokens', label: 'API tokens', needs: 'token.manage' },
   { to: '/admin/audit', label: 'Audit log', needs: 'audit.read' },
+  { to: '/admin/alert-channels', label: 'Alert channels', needs: 'alert.channel.manage' },
 ];
 
 export function visibleNav(me: Pick<Me, 'permissions'> | null | undefined): NavItem[] {

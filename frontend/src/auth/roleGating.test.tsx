@@ -12,8 +12,10 @@ describe('role-aware UI', () => {
   it('navigation: admin sees admin pages, operator and viewer do not', () => {
     expect(visibleNav(me('admin')).map((n) => n.label)).toContain('Audit log');
     const op = visibleNav(me('operator')).map((n) => n.label);
-    expect(op).toEqual(['Dashboard', 'Cameras', 'Live view', 'Recordings', 'Timeline', 'Exports', 'Storage']);
-    expect(visibleNav(me('viewer')).map((n) => n.label)).toEqual(['Dashboard', 'Cameras', 'Live view', 'Recordings', 'Timeline', 'Exports']);
+    expect(op).toEqual(['Dashboard', 'Cameras', 'Live view', 'Recordings', 'Timeline', 'Exports', 'Alerts', 'Storage']);
+    expect(visibleNav(me('viewer')).map((n) => n.label)).toEqual(['Dashboard', 'Cameras', 'Live view', 'Recordings', 'Timeline', 'Exports', 'Alerts']);
+    expect(visibleNav(me('admin')).map((n) => n.label)).toContain('Alert channels');
+    expect(op).not.toContain('Alert channels');
     expect(visibleNav(me('admin')).map((n) => n.label)).toContain('Timeline');
     // Without recording.read (an API role signed in), no Timeline.
     expect(visibleNav(me('api')).map((n) => n.label)).not.toContain('Timeline');

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { NavLink, Outlet } from 'react-router-dom';
+import { AlertBell } from './AlertBell';
 import { Icon } from './Icon';
 import { useAuth } from '../auth/AuthProvider';
 import { visibleNav } from '../auth/permissions';
@@ -36,6 +37,7 @@ export function Layout() {
           {CONN_LABEL[conn]}
         </span>
         <span className="topbar__spacer" />
+        <AlertBell />
         <NavLink to="/profile" className="topbar__user" data-testid="current-user">
           {me?.username} <span className="muted">({me?.role})</span>
         </NavLink>

@@ -101,3 +101,19 @@ export function ConfirmDialog({
     </Modal>
   );
 }
+
+/** The foot of a dialog's form: Cancel and the submit button, which says it is busy while saving. */
+export function FormFoot({ onCancel, busy, label, busyLabel = 'Saving…', testId }: {
+  onCancel: () => void;
+  busy: boolean;
+  label: string;
+  busyLabel?: string;
+  testId?: string;
+}) {
+  return (
+    <footer className="modal__foot">
+      <button type="button" className="btn" onClick={onCancel}>Cancel</button>
+      <button type="submit" className="btn btn--primary" disabled={busy} data-testid={testId}>{busy ? busyLabel : label}</button>
+    </footer>
+  );
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBitrate, formatBytes, formatDays, formatDuration, formatInterval, formatRelative, formatRetryAfter, localInputToIso, qualityLevel } from './format';
+import { formatBitrate, formatBytes, formatDays, formatDuration, formatInterval, formatPercent, formatSpan, formatRelative, formatRetryAfter, localInputToIso, qualityLevel } from './format';
 
 describe('format helpers', () => {
   it('formats bytes with binary units', () => {
@@ -53,5 +53,11 @@ describe('format helpers', () => {
     expect(formatInterval(21_600)).toBe('every 6 h');
     expect(formatInterval(86_400)).toBe('every day');
     expect(formatInterval(45)).toBe('every 45 s');
+  });
+
+  it('formats percentages and long spans', () => {
+    expect([formatPercent(97.54), formatPercent(100), formatPercent(0), formatPercent(250), formatPercent(null)]).toEqual(['97.5 %', '100 %', '0 %', '250 %', '—']);
+    expect([formatSpan(42), formatSpan(600), formatSpan(5400), formatSpan(7200), formatSpan(90000), formatSpan(172800), formatSpan(-1)])
+      .toEqual(['42 s', '10 min', '1 h 30 min', '2 h', '1 d 1 h', '2 d', '—']);
   });
 });

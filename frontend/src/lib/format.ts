@@ -83,3 +83,21 @@ export function formatInterval(secs: number): string {
   if (secs % 60 === 0) return `every ${secs / 60} min`;
   return `every ${secs} s`;
 }
+
+/** A percentage such as an uptime: "99.5 %", "100 %"; null (nothing to measure) is '—'. */
+export function formatPercent(v: number | null | undefined): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '—';
+  // Not clamped: a process's CPU use goes past 100 % on several cores.
+  return `${Number.isInteger(v) ? v : v.toFixed(1)} %`;
+}
+
+/** A long span in seconds, two units at most: "3 d 4 h", "5 h 12 min", "42 s". */
+export function formatSpan(secs: number | null | undefined): string {
+  if (secs === null || secs === undefined || !Number.isFinite(secs) || secs < 0) return '—';
+  const s = Math.floor(secs);
+  const [d, h, m] = [Math.floor(s / 86400), Math.floor((s % 86400) / 3600), Math.floor((s % 3600) / 60)];
+  if (d > 0) return h ? `${d} d ${h} h` : `${d} d`;
+  if (h > 0) return m ? `${h} h ${m} min` : `${h} h`;
+  if (m > 0) return `${m} min`;
+  return `${s} s`;
+}

@@ -20,4 +20,21 @@ describe('DashboardPage', () => {
     await screen.findByTestId('stat-tier-hot');
     expect(screen.queryByRole('link', { name: /Storage details/ })).toBeNull();
   });
+
+  it('shows the server’s uptime, memory and CPU, and recordings_total when the server sends it', async () => {
+    mockFetch({ 'GET /dashboard/stats': stats({ total_recordings: 4, recordings_total: 40, uptime_secs: 3 * 86400 + 4 * 3600 + 59, memory_rss_bytes: 150 * 1024 ** 2, cpu_percent: 12.34 }), 'GET /cameras': page([]) });
+    renderAs('viewer', <DashboardPage />);
+    expect((await screen.findByTestId('stat-uptime')).textContent).toContain('3 d 4 h');
+    expect(screen.getByTestId('stat-memory').textContent).toContain('150 MB');
+    expect(screen.getByTestId('stat-cpu').textContent).toContain('12.3 %');
+    expect(within(screen.getByTestId('stat-total_recordings')).getByText('40')).toBeTruthy();
+  });
+
+  it('an older server without the system fields shows no System panel', async () => {
+    mockFetch({ 'GET /dashboard/stats': stats(), 'GET /cameras': page([]) });
+    renderAs('viewer', <DashboardPage />);
+    await screen.findByTestId('stat-total');
+    expect(screen.queryByTestId('stat-uptime')).toBeNull();
+    expect(screen.queryByRole('heading', { name: 'System' })).toBeNull();
+  });
 });

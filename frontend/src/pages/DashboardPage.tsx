@@ -7,11 +7,11 @@ import { STORAGE_READ } from '../auth/permissions';
 import { PageHeader } from '../components/Layout';
 import { EmptyState, QueryState } from '../components/States';
 import { QualityBadge, StatusBadge } from '../components/StatusBadge';
-import { formatBytes } from '../lib/format';
+import { formatBytes, formatPercent, formatSpan } from '../lib/format';
 
-type Count = { [K in keyof DashboardStats]: DashboardStats[K] extends number ? K : never }[keyof DashboardStats];
+type Count = { [K in keyof DashboardStats]-?: DashboardStats[K] extends number ? K : never }[keyof DashboardStats];
 
-const CARDS: { key: Count; label: string; tone?: string; format?: (n: number) => string }[] = [
+const CARDS: { key: Count; label: string; tone?: string; format?: (n: number) => string; value?: (s: DashboardStats) => number }[] = [
   { key: 'total', label: 'Cameras' },
   { key: 'online', label: 'Online', tone: 'online' },
   { key: 'offline', label: 'Offline', tone: 'offline' },
@@ -19,7 +19,8 @@ const CARDS: { key: Count; label: string; tone?: string; format?: (n: number) =>
   { key: 'active_streams', label: 'Active streams', tone: 'online' },
   { key: 'api_created', label: 'Created via API' },
   { key: 'recording_enabled', label: 'Recording enabled' },
-  { key: 'total_recordings', label: 'Recordings' },
+  // `recordings_total` is issue 12's name for the same count.
+  { key: 'total_recordings', label: 'Recordings', value: (s) => s.recordings_total ?? s.total_recordings },
   { key: 'storage_used_bytes', label: 'Storage used', format: formatBytes },
 ];
 
@@ -36,6 +37,29 @@ function TierStats({ stats }: { stats: DashboardStats }) {
           <div key={t} className="stat" data-testid={`stat-tier-${t}`}>
             <span className="stat__label"><span className={`tag tag--${t}`}>{t}</span></span>
             <span className="stat__value">{formatBytes(stats.storage_by_tier[t])}</span>
+          </div>
+        ))}
+      </div>
+    </section>
+  );
+}
+
+/** The server process: uptime, memory and CPU use (shown once the server reports them). */
+function SystemStats({ stats: s }: { stats: DashboardStats }) {
+  const cards = [
+    { id: 'uptime', label: 'Uptime', value: s.uptime_secs, format: formatSpan },
+    { id: 'memory', label: 'Memory (RSS)', value: s.memory_rss_bytes, format: formatBytes },
+    { id: 'cpu', label: 'CPU', value: s.cpu_percent, format: formatPercent },
+  ].filter((c) => c.value !== undefined && c.value !== null);
+  if (!cards.length) return null;
+  return (
+    <section className="panel" aria-labelledby="system-head">
+      <div className="panel__head"><h2 id="system-head">System</h2></div>
+      <div className="stat-grid stat-grid--flush">
+        {cards.map((c) => (
+          <div key={c.id} className="stat" data-testid={`stat-${c.id}`}>
+            <span className="stat__label">{c.label}</span>
+            <span className="stat__value">{c.format(c.value)}</span>
           </div>
         ))}
       </div>
@@ -68,11 +92,12 @@ export default function DashboardPage() {
               {CARDS.map((c) => (
                 <div key={c.key} className={`stat${c.tone && !(c.tone === 'error' && s.error === 0) ? ` stat--${c.tone}` : ''}`} data-testid={`stat-${c.key}`}>
                   <span className="stat__label">{c.label}</span>
-                  <span className="stat__value">{(c.format ?? String)(s[c.key])}</span>
+                  <span className="stat__value">{(c.format ?? String)(c.value?.(s) ?? s[c.key])}</span>
                 </div>
               ))}
             </section>
             <TierStats stats={s} />
+            <SystemStats stats={s} />
           </>
         )}
       </QueryState>

@@ -3,6 +3,7 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { keys } from '../api/keys';
 import type { Camera, CameraQuery, ExportView, Page, WsEvent } from '../api/types';
+import { applyAlertEvent } from './alertEvents';
 
 type CameraCache = Page<Camera> | Camera | undefined;
 
@@ -45,6 +46,8 @@ export function applyEvent(qc: QueryClient, e: WsEvent): void {
         })),
       );
       if (stream_status !== 'online') qc.removeQueries({ queryKey: keys.quality(camera_id) });
+      // A session began or ended: the connection history and availability changed.
+      void qc.invalidateQueries({ queryKey: ['camera-health', camera_id] });
       // Lists filtered by status may gain or lose this camera.
       void qc.invalidateQueries({
         predicate: (q) => q.queryKey[0] === 'cameras' && q.queryKey[1] === 'list' && !!(q.queryKey[2] as CameraQuery | undefined)?.stream_status,
@@ -76,6 +79,11 @@ export function applyEvent(qc: QueryClient, e: WsEvent): void {
       break;
     case 'export.progress':
       applyExport(qc, e.data.export);
+      break;
+    case 'alert.opened':
+    case 'alert.updated':
+    case 'alert.resolved':
+      applyAlertEvent(qc, e);
       break;
     case 'hello':
       break;

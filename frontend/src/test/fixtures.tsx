@@ -5,6 +5,7 @@ import type { ReactNode } from 'react';
 import { MemoryRouter } from 'react-router-dom';
 import { vi } from 'vitest';
 import { sessionStore } from '../api';
+import type { Alert, AlertChannel } from '../api/alerts';
 import { keys } from '../api/keys';
 import type {
   Camera, DashboardStats, ExportView, GapCause, RecordedPlayback, Job, JobRun, Me, Page, Permission, PlannedAction, Recording, Role, StorageOverview, Timeline,
@@ -88,9 +89,9 @@ export function stats(over: Partial<DashboardStats> = {}): DashboardStats {
 
 // As the server's roles grant them (api/src/auth/permissions.rs).
 const ROLE_PERMS: Record<Role, Permission[]> = {
-  admin: ['camera.read', 'camera.write', 'camera.key.read', 'camera.watch', 'recording.read', 'recording.delete', 'recording.hold', 'stats.read', 'user.manage', 'token.manage', 'audit.read', 'job.read', 'job.run'],
-  operator: ['camera.read', 'camera.write', 'camera.key.read', 'camera.watch', 'recording.read', 'recording.delete', 'stats.read', 'job.read'],
-  viewer: ['camera.read', 'camera.watch', 'recording.read', 'stats.read'],
+  admin: ['camera.read', 'camera.write', 'camera.key.read', 'camera.watch', 'recording.read', 'recording.delete', 'recording.hold', 'stats.read', 'user.manage', 'token.manage', 'audit.read', 'job.read', 'job.run', 'alert.read', 'alert.manage', 'alert.channel.manage'],
+  operator: ['camera.read', 'camera.write', 'camera.key.read', 'camera.watch', 'recording.read', 'recording.delete', 'stats.read', 'job.read', 'alert.read', 'alert.manage'],
+  viewer: ['camera.read', 'camera.watch', 'recording.read', 'stats.read', 'alert.read'],
   api: [],
 };
 
@@ -178,4 +179,21 @@ export function nativeHls() {
   vi.spyOn(HTMLMediaElement.prototype, 'load').mockImplementation(() => undefined);
   vi.spyOn(HTMLMediaElement.prototype, 'play').mockResolvedValue(undefined);
   vi.spyOn(HTMLMediaElement.prototype, 'pause').mockImplementation(() => undefined);
+}
+
+/** An open `camera.offline` alert of camera c1 ("Gate"), seen twice. */
+export function alert(id: string, over: Partial<Alert> = {}): Alert {
+  return {
+    id, type: 'camera.offline', severity: 'critical', state: 'open', camera_id: 'c1', camera_name: 'Gate', count: 2,
+    first_seen: jan2(3), last_seen: jan2(3, 5), message: 'Gate has been offline for 2 min', acknowledged_at: null,
+    acknowledged_by: null, resolved_at: null, resolved_by: null, ...over,
+  };
+}
+
+/** An enabled webhook channel for every type and camera. */
+export function alertChannel(id: string, over: Partial<AlertChannel> = {}): AlertChannel {
+  return {
+    id, name: `Hook ${id}`, kind: 'webhook', url: 'https://hooks.example.com/argus', to: [], alert_types: null, camera_ids: null,
+    enabled: true, disabled_reason: null, failing_since: null, created_by: 'admin', created_at: jan2(1), updated_at: jan2(1), ...over,
+  };
 }

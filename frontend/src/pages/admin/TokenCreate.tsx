@@ -1,37 +1,21 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api } from '../../api';
 import { keys } from '../../api/keys';
 import type { CreatedToken, NewApiToken, Permission } from '../../api/types';
 import { CameraMultiPicker } from '../../components/CameraPicker';
-import { CopyButton } from '../../components/CopyButton';
 import { CheckField, FormError, TextField } from '../../components/Field';
-import { Modal } from '../../components/Modal';
+import { FormFoot, Modal } from '../../components/Modal';
+import { SecretShown } from '../../components/SecretShown';
 import { localInputToIso } from '../../lib/format';
-import { mapFormError, NO_ERRORS } from '../../lib/formErrors';
+import { NO_ERRORS } from '../../lib/formErrors';
+import { useSaveForm } from '../../lib/useSaveForm';
 
 export function parseAllowlist(text: string): string[] {
   return text.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean);
 }
 
-function SecretShown({ created, onClose }: { created: CreatedToken; onClose: () => void }) {
-  return (
-    <Modal title="Token created" onClose={onClose} closeOnBackdrop={false}>
-      <div className="modal__body">
-        <div className="alert alert--warn" role="status">Copy this secret now. It is shown only once and cannot be recovered.</div>
-        <div className="publish__url">
-          <code data-testid="token-secret">{created.secret}</code>
-          <CopyButton text={created.secret} testId="copy-secret" />
-        </div>
-        <p className="muted small">Use it as <code>Authorization: Bearer …</code> or <code>X-API-Key: …</code>.</p>
-      </div>
-      <footer className="modal__foot"><button type="button" className="btn btn--primary" onClick={onClose}>Done</button></footer>
-    </Modal>
-  );
-}
-
 export function TokenCreate({ onClose }: { onClose: () => void }) {
-  const qc = useQueryClient();
   const catalog = useQuery({ queryKey: keys.permissions, queryFn: api.auth.permissions, staleTime: Infinity });
   const [remark, setRemark] = useState('');
   const [perms, setPerms] = useState<Permission[]>(['camera.read']);
@@ -40,17 +24,20 @@ export function TokenCreate({ onClose }: { onClose: () => void }) {
   const [expires, setExpires] = useState('');
   const [allow, setAllow] = useState('');
   const [rate, setRate] = useState('');
-  const [errors, setErrors] = useState(NO_ERRORS);
   const [created, setCreated] = useState<CreatedToken | null>(null);
-  const create = useMutation({
-    mutationFn: (body: NewApiToken) => api.tokens.create(body),
-    onSuccess: (c) => {
-      void qc.invalidateQueries({ queryKey: keys.tokens });
-      setCreated(c);
-    },
-    onError: (e) => setErrors(mapFormError(e, ['remark', 'permissions', 'camera_ids', 'ip_allowlist', 'expires_at', 'rate_limit_per_hour'])),
+  const { mutation: create, errors, setErrors } = useSaveForm({
+    save: (body: NewApiToken) => api.tokens.create(body),
+    invalidate: keys.tokens,
+    fields: ['remark', 'permissions', 'camera_ids', 'ip_allowlist', 'expires_at', 'rate_limit_per_hour'],
+    onSaved: setCreated,
   });
-  if (created) return <SecretShown created={created} onClose={onClose} />;
+  if (created) {
+    return (
+      <SecretShown title="Token created" secret={created.secret} testId="token-secret" onClose={onClose}>
+        Use it as <code>Authorization: Bearer …</code> or <code>X-API-Key: …</code>.
+      </SecretShown>
+    );
+  }
 
   const toggle = <T,>(list: T[], v: T) => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v]);
   const submit = (e: FormEvent) => {
@@ -91,10 +78,7 @@ export function TokenCreate({ onClose }: { onClose: () => void }) {
         <TextField label="Expires (optional)" name="expires_at" type="datetime-local" value={expires} error={errors.fields.expires_at} onChange={(e) => setExpires(e.target.value)} />
         <TextField label="IP allowlist (optional)" name="ip_allowlist" placeholder="203.0.113.7, 10.0.0.0/8" hint="Addresses or CIDR ranges, separated by commas or spaces. Empty = any." value={allow} error={errors.fields.ip_allowlist} onChange={(e) => setAllow(e.target.value)} />
         <TextField label="Requests per hour (optional)" name="rate_limit_per_hour" type="number" min={1} value={rate} error={errors.fields.rate_limit_per_hour} onChange={(e) => setRate(e.target.value)} />
-        <footer className="modal__foot">
-          <button type="button" className="btn" onClick={onClose}>Cancel</button>
-          <button type="submit" className="btn btn--primary" disabled={create.isPending} data-testid="token-save">{create.isPending ? 'Creating…' : 'Create token'}</button>
-        </footer>
+        <FormFoot onCancel={onClose} busy={create.isPending} label="Create token" busyLabel="Creating…" testId="token-save" />
       </form>
     </Modal>
   );

@@ -8,6 +8,7 @@ import type { Camera } from '../../api/types';
 import { Can } from '../../auth/AuthProvider';
 import { CopyButton } from '../../components/CopyButton';
 import { RecentFootage } from '../../components/RecentFootage';
+import { CameraHealth } from './CameraHealth';
 import { GoBack } from '../../player/GoBack';
 import { ConfirmDialog, Modal } from '../../components/Modal';
 import { QualityBadge, StatusBadge } from '../../components/StatusBadge';
@@ -84,6 +85,7 @@ export function CameraDetail({ camera: initial, onClose, onEdit }: { camera: Cam
           )}
         </dl>
         <Can needs="recording.read"><RecentFootage cameraId={camera.id} /></Can>
+        <CameraHealth cameraId={camera.id} />
         <PublishInfo camera={camera} />
         {action.error && <div className="alert alert--error" role="alert">{describeError(action.error)}</div>}
         <Can needs="camera.write">
