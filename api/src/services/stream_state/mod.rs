@@ -159,6 +159,7 @@ fn new_session(
         ended_at: None,
         end_reason: None,
         node: node.to_string(),
+        bytes_in: None,
     }
 }
 
