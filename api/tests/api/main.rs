@@ -12,6 +12,7 @@ mod enums;
 mod exports;
 mod faults;
 mod hardening;
+mod health;
 mod holds;
 mod jobs;
 mod rbac;
