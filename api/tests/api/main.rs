@@ -15,6 +15,7 @@ mod hardening;
 mod health;
 mod holds;
 mod jobs;
+mod observability;
 mod rbac;
 mod recorded_playback;
 mod recording_faults;
