@@ -34,20 +34,22 @@ pub struct DashboardStats {
     pub storage_by_tier: BytesByTier,
     /// Recordings (counts, not bytes) per tier.
     pub recordings_by_tier: BytesByTier,
-    /// Seconds since this Argus process started (`null` where `/proc` is not available).
-    pub uptime_secs: Option<i64>,
+    /// Seconds since this Argus process started (0 where `/proc` cannot be read, as for the two
+    /// below).
+    pub uptime_secs: i64,
     /// Resident memory of this Argus process.
-    pub memory_rss_bytes: Option<i64>,
+    pub memory_rss_bytes: i64,
     /// CPU used by this Argus process since the previous sample, in percent of one core.
-    pub cpu_percent: Option<f64>,
+    pub cpu_percent: f64,
 }
 
 impl DashboardStats {
     /// Fresh process figures (never cached).
     fn with_process(mut self) -> DashboardStats {
         let p = process::sample();
-        (self.uptime_secs, self.memory_rss_bytes, self.cpu_percent) =
-            (p.uptime_secs, p.memory_rss_bytes, p.cpu_percent);
+        self.uptime_secs = p.uptime_secs.unwrap_or(0);
+        self.memory_rss_bytes = p.memory_rss_bytes.unwrap_or(0);
+        self.cpu_percent = p.cpu_percent.unwrap_or(0.0);
         self
     }
 }
@@ -75,9 +77,9 @@ pub async fn compute(state: &AppState, scope: Option<Vec<String>>) -> AppResult<
                 recordings_total: counts_by_tier.total(),
                 storage_by_tier: by_tier,
                 recordings_by_tier: counts_by_tier,
-                uptime_secs: None,
-                memory_rss_bytes: None,
-                cpu_percent: None,
+                uptime_secs: 0,
+                memory_rss_bytes: 0,
+                cpu_percent: 0.0,
             })
         })
         .await
