@@ -14,7 +14,8 @@ for group in "${groups[@]}"; do
     runtime) want+=(nginx libnginx-mod-rtmp libnginx-mod-stream ffmpeg libmariadb3) ;;
     # A Node.js that is already installed (nvm, NodeSource) is used as it is.
     frontend) command -v npm >/dev/null || want+=(nodejs npm) ;;
-    test)    want+=(wrk chromium curl jq openssl python3 python3-venv fonts-dejavu-core) ;;
+    # prometheus: for promtool, which checks deploy/prometheus/alerts.yml.
+    test)    want+=(wrk chromium curl jq openssl python3 python3-venv fonts-dejavu-core prometheus) ;;
     *) echo "unknown package group: $group" >&2; exit 2 ;;
   esac
 done
@@ -34,4 +35,8 @@ DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recomme
 if printf '%s\n' "${missing[@]}" | grep -qx nginx; then
   $SUDO systemctl disable --now nginx 2>/dev/null || $SUDO service nginx stop 2>/dev/null || true
   $SUDO nginx -s stop 2>/dev/null || true
+fi
+# Likewise the packaged Prometheus server: only its promtool is used.
+if printf '%s\n' "${missing[@]}" | grep -qx prometheus; then
+  $SUDO systemctl disable --now prometheus 2>/dev/null || $SUDO service prometheus stop 2>/dev/null || true
 fi

@@ -29,6 +29,10 @@ cargo clippy --all-targets --quiet -- -D warnings
 step "no import loops between the files of api/src"
 python3 scripts/module-cycles.py api/src
 
+step "Prometheus rules: promtool check and unit tests"
+promtool check rules deploy/prometheus/alerts.yml
+promtool test rules deploy/prometheus/alerts.test.yml
+
 if [ -f frontend/package.json ]; then
   step "dashboard: install, API types match the server's OpenAPI document, typecheck, unit tests, build"
   # check:api regenerates src/api/schema.d.ts from `argus openapi` into a temp file and fails on

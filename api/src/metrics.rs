@@ -2,7 +2,8 @@
 //! The request-counting middleware and the `/metrics` endpoint are in `routes::metrics`.
 
 use prometheus::{
-    Encoder, GaugeVec, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry, TextEncoder,
+    Encoder, GaugeVec, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry,
+    TextEncoder,
 };
 
 pub struct Metrics {
@@ -13,6 +14,15 @@ pub struct Metrics {
     pub cameras_online: IntGauge,
     pub ws_clients: IntGauge,
     pub stream_quality: GaugeVec,
+    /// Cameras (not deleted) by stream status; set with `cameras_online`.
+    pub cameras: IntGaugeVec,
+    /// Recordings and their bytes per storage tier; set with `cameras_online` and after storage runs.
+    pub recordings: IntGaugeVec,
+    pub recording_bytes: IntGaugeVec,
+    /// Labelled `job_name`, not `job`: Prometheus gives every scraped series a `job` label of
+    /// its own (the scrape job), which would rename ours to `exported_job`.
+    pub job_runs: IntCounterVec,
+    pub job_duration: HistogramVec,
 }
 
 impl Metrics {
@@ -44,6 +54,29 @@ impl Metrics {
         registry.register(Box::new(cameras_online.clone()))?;
         registry.register(Box::new(ws_clients.clone()))?;
         registry.register(Box::new(stream_quality.clone()))?;
+        let cameras = IntGaugeVec::new(Opts::new("cameras", "cameras by stream status"), &["status"])?;
+        let recordings = IntGaugeVec::new(Opts::new("recordings", "recordings per storage tier"), &["tier"])?;
+        let recording_bytes =
+            IntGaugeVec::new(Opts::new("recording_bytes", "bytes of footage per storage tier"), &["tier"])?;
+        let job_runs = IntCounterVec::new(
+            Opts::new("job_runs_total", "scheduled job runs by job and outcome (ok, failed, skipped)"),
+            &["job_name", "outcome"],
+        )?;
+        let job_duration = HistogramVec::new(
+            HistogramOpts::new(
+                "job_duration_seconds",
+                "duration of the scheduled jobs' runs (skips excluded)",
+            )
+            .buckets(vec![0.005, 0.025, 0.1, 0.5, 1.0, 5.0, 15.0, 60.0, 300.0, 1800.0]),
+            &["job_name"],
+        )?;
+        registry.register(Box::new(cameras.clone()))?;
+        registry.register(Box::new(recordings.clone()))?;
+        registry.register(Box::new(recording_bytes.clone()))?;
+        registry.register(Box::new(job_runs.clone()))?;
+        registry.register(Box::new(job_duration.clone()))?;
+        // CPU seconds, resident memory, open fds, start time (process_* on Linux).
+        registry.register(Box::new(prometheus::process_collector::ProcessCollector::for_self()))?;
         Ok(Metrics {
             registry,
             http_requests,
@@ -52,6 +85,11 @@ impl Metrics {
             cameras_online,
             ws_clients,
             stream_quality,
+            cameras,
+            recordings,
+            recording_bytes,
+            job_runs,
+            job_duration,
         })
     }
 

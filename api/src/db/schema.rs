@@ -154,6 +154,7 @@ diesel::table! {
         ended_at -> Nullable<Timestamp>,
         end_reason -> Nullable<Text>,
         node -> Text,
+        bytes_in -> Nullable<BigInt>,
     }
 }
 

@@ -17,6 +17,8 @@ pub struct StreamSessionRow {
     pub end_reason: Option<String>,
     /// The ingest node whose nginx holds the publisher (`ARGUS_NODE_ID`).
     pub node: String,
+    /// Bytes nginx received from the publisher, as of the last `/stat` snapshot.
+    pub bytes_in: Option<i64>,
 }
 
 pub fn insert(conn: &mut DbConn, row: &StreamSessionRow) -> AppResult<()> {
@@ -100,4 +102,71 @@ pub fn touch(conn: &mut DbConn, id: &str, at: NaiveDateTime) -> AppResult<()> {
 pub fn prune(conn: &mut DbConn, ended_before: NaiveDateTime) -> AppResult<usize> {
     Ok(diesel::delete(stream_sessions::table.filter(stream_sessions::ended_at.lt(ended_before)))
         .execute(conn)?)
+}
+
+/// Sets `bytes_in` of `node`'s open sessions of these cameras (camera id → nginx's byte
+/// counter): one `UPDATE … CASE` per [`super::INSERT_CHUNK`] cameras, not one per camera.
+pub fn set_bytes_in(conn: &mut DbConn, node: &str, by_camera: &[(String, i64)]) -> AppResult<usize> {
+    use diesel::{
+        mysql::Mysql,
+        sql_types::{BigInt, Text},
+        sqlite::Sqlite,
+    };
+    let mut updated = 0;
+    for chunk in by_camera.chunks(super::INSERT_CHUNK) {
+        let sql = format!(
+            "UPDATE stream_sessions SET bytes_in = CASE camera_id{} END \
+             WHERE node = ? AND ended_at IS NULL AND camera_id IN ({})",
+            " WHEN ? THEN ?".repeat(chunk.len()),
+            vec!["?"; chunk.len()].join(", "),
+        );
+        macro_rules! execute {
+            ($c:expr, $backend:ty) => {{
+                let mut q = diesel::sql_query(sql.as_str()).into_boxed::<$backend>();
+                for (camera_id, bytes) in chunk {
+                    q = q.bind::<Text, _>(camera_id.as_str()).bind::<BigInt, _>(*bytes);
+                }
+                q = q.bind::<Text, _>(node);
+                for (camera_id, _) in chunk {
+                    q = q.bind::<Text, _>(camera_id.as_str());
+                }
+                q.execute($c)?
+            }};
+        }
+        updated += match conn {
+            DbConn::Sqlite(c) => execute!(c, Sqlite),
+            DbConn::Mysql(c) => execute!(c, Mysql),
+        };
+    }
+    Ok(updated)
+}
+
+/// A camera's sessions overlapping `[from, to)` (either bound optional), newest first, and how
+/// many there are.
+pub fn page_for_camera(
+    conn: &mut DbConn,
+    camera_id: &str,
+    from: Option<NaiveDateTime>,
+    to: Option<NaiveDateTime>,
+    page: super::PageRequest,
+) -> AppResult<(Vec<StreamSessionRow>, i64)> {
+    let query = || {
+        let mut q =
+            stream_sessions::table.filter(stream_sessions::camera_id.eq(camera_id.to_string())).into_boxed();
+        if let Some(to) = to {
+            q = q.filter(stream_sessions::started_at.lt(to));
+        }
+        if let Some(from) = from {
+            q = q.filter(stream_sessions::ended_at.is_null().or(stream_sessions::ended_at.gt(from)));
+        }
+        q
+    };
+    let total = query().count().get_result(conn)?;
+    let rows = query()
+        .order((stream_sessions::started_at.desc(), stream_sessions::id.desc()))
+        .limit(page.limit)
+        .offset(page.offset())
+        .select(StreamSessionRow::as_select())
+        .load(conn)?;
+    Ok((rows, total))
 }

@@ -7,6 +7,7 @@ pub mod failpoints;
 pub mod lock;
 pub mod log_throttle;
 pub mod private;
+pub mod process;
 pub mod rate_limit;
 pub mod storage;
 

@@ -22,8 +22,9 @@ pub async fn run(state: &AppState) -> AppResult<u64> {
 
 async fn judge(state: &AppState, report: &StorageReport) -> AppResult<u64> {
     if report.moved + report.expired + report.swept > 0 {
-        // The dashboard's per-tier figures changed.
+        // The dashboard's per-tier figures changed, and the gauges mirroring them.
         state.cache.bump(CACHE_NS).await;
+        crate::services::stats::refresh_gauges(state).await;
     }
     if report.failed > 0 {
         return Err(AppError::internal(format!(

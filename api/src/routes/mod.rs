@@ -3,6 +3,7 @@
 pub mod api_tokens;
 pub mod audit;
 pub mod auth;
+pub mod camera_health;
 pub mod cameras;
 pub mod dashboard;
 pub mod exports;
@@ -27,6 +28,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     auth::configure(cfg);
     users::configure(cfg);
     cameras::configure(cfg);
+    camera_health::configure(cfg);
     api_tokens::configure(cfg);
     audit::configure(cfg);
     jobs::configure(cfg);

@@ -99,13 +99,18 @@ where
             (JobOutcome::Failed, 0, Some(e.to_string()))
         }
     };
+    let elapsed = clock.elapsed();
+    state.metrics.job_runs.with_label_values(&[job.name, outcome.as_str()]).inc();
+    if outcome != JobOutcome::Skipped {
+        state.metrics.job_duration.with_label_values(&[job.name]).observe(elapsed.as_secs_f64());
+    }
     let row = JobRunRow {
         id: db::new_id(),
         job: job.name.to_string(),
         node: state.settings.media.node_id.clone(),
         started_at,
         finished_at: db::now(),
-        duration_ms: i64::try_from(clock.elapsed().as_millis()).unwrap_or(i64::MAX),
+        duration_ms: i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX),
         outcome,
         items,
         error,

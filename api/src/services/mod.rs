@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod availability;
 pub mod cameras;
 pub mod exports;
 pub mod job_runs;

@@ -284,6 +284,7 @@ async fn pruning_keeps_the_chain_verifiable(app: TestApp) {
                 ended_at: ended,
                 end_reason: ended.map(|_| "publish_done".into()),
                 node: "local".into(),
+                bytes_in: None,
             };
             db::stream_sessions::insert(c, &stream("ss-old", Some(days_ago(now, 100))))?;
             db::stream_sessions::insert(c, &stream("ss-new", Some(days_ago(now, 1))))?;

@@ -71,6 +71,8 @@ const ROUTES: &[Route] = &[
     r("GET", "/api/v1/profiles", Needs(CameraRead), 200),
     r("GET", "/api/v1/cameras/{id}/playback", Needs(CameraWatch), 200),
     r("GET", "/api/v1/cameras/{id}/timeline", Needs(RecordingRead), 200),
+    r("GET", "/api/v1/cameras/{id}/sessions", Needs(CameraRead), 200),
+    r("GET", "/api/v1/cameras/{id}/availability", Needs(CameraRead), 200),
     // A fresh camera has no footage: allowed callers get the handler's 422 `no_footage`.
     r("GET", "/api/v1/cameras/{id}/playback/recorded", Needs(RecordingRead), 422),
     r("POST", "/api/v1/cameras/{id}/exports", Needs(RecordingRead), 422),

@@ -49,7 +49,7 @@ fn gaps(body: &Value) -> Vec<(NaiveDateTime, NaiveDateTime, String)> {
 }
 
 /// A recording of `camera` over `[from, to)`, its file on HOT.
-async fn chunk(app: &TestApp, camera: &str, from: NaiveDateTime, to: NaiveDateTime) -> String {
+pub(crate) async fn chunk(app: &TestApp, camera: &str, from: NaiveDateTime, to: NaiveDateTime) -> String {
     let name = uuid::Uuid::new_v4().simple().to_string();
     let id = crate::retention::recording(app, camera, &name, 0).await;
     let rid = id.clone();
@@ -64,7 +64,7 @@ async fn chunk(app: &TestApp, camera: &str, from: NaiveDateTime, to: NaiveDateTi
 }
 
 /// A publish session of `camera`; `to: None` = still live.
-async fn session(app: &TestApp, camera: &str, from: NaiveDateTime, to: Option<NaiveDateTime>) {
+pub(crate) async fn session(app: &TestApp, camera: &str, from: NaiveDateTime, to: Option<NaiveDateTime>) {
     let row = StreamSessionRow {
         id: db::new_id(),
         camera_id: camera.to_string(),
@@ -75,6 +75,7 @@ async fn session(app: &TestApp, camera: &str, from: NaiveDateTime, to: Option<Na
         ended_at: to,
         end_reason: to.map(|_| "done".to_string()),
         node: "timeline-test".into(),
+        bytes_in: None,
     };
     app.state.db.run(move |c| db::stream_sessions::insert(c, &row)).await.expect("insert session");
 }

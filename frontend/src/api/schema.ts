@@ -213,6 +213,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cameras/{id}/availability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A camera's uptime and recording continuity over the last 24 hours and 7 days. */
+        get: operations["cameras_camera_availability"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cameras/{id}/deactivate": {
         parameters: {
             query?: never;
@@ -298,6 +315,26 @@ export interface paths {
         put?: never;
         /** Issue a new stream key; the old one stops working. */
         post: operations["cameras_rotate_key"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cameras/{id}/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A camera's connection history (publish sessions), newest first; `from`/`to` keep the
+         *     sessions overlapping that range.
+         */
+        get: operations["cameras_sessions"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -890,6 +927,44 @@ export interface components {
             ip?: string | null;
             user_agent?: string | null;
         };
+        Availability: {
+            camera_id: string;
+            /** @description `24h` then `7d`. */
+            windows: components["schemas"]["AvailabilityWindow"][];
+        };
+        /** @description Uptime and recording continuity over one window. */
+        AvailabilityWindow: {
+            /**
+             * Format: date-time
+             * @description Start of the window, or the camera's creation if later.
+             */
+            from: string;
+            /**
+             * Format: int64
+             * @description Time with a publish session inside the window.
+             */
+            online_secs: number;
+            /**
+             * Format: int64
+             * @description Online time that has footage.
+             */
+            recorded_secs: number;
+            /**
+             * Format: double
+             * @description `recorded_secs` over `online_secs`, 0..100 (two decimals); `null` when the camera does
+             *     not record or was never online in the window.
+             */
+            recording_percent?: number | null;
+            /** Format: date-time */
+            to: string;
+            /**
+             * Format: double
+             * @description `online_secs` over the window's length, 0..100 (two decimals); 0 for an empty window.
+             */
+            uptime_percent: number;
+            /** @description `24h` or `7d`. */
+            window: string;
+        };
         /** @description Bytes in each tier. */
         BytesByTier: {
             /** Format: int64 */
@@ -1033,14 +1108,31 @@ export interface components {
             active_streams: number;
             /** Format: int64 */
             api_created: number;
+            /**
+             * Format: double
+             * @description CPU used by this Argus process since the previous sample, in percent of one core.
+             */
+            cpu_percent: number;
             /** Format: int64 */
             error: number;
+            /**
+             * Format: int64
+             * @description Resident memory of this Argus process.
+             */
+            memory_rss_bytes: number;
             /** Format: int64 */
             offline: number;
             /** Format: int64 */
             online: number;
             /** Format: int64 */
             recording_enabled: number;
+            /** @description Recordings (counts, not bytes) per tier. */
+            recordings_by_tier: components["schemas"]["BytesByTier"];
+            /**
+             * Format: int64
+             * @description The same as `total_recordings` (the name the platform's design uses).
+             */
+            recordings_total: number;
             storage_by_tier: components["schemas"]["BytesByTier"];
             /**
              * Format: int64
@@ -1051,6 +1143,12 @@ export interface components {
             total: number;
             /** Format: int64 */
             total_recordings: number;
+            /**
+             * Format: int64
+             * @description Seconds since this Argus process started (0 where `/proc` cannot be read, as for the two
+             *     below).
+             */
+            uptime_secs: number;
         };
         Discontinuity: {
             /**
@@ -1553,6 +1651,43 @@ export interface components {
             total_pages: number;
         };
         /** @description A page of rows plus the total count of the filtered set. */
+        Page_SessionView: {
+            items: {
+                /**
+                 * Format: int64
+                 * @description Bytes received from the publisher, as of the last reconciliation pass.
+                 */
+                bytes_in?: number | null;
+                /** @description The publisher's address. */
+                client_addr?: string | null;
+                /**
+                 * Format: int64
+                 * @description Up to now while open.
+                 */
+                duration_secs: number;
+                /** @description `publish_done`, `reconciled` (nginx no longer had it), `superseded` (nginx restarted). */
+                end_reason?: string | null;
+                /**
+                 * Format: date-time
+                 * @description `null` while the publisher is connected.
+                 */
+                ended_at?: string | null;
+                id: string;
+                /** @description The ingest node whose nginx held the publisher. */
+                node: string;
+                /** Format: date-time */
+                started_at: string;
+            }[];
+            /** Format: int64 */
+            limit: number;
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            total: number;
+            /** Format: int64 */
+            total_pages: number;
+        };
+        /** @description A page of rows plus the total count of the filtered set. */
         Page_UserView: {
             items: {
                 /** Format: date-time */
@@ -1765,6 +1900,33 @@ export interface components {
              * @description Box the picture is fitted into, keeping its aspect ratio and never upscaling.
              */
             width?: number | null;
+        };
+        /** @description One connection of a camera's publisher. */
+        SessionView: {
+            /**
+             * Format: int64
+             * @description Bytes received from the publisher, as of the last reconciliation pass.
+             */
+            bytes_in?: number | null;
+            /** @description The publisher's address. */
+            client_addr?: string | null;
+            /**
+             * Format: int64
+             * @description Up to now while open.
+             */
+            duration_secs: number;
+            /** @description `publish_done`, `reconciled` (nginx no longer had it), `superseded` (nginx restarted). */
+            end_reason?: string | null;
+            /**
+             * Format: date-time
+             * @description `null` while the publisher is connected.
+             */
+            ended_at?: string | null;
+            id: string;
+            /** @description The ingest node whose nginx held the publisher. */
+            node: string;
+            /** Format: date-time */
+            started_at: string;
         };
         /** @enum {string} */
         StorageTier: "hot" | "warm" | "cold" | "archive";
@@ -3335,6 +3497,98 @@ export interface operations {
             };
         };
     };
+    cameras_camera_availability: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Availability"];
+                };
+            };
+            /** @description malformed request (body, query or path) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the caller lacks the permission or the camera is outside its scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description validation failed; `details` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description API token over its hourly rate limit (`Retry-After`, `X-RateLimit-*`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description a backing service (database) is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     cameras_deactivate: {
         parameters: {
             query?: never;
@@ -3757,6 +4011,104 @@ export interface operations {
                 };
             };
             /** @description no such resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description validation failed; `details` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description API token over its hourly rate limit (`Retry-After`, `X-RateLimit-*`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description a backing service (database) is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    cameras_sessions: {
+        parameters: {
+            query?: {
+                /** @description Sessions still open at or ending after this instant (RFC 3339). */
+                from?: string | null;
+                /** @description Sessions started before this instant (RFC 3339). */
+                to?: string | null;
+                page?: number | null;
+                limit?: number | null;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_SessionView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the caller lacks the permission or the camera is outside its scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             404: {
                 headers: {
                     [name: string]: unknown;

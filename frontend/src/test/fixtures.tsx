@@ -83,7 +83,9 @@ export const page = <T,>(items: T[]): Page<T> => ({ items, total: items.length, 
 export function stats(over: Partial<DashboardStats> = {}): DashboardStats {
   return {
     total: 3, online: 1, offline: 2, error: 0, api_created: 1, recording_enabled: 3, active_streams: 1, storage_used_bytes: 10,
-    total_recordings: 4, storage_by_tier: { hot: 6, warm: 4, cold: 0, archive: 0 }, ...over,
+    total_recordings: 4, storage_by_tier: { hot: 6, warm: 4, cold: 0, archive: 0 },
+    recordings_total: 4, recordings_by_tier: { hot: 3, warm: 1, cold: 0, archive: 0 }, uptime_secs: 3600,
+    memory_rss_bytes: 50_000_000, cpu_percent: 1.5, ...over,
   };
 }
 

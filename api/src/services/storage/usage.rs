@@ -44,6 +44,15 @@ impl BytesByTier {
     pub fn total(&self) -> i64 {
         self.hot + self.warm + self.cold + self.archive
     }
+
+    pub fn get(&self, tier: StorageTier) -> i64 {
+        match tier {
+            StorageTier::Hot => self.hot,
+            StorageTier::Warm => self.warm,
+            StorageTier::Cold => self.cold,
+            StorageTier::Archive => self.archive,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]

@@ -159,6 +159,7 @@ fn new_session(
         ended_at: None,
         end_reason: None,
         node: node.to_string(),
+        bytes_in: None,
     }
 }
 
@@ -212,17 +213,9 @@ pub async fn announce(state: &AppState, changed: &StatusChanges) {
     }
 }
 
-/// Sets the `cameras_online` gauge from the database. Besides after every change, at start and
-/// after each reconciliation: a restarted Argus would otherwise read 0 until the next change.
+/// Sets the `cameras_online` gauge (and the others mirroring the statistics) from the database.
+/// Besides after every change, at start and after each reconciliation: a restarted Argus would
+/// otherwise read 0 until the next change.
 pub async fn refresh_online_gauge(state: &AppState) -> Option<DashboardStats> {
-    match stats::compute(state, None).await {
-        Ok(stats) => {
-            state.metrics.cameras_online.set(stats.online);
-            Some(stats)
-        }
-        Err(e) => {
-            tracing::warn!(error = %e, "could not refresh statistics");
-            None
-        }
-    }
+    stats::refresh_gauges(state).await
 }

@@ -126,6 +126,13 @@ fn apply(
             changed.remove(&camera.id);
         }
     }
+    // The sessions' byte counts, including those just opened.
+    let bytes: Vec<(String, i64)> = snapshot
+        .streams
+        .iter()
+        .map(|s| (s.name.clone(), i64::try_from(s.bytes_in).unwrap_or(i64::MAX)))
+        .collect();
+    db::stream_sessions::set_bytes_in(c, &snapshot.node, &bytes)?;
     Ok((changed.into_iter().map(|(id, s)| (id, (s, now))).collect(), should_record))
 }
 

@@ -35,6 +35,27 @@ impl Span {
     }
 }
 
+/// The parts covered by both `a` and `b` (each sorted and disjoint, as [`covered`] returns them).
+pub fn intersect(a: &[Span], b: &[Span]) -> Vec<Span> {
+    let (mut i, mut j, mut out) = (0, 0, Vec::new());
+    while i < a.len() && j < b.len() {
+        if let Some(both) = a[i].clip(b[j]) {
+            out.push(both);
+        }
+        if a[i].to <= b[j].to {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    out
+}
+
+/// How long `spans` (disjoint) cover together.
+pub fn total(spans: &[Span]) -> TimeDelta {
+    spans.iter().map(Span::len).sum()
+}
+
 /// Why a part of the timeline has no footage.
 #[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]

@@ -101,3 +101,13 @@ fn an_empty_window_has_neither_intervals_nor_gaps() {
     let (intervals, gaps) = timeline([sp(0, 10)], sp(5, 5), &Evidence::default());
     assert!(intervals.is_empty() && gaps.is_empty(), "{intervals:?} {gaps:?}");
 }
+
+#[test]
+fn intersection_keeps_what_both_cover() {
+    let a = [sp(0, 100), sp(200, 300), sp(400, 500)];
+    let b = [sp(50, 250), sp(290, 450)];
+    assert_eq!(intersect(&a, &b), vec![sp(50, 100), sp(200, 250), sp(290, 300), sp(400, 450)]);
+    assert_eq!(total(&intersect(&a, &b)), TimeDelta::seconds(50 + 50 + 10 + 50));
+    assert!(intersect(&a, &[]).is_empty());
+    assert!(intersect(&[sp(0, 10)], &[sp(10, 20)]).is_empty(), "touching is no overlap");
+}

@@ -1,0 +1,1 @@
+ALTER TABLE stream_sessions DROP COLUMN bytes_in;
