@@ -13,6 +13,8 @@ pub struct Metrics {
     pub cameras_online: IntGauge,
     pub ws_clients: IntGauge,
     pub stream_quality: GaugeVec,
+    /// Alert channel deliveries by channel kind and outcome (delivered, retry, failed).
+    pub alert_deliveries: IntCounterVec,
 }
 
 impl Metrics {
@@ -38,12 +40,20 @@ impl Metrics {
             Opts::new("stream_quality_score", "0..100 transcoder health per camera"),
             &["camera_id"],
         )?;
+        let alert_deliveries = IntCounterVec::new(
+            Opts::new(
+                "alert_deliveries_total",
+                "alert channel delivery attempts by channel kind and outcome",
+            ),
+            &["kind", "outcome"],
+        )?;
         registry.register(Box::new(http_requests.clone()))?;
         registry.register(Box::new(http_latency.clone()))?;
         registry.register(Box::new(hook_calls.clone()))?;
         registry.register(Box::new(cameras_online.clone()))?;
         registry.register(Box::new(ws_clients.clone()))?;
         registry.register(Box::new(stream_quality.clone()))?;
+        registry.register(Box::new(alert_deliveries.clone()))?;
         Ok(Metrics {
             registry,
             http_requests,
@@ -52,6 +62,7 @@ impl Metrics {
             cameras_online,
             ws_clients,
             stream_quality,
+            alert_deliveries,
         })
     }
 
