@@ -11,7 +11,10 @@ use argus::services::alert_channels::{self, AlertEvent, AlertView};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::helpers::{error_code, Backend, Options, TestApp};
+use crate::{
+    helpers::{error_code, Backend, Options, TestApp},
+    storage::on_both_backends,
+};
 use receiver::Receiver;
 
 async fn app(backend: Backend, extra: Vec<(&'static str, String)>) -> TestApp {
@@ -77,19 +80,11 @@ async fn wait_log(app: &TestApp, admin: &str, channel: &str, done: impl Fn(&[Val
     }
 }
 
-macro_rules! both {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            use crate::helpers::Backend;
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() { super::$name(Backend::Sqlite).await }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn mysql() { super::$name(Backend::Mysql).await }
-        }
-    )*};
-}
-
-both!(a_failing_webhook_is_retried_until_delivered_once, channels_are_validated_audited_and_managed);
+on_both_backends!(
+    a_failing_webhook_is_retried_until_delivered_once,
+    channels_are_validated_audited_and_managed,
+    two_replicas_send_each_delivery_once
+);
 
 async fn a_failing_webhook_is_retried_until_delivered_once(backend: Backend) {
     let app = app(backend, vec![]).await;
@@ -132,6 +127,27 @@ async fn a_failing_webhook_is_retried_until_delivered_once(backend: Backend) {
     let (_, channel) = app.get(&format!("/api/v1/alert-channels/{id}"), &admin).await;
     assert!(channel["failing_since"].is_null(), "a success clears failing_since: {channel}");
     assert!(channel.get("secret").is_none(), "the secret is shown only at creation");
+}
+
+/// Two Argus on one database, both delivery workers polling: every delivery is sent once.
+async fn two_replicas_send_each_delivery_once(backend: Backend) {
+    let a = app(backend, vec![]).await;
+    let b = a.sibling(false, vec![("ARGUS_ALERT_RETRY_BASE_SECS", "1".into())]).await;
+    let admin = a.admin().await;
+    let rx = Receiver::start(vec![]).await;
+    let created = create(&a, &admin, json!({"name": "hook", "kind": "webhook", "url": rx.url})).await;
+    rx.set_secret(created["secret"].as_str().unwrap());
+    let id = created["id"].as_str().unwrap().to_string();
+    let alerts = (0..20).map(|i| alert("stream.degraded", &format!("camera {i} degraded"))).collect();
+    enqueue(&a, alerts).await;
+    alert_channels::wake(&b.state);
+    let log =
+        wait_log(&b, &admin, &id, |l| l.len() == 20 && l.iter().all(|d| d["state"] == "delivered")).await;
+    assert!(log.iter().all(|d| d["attempts"] == 1), "{log:?}");
+    let got = rx.received();
+    let ids: std::collections::BTreeSet<&str> = got.iter().map(|r| r.delivery.as_str()).collect();
+    assert_eq!((got.len(), ids.len()), (20, 20), "each delivery sent exactly once");
+    assert!(got.iter().all(|r| r.signature_ok));
 }
 
 /// Argus dies while a delivery waits for its retry; a new Argus on the same database sends it.
