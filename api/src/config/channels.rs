@@ -59,3 +59,34 @@ pub(super) fn channel_settings(src: &Source) -> Result<ChannelSettings, ConfigEr
         disable_after_hours: src.parse::<u64>("ARGUS_CHANNEL_DISABLE_AFTER_HOURS", 24)?.max(1),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::{collections::HashMap, path::Path};
+
+    use super::*;
+    use crate::config::Settings;
+
+    fn settings(pairs: &[(&str, &str)]) -> Result<ChannelSettings, crate::config::ConfigError> {
+        let env: HashMap<String, String> =
+            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Settings::from_map_in(&env, Path::new("/srv")).map(|s| s.channels)
+    }
+
+    #[test]
+    fn defaults_are_submission_with_starttls_and_a_day_before_disabling() {
+        let c = settings(&[]).expect("defaults are valid");
+        assert_eq!((c.smtp_host, c.smtp_port, c.smtp_security), (None, 587, SmtpSecurity::StartTls));
+        assert_eq!((c.retry_base_secs, c.disable_after_hours), (10, 24));
+    }
+
+    #[test]
+    fn bad_values_name_their_variable() {
+        let err = settings(&[("ARGUS_SMTP_SECURITY", "ssl")]).unwrap_err();
+        assert!(err.to_string().starts_with("ARGUS_SMTP_SECURITY:"), "{err}");
+        let err = settings(&[("ARGUS_ALERT_RETRY_BASE_SECS", "0")]).unwrap_err();
+        assert!(err.to_string().starts_with("ARGUS_ALERT_RETRY_BASE_SECS:"), "{err}");
+        let c = settings(&[("ARGUS_SMTP_SECURITY", "tls"), ("ARGUS_SMTP_PORT", "465")]).expect("valid");
+        assert_eq!((c.smtp_security, c.smtp_port), (SmtpSecurity::Tls, 465));
+    }
+}

@@ -177,6 +177,54 @@ async fn a_restart_mid_retry_still_delivers_once() {
     assert!(got.iter().all(|r| r.signature_ok && r.delivery == log[0]["id"].as_str().unwrap()));
 }
 
+/// A worker that died holding a lease: once the lease has expired the row is claimed again and
+/// sent (by the same delivery id).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_lease_is_claimed_again() {
+    let app = app(Backend::Sqlite, vec![]).await;
+    let admin = app.admin().await;
+    let rx = Receiver::start(vec![]).await;
+    let created = create(&app, &admin, json!({"name": "hook", "kind": "webhook", "url": rx.url})).await;
+    rx.set_secret(created["secret"].as_str().unwrap());
+    let id = created["id"].as_str().unwrap().to_string();
+    let (cid, did) = (id.clone(), argus::db::new_id());
+    let row_id = did.clone();
+    app.state
+        .db
+        .run(move |c| {
+            use argus::db::alert_deliveries::{insert, DeliveryRow, PENDING};
+            let now = argus::db::now();
+            insert(
+                c,
+                &DeliveryRow {
+                    id: row_id,
+                    channel_id: cid,
+                    alert_id: None,
+                    event: "opened".into(),
+                    payload: json!({"type": "job.failed", "event": "opened"}).to_string(),
+                    state: PENDING.into(),
+                    attempts: 0,
+                    next_attempt_at: now,
+                    claimed_by: Some("crashed-node:0".into()),
+                    claimed_until: Some(now - chrono::TimeDelta::seconds(1)),
+                    last_attempt_at: None,
+                    last_status: None,
+                    last_error: None,
+                    created_at: now,
+                    delivered_at: None,
+                },
+            )
+        })
+        .await
+        .unwrap();
+    alert_channels::wake(&app.state);
+    let log = wait_log(&app, &admin, &id, |l| l.first().is_some_and(|d| d["state"] == "delivered")).await;
+    assert_eq!(log[0]["attempts"], 1);
+    let got = rx.received();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].delivery, did);
+}
+
 /// The messages in the aiosmtpd Maildir that contain `marker` (soft line breaks undone).
 fn mails_with(dir: &str, marker: &str) -> Vec<String> {
     let Ok(entries) = std::fs::read_dir(format!("{dir}/new")) else { return vec![] };
