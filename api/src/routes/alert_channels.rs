@@ -26,7 +26,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 }
 
 /// Every alert channel.
-#[utoipa::path(tag = "alerts", responses((status = 200, body = Vec<ChannelView>)), security(("bearer" = []), ("api_key" = [])))]
+#[utoipa::path(tag = "alert-channels", responses((status = 200, body = Vec<ChannelView>)), security(("bearer" = []), ("api_key" = [])))]
 #[get("/alert-channels")]
 async fn list(_auth: Admin, state: web::Data<AppState>) -> AppResult<web::Json<Vec<ChannelView>>> {
     Ok(web::Json(channels::list(&state).await?))
@@ -34,7 +34,7 @@ async fn list(_auth: Admin, state: web::Data<AppState>) -> AppResult<web::Json<V
 
 /// Add a webhook (`url`) or e-mail (`to`) channel. A webhook's signing `secret` is in this answer
 /// only.
-#[utoipa::path(tag = "alerts", request_body = NewChannel, responses((status = 201, body = CreatedChannel), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = []), ("api_key" = [])))]
+#[utoipa::path(tag = "alert-channels", request_body = NewChannel, responses((status = 201, body = CreatedChannel), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = []), ("api_key" = [])))]
 #[post("/alert-channels")]
 async fn create(
     auth: Admin,
@@ -46,7 +46,7 @@ async fn create(
 }
 
 /// One channel.
-#[utoipa::path(tag = "alerts", responses((status = 200, body = ChannelView), (status = 404, body = ErrorBody)), security(("bearer" = []), ("api_key" = [])))]
+#[utoipa::path(tag = "alert-channels", responses((status = 200, body = ChannelView), (status = 404, body = ErrorBody)), security(("bearer" = []), ("api_key" = [])))]
 #[get("/alert-channels/{id}")]
 async fn get_one(
     _auth: Admin,
@@ -57,7 +57,7 @@ async fn get_one(
 }
 
 /// Rename, re-target, re-filter, enable or disable a channel.
-#[utoipa::path(tag = "alerts", request_body = UpdateChannel, responses((status = 200, body = ChannelView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = []), ("api_key" = [])))]
+#[utoipa::path(tag = "alert-channels", request_body = UpdateChannel, responses((status = 200, body = ChannelView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = []), ("api_key" = [])))]
 #[patch("/alert-channels/{id}")]
 async fn update(
     auth: Admin,
@@ -69,7 +69,7 @@ async fn update(
 }
 
 /// Delete a channel and its delivery log.
-#[utoipa::path(tag = "alerts", responses((status = 204), (status = 404, body = ErrorBody)), security(("bearer" = []), ("api_key" = [])))]
+#[utoipa::path(tag = "alert-channels", responses((status = 204), (status = 404, body = ErrorBody)), security(("bearer" = []), ("api_key" = [])))]
 #[delete("/alert-channels/{id}")]
 async fn remove(auth: Admin, state: web::Data<AppState>, id: web::Path<String>) -> AppResult<HttpResponse> {
     channels::delete(&state, &auth.principal, &id, &auth.meta).await?;
@@ -78,7 +78,7 @@ async fn remove(auth: Admin, state: web::Data<AppState>, id: web::Path<String>) 
 
 /// Send a test notification through the channel (in the background: follow it in the delivery
 /// log).
-#[utoipa::path(tag = "alerts", responses((status = 202, body = DeliveryView), (status = 404, body = ErrorBody)), security(("bearer" = []), ("api_key" = [])))]
+#[utoipa::path(tag = "alert-channels", responses((status = 202, body = DeliveryView), (status = 404, body = ErrorBody)), security(("bearer" = []), ("api_key" = [])))]
 #[post("/alert-channels/{id}/test")]
 async fn test(auth: Admin, state: web::Data<AppState>, id: web::Path<String>) -> AppResult<HttpResponse> {
     let delivery = channels::send_test(&state, &auth.principal, &id, &auth.meta).await?;
@@ -86,7 +86,7 @@ async fn test(auth: Admin, state: web::Data<AppState>, id: web::Path<String>) ->
 }
 
 /// The channel's delivery log, newest first: every alert sent or being retried, with attempts.
-#[utoipa::path(tag = "alerts", params(Paging), responses((status = 200, body = Page<DeliveryView>), (status = 404, body = ErrorBody)), security(("bearer" = []), ("api_key" = [])))]
+#[utoipa::path(tag = "alert-channels", params(Paging), responses((status = 200, body = Page<DeliveryView>), (status = 404, body = ErrorBody)), security(("bearer" = []), ("api_key" = [])))]
 #[get("/alert-channels/{id}/deliveries")]
 async fn deliveries(
     _auth: Admin,
