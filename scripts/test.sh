@@ -44,8 +44,10 @@ step "Rust unit tests (with real nginx -t, ffmpeg, ffprobe) and API tests (SQLit
 # The unit tests that need nginx or ffmpeg are #[ignore]d so a plain `cargo test` reports them
 # as not run instead of passing; here the tools are installed, so they run.
 # The storage tests move recordings to a real S3-protocol server (moto), started here.
+# The alert e-mail tests send to a real SMTP server (aiosmtpd), started here too.
 eval "$(bash scripts/s3-test-server.sh)"
-trap 'kill "$TEST_S3_PID" 2>/dev/null || true' EXIT
+eval "$(bash scripts/smtp-test-server.sh)"
+trap 'kill "$TEST_S3_PID" "$TEST_SMTP_PID" 2>/dev/null || true' EXIT
 cargo test --lib --bins --test api -- --include-ignored
 
 step "contract: schemathesis (all checks) against the OpenAPI document of a running server"

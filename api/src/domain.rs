@@ -159,6 +159,10 @@ string_enum! {
     /// What an audit row records.
     AuditAction, "audit action" {
         AccessDenied => "access.denied",
+        AlertChannelCreated => "alert_channel.created",
+        AlertChannelUpdated => "alert_channel.updated",
+        AlertChannelDeleted => "alert_channel.deleted",
+        AlertChannelTested => "alert_channel.tested",
         ApiTokenCreated => "api_token.created",
         ApiTokenRevoked => "api_token.revoked",
         AuditPruned => "audit.pruned",

@@ -23,6 +23,8 @@ pub struct Metrics {
     /// its own (the scrape job), which would rename ours to `exported_job`.
     pub job_runs: IntCounterVec,
     pub job_duration: HistogramVec,
+    /// Alert channel deliveries by channel kind and outcome (delivered, retry, failed).
+    pub alert_deliveries: IntCounterVec,
 }
 
 impl Metrics {
@@ -47,6 +49,13 @@ impl Metrics {
         let stream_quality = GaugeVec::new(
             Opts::new("stream_quality_score", "0..100 transcoder health per camera"),
             &["camera_id"],
+        )?;
+        let alert_deliveries = IntCounterVec::new(
+            Opts::new(
+                "alert_deliveries_total",
+                "alert channel delivery attempts by channel kind and outcome",
+            ),
+            &["kind", "outcome"],
         )?;
         registry.register(Box::new(http_requests.clone()))?;
         registry.register(Box::new(http_latency.clone()))?;
@@ -77,6 +86,7 @@ impl Metrics {
         registry.register(Box::new(job_duration.clone()))?;
         // CPU seconds, resident memory, open fds, start time (process_* on Linux).
         registry.register(Box::new(prometheus::process_collector::ProcessCollector::for_self()))?;
+        registry.register(Box::new(alert_deliveries.clone()))?;
         Ok(Metrics {
             registry,
             http_requests,
@@ -90,6 +100,7 @@ impl Metrics {
             recording_bytes,
             job_runs,
             job_duration,
+            alert_deliveries,
         })
     }
 

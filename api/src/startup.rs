@@ -92,6 +92,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         principals: Default::default(),
         recorder_log: Arc::new(LogThrottle::new(30)),
         storage,
+        alert_wake: Default::default(),
     };
     stream_writer::spawn(state.clone(), stream_rx);
     // Right from the start, not only after the next status change.
@@ -115,6 +116,7 @@ impl Application {
         // The server's, not the CLI's (which builds a state too): a CLI command would claim an
         // export and exit with it half cut.
         crate::services::exports::worker::spawn(state.clone());
+        crate::services::alert_channels::worker::spawn(state.clone());
         Self::with_state(listener, state)
     }
 

@@ -49,6 +49,8 @@ pub struct AppState {
     pub recorder_log: Arc<LogThrottle>,
     /// The storage tiers and the moves between them.
     pub storage: Storage,
+    /// Nudges the alert delivery worker (`services::alert_channels::wake`).
+    pub alert_wake: Arc<tokio::sync::Notify>,
 }
 
 impl AppState {

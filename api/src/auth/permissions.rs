@@ -45,6 +45,7 @@ permissions! {
     AuditRead => "audit.read", "Read and export the audit log.";
     JobRead => "job.read", "See the scheduled jobs and their recent runs.";
     JobRun => "job.run", "Run a scheduled job now.";
+    AlertChannelManage => "alert.channel.manage", "Manage alert channels (webhooks, e-mail) and read their delivery logs.";
 }
 
 pub trait Requirement {

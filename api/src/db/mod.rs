@@ -1,6 +1,8 @@
 //! The data layer. This module is the only place that knows there are two database backends:
 //! one `DbConn` (diesel `MultiConnection`) over SQLite or MySQL/MariaDB, picked from the URL scheme.
 
+pub mod alert_channels;
+pub mod alert_deliveries;
 pub mod api_tokens;
 pub mod audit;
 pub mod audit_chain;

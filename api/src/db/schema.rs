@@ -228,3 +228,45 @@ diesel::table! {
         expires_at -> Nullable<Timestamp>,
     }
 }
+
+diesel::table! {
+    alert_channels (id) {
+        id -> Text,
+        name -> Text,
+        kind -> Text,
+        url -> Nullable<Text>,
+        email_to -> Nullable<Text>,
+        secret -> Nullable<Text>,
+        alert_types -> Text,
+        camera_ids -> Text,
+        enabled -> Bool,
+        disabled_reason -> Nullable<Text>,
+        failing_since -> Nullable<Timestamp>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    alert_deliveries (id) {
+        id -> Text,
+        channel_id -> Text,
+        alert_id -> Nullable<Text>,
+        event -> Text,
+        payload -> Text,
+        state -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        claimed_by -> Nullable<Text>,
+        claimed_until -> Nullable<Timestamp>,
+        last_attempt_at -> Nullable<Timestamp>,
+        last_status -> Nullable<Integer>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        delivered_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(alert_deliveries -> alert_channels (channel_id));
+diesel::allow_tables_to_appear_in_same_query!(alert_deliveries, alert_channels);

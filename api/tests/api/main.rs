@@ -2,6 +2,7 @@
 
 mod helpers;
 
+mod alert_channels;
 mod audit;
 mod audit_chain;
 mod auth;

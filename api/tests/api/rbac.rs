@@ -83,6 +83,13 @@ const ROUTES: &[Route] = &[
     r("GET", "/api/v1/exports/{id}", Needs(RecordingRead), 404),
     r("DELETE", "/api/v1/exports/{id}", Needs(RecordingRead), 404),
     r("GET", "/api/v1/exports/{id}/download", Needs(RecordingRead), 404),
+    r("GET", "/api/v1/alert-channels", Needs(AlertChannelManage), 200),
+    r("POST", "/api/v1/alert-channels", Needs(AlertChannelManage), 201),
+    r("GET", "/api/v1/alert-channels/{id}", Needs(AlertChannelManage), 200),
+    r("PATCH", "/api/v1/alert-channels/{id}", Needs(AlertChannelManage), 200),
+    r("DELETE", "/api/v1/alert-channels/{id}", Needs(AlertChannelManage), 204),
+    r("POST", "/api/v1/alert-channels/{id}/test", Needs(AlertChannelManage), 202),
+    r("GET", "/api/v1/alert-channels/{id}/deliveries", Needs(AlertChannelManage), 200),
     // Allowed callers reach the handshake, which refuses a plain GET without upgrade headers.
     r("GET", "/api/v1/ws", Needs(CameraRead), 400),
     r("GET", "/api/v1/recordings", Needs(RecordingRead), 200),
@@ -146,6 +153,12 @@ impl Caller {
 /// Fresh resources per call, so destructive calls (delete, revoke, logout) never disturb others.
 async fn prepare(app: &TestApp, route: &Route, n: usize) -> (String, Option<Value>) {
     let meta = RequestMeta::default();
+    let system = argus::auth::Principal::User(argus::auth::principal::UserPrincipal {
+        id: "system".into(),
+        username: "system".into(),
+        role: Role::Admin,
+        session_id: String::new(),
+    });
     let id = if route.path.starts_with("/api/v1/users/") {
         app.create_user(&format!("target{n}"), Role::Viewer).await
     } else if route.path.starts_with("/api/v1/cameras/") {
@@ -164,15 +177,13 @@ async fn prepare(app: &TestApp, route: &Route, n: usize) -> (String, Option<Valu
     } else if route.path.starts_with("/api/v1/exports/") {
         "no-such-export".to_string()
     } else if route.path.starts_with("/api/v1/api-tokens/") {
-        let system = argus::auth::Principal::User(argus::auth::principal::UserPrincipal {
-            id: "system".into(),
-            username: "system".into(),
-            role: Role::Admin,
-            session_id: String::new(),
-        });
         let input: argus::services::tokens::NewApiToken =
             serde_json::from_value(json!({"remark": "t", "permissions": ["camera.read"]})).unwrap();
         argus::services::tokens::create(&app.state, &system, input, &meta).await.unwrap().token.id
+    } else if route.path.starts_with("/api/v1/alert-channels/") {
+        let input: argus::services::alert_channels::NewChannel =
+            serde_json::from_value(json!({"name": "t", "kind": "email", "to": ["ops@example.com"]})).unwrap();
+        argus::services::alert_channels::create(&app.state, &system, input, &meta).await.unwrap().channel.id
     } else {
         String::new()
     };
@@ -200,6 +211,10 @@ async fn prepare(app: &TestApp, route: &Route, n: usize) -> (String, Option<Valu
         ("PATCH", "/api/v1/users/{id}") => Some(json!({"email": "someone@example.com"})),
         ("POST", "/api/v1/cameras") => Some(json!({"name": "n", "serial_number": format!("NEW-{n}")})),
         ("PATCH", "/api/v1/cameras/{id}") => Some(json!({"name": "renamed"})),
+        ("POST", "/api/v1/alert-channels") => {
+            Some(json!({"name": format!("hook {n}"), "kind": "email", "to": ["ops@example.com"]}))
+        }
+        ("PATCH", "/api/v1/alert-channels/{id}") => Some(json!({"name": "renamed"})),
         ("POST", "/api/v1/api-tokens") => Some(json!({"remark": "r", "permissions": ["camera.read"]})),
         ("POST", "/api/v1/cameras/{id}/exports") => {
             Some(json!({"from": "2026-12-01T00:00:00Z", "to": "2026-12-01T01:00:00Z"}))

@@ -4,6 +4,83 @@
  */
 
 export interface paths {
+    "/api/v1/alert-channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every alert channel. */
+        get: operations["alert_channels_list"];
+        put?: never;
+        /**
+         * Add a webhook (`url`) or e-mail (`to`) channel. A webhook's signing `secret` is in this answer
+         *     only.
+         */
+        post: operations["alert_channels_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alert-channels/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One channel. */
+        get: operations["alert_channels_get_one"];
+        put?: never;
+        post?: never;
+        /** Delete a channel and its delivery log. */
+        delete: operations["alert_channels_remove"];
+        options?: never;
+        head?: never;
+        /** Rename, re-target, re-filter, enable or disable a channel. */
+        patch: operations["alert_channels_update"];
+        trace?: never;
+    };
+    "/api/v1/alert-channels/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The channel's delivery log, newest first: every alert sent or being retried, with attempts. */
+        get: operations["alert_channels_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alert-channels/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a test notification through the channel (in the background: follow it in the delivery
+         *     log).
+         */
+        post: operations["alert_channels_test"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/api-tokens": {
         parameters: {
             query?: never;
@@ -901,7 +978,7 @@ export interface components {
              *       "camera.read"
              *     ]
              */
-            permissions: ("camera.read" | "camera.write" | "camera.key.read" | "camera.watch" | "recording.read" | "recording.delete" | "recording.hold" | "stats.read" | "user.manage" | "token.manage" | "audit.read" | "job.read" | "job.run")[];
+            permissions: ("camera.read" | "camera.write" | "camera.key.read" | "camera.watch" | "recording.read" | "recording.delete" | "recording.hold" | "stats.read" | "user.manage" | "token.manage" | "audit.read" | "job.read" | "job.run" | "alert.channel.manage")[];
             /** @description First characters of the secret, to recognise a token without revealing it. */
             prefix: string;
             /** Format: int32 */
@@ -911,7 +988,7 @@ export interface components {
             revoked_at?: string | null;
         };
         /** @enum {string} */
-        AuditAction: "access.denied" | "api_token.created" | "api_token.revoked" | "audit.pruned" | "auth.login" | "auth.login.failed" | "auth.login.throttled" | "auth.login.inactive" | "auth.login.api_only" | "auth.logout" | "auth.refresh_reuse" | "camera.created" | "camera.updated" | "camera.activated" | "camera.deactivated" | "camera.key_rotated" | "camera.deleted" | "camera.hold_set" | "camera.hold_lifted" | "camera.playback_issued" | "camera.recorded_playback_issued" | "recording.deleted" | "recording.link_issued" | "recording.downloaded" | "recording.played" | "recording.tier_changed" | "job.run_requested" | "export.created" | "export.downloaded" | "export.deleted" | "export.expired" | "recording.expired" | "recording.hold_set" | "recording.hold_lifted" | "stream.published" | "stream.publish_refused" | "stream.ended" | "user.created" | "user.updated" | "user.deactivated" | "user.password_changed";
+        AuditAction: "access.denied" | "alert_channel.created" | "alert_channel.updated" | "alert_channel.deleted" | "alert_channel.tested" | "api_token.created" | "api_token.revoked" | "audit.pruned" | "auth.login" | "auth.login.failed" | "auth.login.throttled" | "auth.login.inactive" | "auth.login.api_only" | "auth.logout" | "auth.refresh_reuse" | "camera.created" | "camera.updated" | "camera.activated" | "camera.deactivated" | "camera.key_rotated" | "camera.deleted" | "camera.hold_set" | "camera.hold_lifted" | "camera.playback_issued" | "camera.recorded_playback_issued" | "recording.deleted" | "recording.link_issued" | "recording.downloaded" | "recording.played" | "recording.tier_changed" | "job.run_requested" | "export.created" | "export.downloaded" | "export.deleted" | "export.expired" | "recording.expired" | "recording.hold_set" | "recording.hold_lifted" | "stream.published" | "stream.publish_refused" | "stream.ended" | "user.created" | "user.updated" | "user.deactivated" | "user.password_changed";
         AuditLogView: {
             action: components["schemas"]["AuditAction"];
             actor_id?: string | null;
@@ -1079,6 +1156,35 @@ export interface components {
             /** @description 10–128 characters with a letter and a digit, not the username. */
             new_password: string;
         };
+        /** @enum {string} */
+        ChannelKind: "webhook" | "email";
+        ChannelView: {
+            /** @description `null` = every alert type. */
+            alert_types?: string[] | null;
+            /** @description `null` = every camera (and alerts without one). */
+            camera_ids?: string[] | null;
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            /** @description Why it was disabled (e.g. failing for a day). */
+            disabled_reason?: string | null;
+            enabled: boolean;
+            /**
+             * Format: date-time
+             * @description Deliveries have failed since then (cleared by the next success).
+             */
+            failing_since?: string | null;
+            id: string;
+            /** @example webhook */
+            kind: string;
+            name: string;
+            /** @description E-mail channels: the recipients. */
+            to: string[];
+            /** Format: date-time */
+            updated_at: string;
+            /** @description Webhook channels: where the alerts are POSTed. */
+            url?: string | null;
+        };
         CreateExport: {
             /**
              * Format: date-time
@@ -1091,6 +1197,11 @@ export interface components {
              * @description End of the clip (RFC 3339), after `from`, at most `ARGUS_EXPORT_MAX_HOURS` later.
              */
             to: string;
+        };
+        /** @description A new channel, with the webhook secret shown this once. */
+        CreatedChannel: components["schemas"]["ChannelView"] & {
+            /** @description Webhook channels: the HMAC key of `X-Argus-Signature`. Shown once; store it now. */
+            secret?: string | null;
         };
         CreatedToken: {
             /**
@@ -1149,6 +1260,38 @@ export interface components {
              *     below).
              */
             uptime_secs: number;
+        };
+        /** @description One entry of a channel's delivery log (also the outbox row). */
+        DeliveryView: {
+            alert_id?: string | null;
+            /** Format: int32 */
+            attempts: number;
+            channel_id: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            delivered_at?: string | null;
+            /** @example opened */
+            event: string;
+            /** @description Also `X-Argus-Delivery`, the same on every retry. */
+            id: string;
+            /** Format: date-time */
+            last_attempt_at?: string | null;
+            last_error?: string | null;
+            /**
+             * Format: int32
+             * @description HTTP status of the last webhook attempt.
+             */
+            last_status?: number | null;
+            /** Format: date-time */
+            next_attempt_at: string;
+            /** @description The body sent. */
+            payload: Record<string, unknown>;
+            /**
+             * @description pending | delivered | failed (given up).
+             * @example delivered
+             */
+            state: string;
         };
         Discontinuity: {
             /**
@@ -1276,7 +1419,7 @@ export interface components {
             username: string;
         };
         Me: components["schemas"]["UserView"] & {
-            permissions: ("camera.read" | "camera.write" | "camera.key.read" | "camera.watch" | "recording.read" | "recording.delete" | "recording.hold" | "stats.read" | "user.manage" | "token.manage" | "audit.read" | "job.read" | "job.run")[];
+            permissions: ("camera.read" | "camera.write" | "camera.key.read" | "camera.watch" | "recording.read" | "recording.delete" | "recording.hold" | "stats.read" | "user.manage" | "token.manage" | "audit.read" | "job.read" | "job.run" | "alert.channel.manage")[];
         };
         NewApiToken: {
             /** @description Omit or `null` for every camera. */
@@ -1296,7 +1439,7 @@ export interface components {
              *       "camera.watch"
              *     ]
              */
-            permissions: ("camera.read" | "camera.write" | "camera.key.read" | "camera.watch" | "recording.read" | "recording.delete" | "recording.hold" | "stats.read" | "user.manage" | "token.manage" | "audit.read" | "job.read" | "job.run")[];
+            permissions: ("camera.read" | "camera.write" | "camera.key.read" | "camera.watch" | "recording.read" | "recording.delete" | "recording.hold" | "stats.read" | "user.manage" | "token.manage" | "audit.read" | "job.read" | "job.run" | "alert.channel.manage")[];
             /** Format: int32 */
             rate_limit_per_hour?: number | null;
             /** @example VMS integration, building A */
@@ -1340,6 +1483,33 @@ export interface components {
              *     With the global thresholds, WARM < COLD < ARCHIVE.
              */
             warm_after_days?: number | null;
+        };
+        NewChannel: {
+            /**
+             * @description Omit, `null` or `[]` for every type.
+             * @example [
+             *       "camera.offline",
+             *       "storage.low"
+             *     ]
+             */
+            alert_types?: string[] | null;
+            /** @description Omit, `null` or `[]` for every camera. */
+            camera_ids?: string[] | null;
+            kind: components["schemas"]["ChannelKind"];
+            /** @example On-call webhook */
+            name: string;
+            /**
+             * @description E-mail: one or more addresses.
+             * @example [
+             *       "oncall@example.com"
+             *     ]
+             */
+            to?: string[] | null;
+            /**
+             * @description Webhook: an http(s) URL.
+             * @example https://hooks.example.com/argus
+             */
+            url?: string | null;
         };
         NewUser: {
             /** @description Empty = none. */
@@ -1503,6 +1673,48 @@ export interface components {
                  * @description Days after which footage moves to WARM; `null` = `ARGUS_TIER_WARM_AFTER_DAYS`.
                  */
                 warm_after_days?: number | null;
+            }[];
+            /** Format: int64 */
+            limit: number;
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            total: number;
+            /** Format: int64 */
+            total_pages: number;
+        };
+        /** @description A page of rows plus the total count of the filtered set. */
+        Page_DeliveryView: {
+            items: {
+                alert_id?: string | null;
+                /** Format: int32 */
+                attempts: number;
+                channel_id: string;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: date-time */
+                delivered_at?: string | null;
+                /** @example opened */
+                event: string;
+                /** @description Also `X-Argus-Delivery`, the same on every retry. */
+                id: string;
+                /** Format: date-time */
+                last_attempt_at?: string | null;
+                last_error?: string | null;
+                /**
+                 * Format: int32
+                 * @description HTTP status of the last webhook attempt.
+                 */
+                last_status?: number | null;
+                /** Format: date-time */
+                next_attempt_at: string;
+                /** @description The body sent. */
+                payload: Record<string, unknown>;
+                /**
+                 * @description pending | delivered | failed (given up).
+                 * @example delivered
+                 */
+                state: string;
             }[];
             /** Format: int64 */
             limit: number;
@@ -1712,11 +1924,11 @@ export interface components {
             total_pages: number;
         };
         PermissionTable: {
-            permissions: ("camera.read" | "camera.write" | "camera.key.read" | "camera.watch" | "recording.read" | "recording.delete" | "recording.hold" | "stats.read" | "user.manage" | "token.manage" | "audit.read" | "job.read" | "job.run")[];
+            permissions: ("camera.read" | "camera.write" | "camera.key.read" | "camera.watch" | "recording.read" | "recording.delete" | "recording.hold" | "stats.read" | "user.manage" | "token.manage" | "audit.read" | "job.read" | "job.run" | "alert.channel.manage")[];
             /** @description Role name → its permissions. */
             roles: Record<string, unknown>;
             /** @description What an API token may be granted. */
-            token_grantable: ("camera.read" | "camera.write" | "camera.key.read" | "camera.watch" | "recording.read" | "recording.delete" | "recording.hold" | "stats.read" | "user.manage" | "token.manage" | "audit.read" | "job.read" | "job.run")[];
+            token_grantable: ("camera.read" | "camera.write" | "camera.key.read" | "camera.watch" | "recording.read" | "recording.delete" | "recording.hold" | "stats.read" | "user.manage" | "token.manage" | "audit.read" | "job.read" | "job.run" | "alert.channel.manage")[];
         };
         /** @enum {string} */
         PlanAction: "move" | "delete";
@@ -2014,6 +2226,17 @@ export interface components {
             token_type: string;
             user: components["schemas"]["UserView"];
         };
+        /** @description Only the fields sent change. `enabled: true` also clears `failing_since` and `disabled_reason`. */
+        UpdateChannel: {
+            /** @description `[]` = every type. */
+            alert_types?: string[] | null;
+            /** @description `[]` = every camera. */
+            camera_ids?: string[] | null;
+            enabled?: boolean | null;
+            name?: string | null;
+            to?: string[] | null;
+            url?: string | null;
+        };
         UserUpdate: {
             /** @description `null` (or empty) clears the e-mail address. */
             email?: string | null;
@@ -2042,6 +2265,617 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    alert_channels_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelView"][];
+                };
+            };
+            /** @description missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the caller lacks the permission or the camera is outside its scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description API token over its hourly rate limit (`Retry-After`, `X-RateLimit-*`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description a backing service (database) is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    alert_channels_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewChannel"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedChannel"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the caller lacks the permission or the camera is outside its scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description API token over its hourly rate limit (`Retry-After`, `X-RateLimit-*`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description a backing service (database) is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    alert_channels_get_one: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelView"];
+                };
+            };
+            /** @description malformed request (body, query or path) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the caller lacks the permission or the camera is outside its scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description validation failed; `details` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description API token over its hourly rate limit (`Retry-After`, `X-RateLimit-*`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description a backing service (database) is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    alert_channels_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description malformed request (body, query or path) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the caller lacks the permission or the camera is outside its scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description validation failed; `details` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description API token over its hourly rate limit (`Retry-After`, `X-RateLimit-*`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description a backing service (database) is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    alert_channels_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateChannel"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the caller lacks the permission or the camera is outside its scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description API token over its hourly rate limit (`Retry-After`, `X-RateLimit-*`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description a backing service (database) is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    alert_channels_deliveries: {
+        parameters: {
+            query?: {
+                page?: number | null;
+                limit?: number | null;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_DeliveryView"];
+                };
+            };
+            /** @description malformed request (body, query or path) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the caller lacks the permission or the camera is outside its scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description validation failed; `details` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description API token over its hourly rate limit (`Retry-After`, `X-RateLimit-*`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description a backing service (database) is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    alert_channels_test: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryView"];
+                };
+            };
+            /** @description malformed request (body, query or path) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the caller lacks the permission or the camera is outside its scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description validation failed; `details` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description API token over its hourly rate limit (`Retry-After`, `X-RateLimit-*`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description a backing service (database) is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     api_tokens_list: {
         parameters: {
             query?: {
@@ -7219,16 +8053,17 @@ type ReadonlyArray<T> = [
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
 export const pathsApiV1AuditLogsExportGetParametersQueryFormatOneOf1Values: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/audit-logs/export"]["get"]["parameters"]["query"]["format"]> = ["csv", "json"];
 export const actorTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ActorType"]> = ["system", "nginx", "anonymous", "user", "token"];
-export const apiTokenViewPermissionsValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ApiTokenView"]["permissions"]> = ["camera.read", "camera.write", "camera.key.read", "camera.watch", "recording.read", "recording.delete", "recording.hold", "stats.read", "user.manage", "token.manage", "audit.read", "job.read", "job.run"];
-export const auditActionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AuditAction"]> = ["access.denied", "api_token.created", "api_token.revoked", "audit.pruned", "auth.login", "auth.login.failed", "auth.login.throttled", "auth.login.inactive", "auth.login.api_only", "auth.logout", "auth.refresh_reuse", "camera.created", "camera.updated", "camera.activated", "camera.deactivated", "camera.key_rotated", "camera.deleted", "camera.hold_set", "camera.hold_lifted", "camera.playback_issued", "camera.recorded_playback_issued", "recording.deleted", "recording.link_issued", "recording.downloaded", "recording.played", "recording.tier_changed", "job.run_requested", "export.created", "export.downloaded", "export.deleted", "export.expired", "recording.expired", "recording.hold_set", "recording.hold_lifted", "stream.published", "stream.publish_refused", "stream.ended", "user.created", "user.updated", "user.deactivated", "user.password_changed"];
+export const apiTokenViewPermissionsValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ApiTokenView"]["permissions"]> = ["camera.read", "camera.write", "camera.key.read", "camera.watch", "recording.read", "recording.delete", "recording.hold", "stats.read", "user.manage", "token.manage", "audit.read", "job.read", "job.run", "alert.channel.manage"];
+export const auditActionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AuditAction"]> = ["access.denied", "alert_channel.created", "alert_channel.updated", "alert_channel.deleted", "alert_channel.tested", "api_token.created", "api_token.revoked", "audit.pruned", "auth.login", "auth.login.failed", "auth.login.throttled", "auth.login.inactive", "auth.login.api_only", "auth.logout", "auth.refresh_reuse", "camera.created", "camera.updated", "camera.activated", "camera.deactivated", "camera.key_rotated", "camera.deleted", "camera.hold_set", "camera.hold_lifted", "camera.playback_issued", "camera.recorded_playback_issued", "recording.deleted", "recording.link_issued", "recording.downloaded", "recording.played", "recording.tier_changed", "job.run_requested", "export.created", "export.downloaded", "export.deleted", "export.expired", "recording.expired", "recording.hold_set", "recording.hold_lifted", "stream.published", "stream.publish_refused", "stream.ended", "user.created", "user.updated", "user.deactivated", "user.password_changed"];
+export const channelKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ChannelKind"]> = ["webhook", "email"];
 export const errorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ErrorCode"]> = ["bad_request", "unauthorized", "forbidden", "not_found", "method_not_allowed", "conflict", "validation_failed", "no_footage", "rate_limited", "internal", "unavailable"];
 export const exportStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ExportState"]> = ["queued", "running", "done", "failed"];
 export const gapCauseValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["GapCause"]> = ["offline", "recording_off", "deleted", "in_progress", "unknown"];
 export const jobOutcomeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["JobOutcome"]> = ["ok", "failed", "skipped"];
-export const mePermissionsValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Me"]["permissions"]> = ["camera.read", "camera.write", "camera.key.read", "camera.watch", "recording.read", "recording.delete", "recording.hold", "stats.read", "user.manage", "token.manage", "audit.read", "job.read", "job.run"];
-export const newApiTokenPermissionsValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["NewApiToken"]["permissions"]> = ["camera.read", "camera.write", "camera.key.read", "camera.watch", "recording.read", "recording.delete", "recording.hold", "stats.read", "user.manage", "token.manage", "audit.read", "job.read", "job.run"];
-export const permissionTablePermissionsValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PermissionTable"]["permissions"]> = ["camera.read", "camera.write", "camera.key.read", "camera.watch", "recording.read", "recording.delete", "recording.hold", "stats.read", "user.manage", "token.manage", "audit.read", "job.read", "job.run"];
-export const permissionTableToken_grantableValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PermissionTable"]["token_grantable"]> = ["camera.read", "camera.write", "camera.key.read", "camera.watch", "recording.read", "recording.delete", "recording.hold", "stats.read", "user.manage", "token.manage", "audit.read", "job.read", "job.run"];
+export const mePermissionsValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Me"]["permissions"]> = ["camera.read", "camera.write", "camera.key.read", "camera.watch", "recording.read", "recording.delete", "recording.hold", "stats.read", "user.manage", "token.manage", "audit.read", "job.read", "job.run", "alert.channel.manage"];
+export const newApiTokenPermissionsValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["NewApiToken"]["permissions"]> = ["camera.read", "camera.write", "camera.key.read", "camera.watch", "recording.read", "recording.delete", "recording.hold", "stats.read", "user.manage", "token.manage", "audit.read", "job.read", "job.run", "alert.channel.manage"];
+export const permissionTablePermissionsValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PermissionTable"]["permissions"]> = ["camera.read", "camera.write", "camera.key.read", "camera.watch", "recording.read", "recording.delete", "recording.hold", "stats.read", "user.manage", "token.manage", "audit.read", "job.read", "job.run", "alert.channel.manage"];
+export const permissionTableToken_grantableValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PermissionTable"]["token_grantable"]> = ["camera.read", "camera.write", "camera.key.read", "camera.watch", "recording.read", "recording.delete", "recording.hold", "stats.read", "user.manage", "token.manage", "audit.read", "job.read", "job.run", "alert.channel.manage"];
 export const planActionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PlanAction"]> = ["move", "delete"];
 export const planReasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PlanReason"]> = ["age", "retention", "quota", "disk_floor"];
 export const roleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Role"]> = ["admin", "operator", "viewer", "api"];
