@@ -10,11 +10,13 @@ use std::{
 
 use crate::infra::failpoints::FailPoints;
 
+mod alerts;
 mod file;
 mod media;
 mod security;
 mod storage;
 mod tls;
+pub use alerts::AlertSettings;
 pub use media::MediaSettings;
 pub use security::SecuritySettings;
 pub use storage::{S3Settings, StorageSettings, TierLocation, MAX_RETENTION_DAYS};
@@ -60,6 +62,8 @@ pub struct Settings {
     pub media: MediaSettings,
     pub security: SecuritySettings,
     pub storage: StorageSettings,
+    /// When alerts are raised and cleared.
+    pub alerts: AlertSettings,
     /// Test-only crash points (`ARGUS_FAILPOINTS`, see [`FailPoints`]); empty in production.
     pub failpoints: FailPoints,
 }
@@ -215,6 +219,7 @@ impl Settings {
             media,
             security: security::security_settings(&src)?,
             storage,
+            alerts: alerts::alert_settings(&src)?,
             failpoints: FailPoints::parse(&src.raw("ARGUS_FAILPOINTS").unwrap_or_default())
                 .map_err(|message| ConfigError::Invalid { var: "ARGUS_FAILPOINTS", message })?,
         })

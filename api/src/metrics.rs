@@ -2,7 +2,8 @@
 //! The request-counting middleware and the `/metrics` endpoint are in `routes::metrics`.
 
 use prometheus::{
-    Encoder, GaugeVec, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry, TextEncoder,
+    Encoder, GaugeVec, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry,
+    TextEncoder,
 };
 
 pub struct Metrics {
@@ -13,6 +14,8 @@ pub struct Metrics {
     pub cameras_online: IntGauge,
     pub ws_clients: IntGauge,
     pub stream_quality: GaugeVec,
+    /// Not-resolved alerts by type (`services::alerts`).
+    pub alerts_open: IntGaugeVec,
 }
 
 impl Metrics {
@@ -38,12 +41,17 @@ impl Metrics {
             Opts::new("stream_quality_score", "0..100 transcoder health per camera"),
             &["camera_id"],
         )?;
+        let alerts_open = IntGaugeVec::new(
+            Opts::new("alerts_open", "alerts not resolved (open or acknowledged) by type"),
+            &["type"],
+        )?;
         registry.register(Box::new(http_requests.clone()))?;
         registry.register(Box::new(http_latency.clone()))?;
         registry.register(Box::new(hook_calls.clone()))?;
         registry.register(Box::new(cameras_online.clone()))?;
         registry.register(Box::new(ws_clients.clone()))?;
         registry.register(Box::new(stream_quality.clone()))?;
+        registry.register(Box::new(alerts_open.clone()))?;
         Ok(Metrics {
             registry,
             http_requests,
@@ -52,6 +60,7 @@ impl Metrics {
             cameras_online,
             ws_clients,
             stream_quality,
+            alerts_open,
         })
     }
 

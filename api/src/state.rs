@@ -11,6 +11,7 @@ use crate::{
     metrics::Metrics,
     realtime::hub::Hub,
     services::{
+        alerts::AlertMemory,
         principal_cache::PrincipalCache,
         queues::{IngestQueue, StreamEvents},
         storage::Storage,
@@ -49,6 +50,8 @@ pub struct AppState {
     pub recorder_log: Arc<LogThrottle>,
     /// The storage tiers and the moves between them.
     pub storage: Storage,
+    /// What the alert sources remember between reports (`services::alerts::memory`).
+    pub alert_memory: Arc<AlertMemory>,
 }
 
 impl AppState {

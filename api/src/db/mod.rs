@@ -1,6 +1,7 @@
 //! The data layer. This module is the only place that knows there are two database backends:
 //! one `DbConn` (diesel `MultiConnection`) over SQLite or MySQL/MariaDB, picked from the URL scheme.
 
+pub mod alerts;
 pub mod api_tokens;
 pub mod audit;
 pub mod audit_chain;

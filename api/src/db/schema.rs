@@ -227,3 +227,24 @@ diesel::table! {
         expires_at -> Nullable<Timestamp>,
     }
 }
+
+diesel::table! {
+    alerts (id) {
+        id -> Text,
+        kind -> Text,
+        severity -> Text,
+        state -> Text,
+        camera_id -> Nullable<Text>,
+        subject -> Text,
+        message -> Text,
+        count -> BigInt,
+        first_seen -> Timestamp,
+        last_seen -> Timestamp,
+        acknowledged_at -> Nullable<Timestamp>,
+        acknowledged_by -> Nullable<Text>,
+        resolved_at -> Nullable<Timestamp>,
+        resolved_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}

@@ -1,5 +1,6 @@
 //! HTTP layer: extract, authorize, call a service, map to a response. No rules live here.
 
+pub mod alerts;
 pub mod api_tokens;
 pub mod audit;
 pub mod auth;
@@ -33,6 +34,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     dashboard::configure(cfg);
     recordings::configure(cfg);
     exports::configure(cfg);
+    alerts::configure(cfg);
     recorded_playback::configure(cfg);
     storage::configure(cfg);
     hooks::configure(cfg);

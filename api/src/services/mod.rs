@@ -1,6 +1,8 @@
 //! Business rules. Plain async functions over `AppState`; no actix types, so tests call them
 //! directly and handlers stay thin.
 
+pub mod alert_channels;
+pub mod alerts;
 pub mod audit;
 pub mod auth;
 pub mod cameras;

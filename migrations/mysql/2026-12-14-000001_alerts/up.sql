@@ -1,0 +1,23 @@
+-- Alerts (services/alerts): one row per episode of a condition. At most one not-resolved alert
+-- per (kind, subject) — enforced by the service under a transaction; a repeat bumps `count`.
+CREATE TABLE alerts (
+    id CHAR(36) PRIMARY KEY NOT NULL,
+    kind VARCHAR(32) NOT NULL,
+    severity VARCHAR(16) NOT NULL,
+    state VARCHAR(16) NOT NULL,
+    camera_id CHAR(36),
+    subject VARCHAR(255) NOT NULL,
+    message TEXT NOT NULL,
+    count BIGINT NOT NULL DEFAULT 1,
+    first_seen DATETIME(6) NOT NULL,
+    last_seen DATETIME(6) NOT NULL,
+    acknowledged_at DATETIME(6),
+    acknowledged_by VARCHAR(255),
+    resolved_at DATETIME(6),
+    resolved_by VARCHAR(255),
+    created_at DATETIME(6) NOT NULL,
+    updated_at DATETIME(6) NOT NULL
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+CREATE INDEX alerts_kind_subject_state_idx ON alerts (kind, subject, state);
+CREATE INDEX alerts_state_last_seen_idx ON alerts (state, last_seen);
+CREATE INDEX alerts_camera_first_seen_idx ON alerts (camera_id, first_seen);
