@@ -11,7 +11,7 @@ use crate::{
     metrics::Metrics,
     realtime::hub::Hub,
     services::{
-        alerts::AlertMemory,
+        alerts::memory::AlertMemory,
         principal_cache::PrincipalCache,
         queues::{IngestQueue, StreamEvents},
         storage::Storage,

@@ -1,7 +1,7 @@
 //! Alert channels (webhook, email) and their outbox.
 // placeholder: replaced by the channels branch at merge
 
-use crate::{db::DbConn, error::AppResult, services::alerts::AlertView, state::AppState};
+use crate::{db::DbConn, error::AppResult, services::alerts::view::AlertView, state::AppState};
 
 /// What a delivery tells a channel.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

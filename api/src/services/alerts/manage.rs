@@ -6,14 +6,14 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{announce, resolve_row, view_on, AlertView, Outcome};
+use super::{announce, transition_row, view_on, AlertView, Outcome};
 use crate::{
     auth::{Principal, RequestMeta},
     db::{self, alerts::AlertFilter},
-    domain::{AlertKind, AlertSeverity, AlertState, AuditAction},
+    domain::{AlertKind, AlertSeverity, AlertState},
     error::{AppError, AppResult, ErrorCode},
     services::{
-        audit::{self, Actor, Change},
+        audit::Actor,
         paging::{Page, Paging},
     },
     state::AppState,
@@ -131,6 +131,13 @@ fn already_resolved() -> AppError {
     AppError::new(ErrorCode::Conflict, "the alert is already resolved")
 }
 
+/// What a person does to an alert: ack or resolve.
+#[derive(Clone, Copy)]
+enum Action {
+    Acknowledge,
+    Resolve,
+}
+
 /// Acknowledges an open alert (someone is on it): 409 when resolved; acknowledging an
 /// acknowledged alert changes nothing.
 pub async fn acknowledge(
@@ -139,37 +146,7 @@ pub async fn acknowledge(
     id: &str,
     meta: &RequestMeta,
 ) -> AppResult<AlertView> {
-    find_visible(state, principal, id).await?;
-    let (aid, actor, meta) = (id.to_string(), Actor::from(principal), meta.clone());
-    let by = principal.actor_name().to_string();
-    let (view, changed) = state
-        .db
-        .transaction(move |c| {
-            let mut row = db::alerts::find(c, &aid)?.ok_or_else(|| AppError::not_found("alert not found"))?;
-            match row.state {
-                AlertState::Resolved => return Err(already_resolved()),
-                AlertState::Acknowledged => return Ok((view_on(c, row)?, false)),
-                AlertState::Open => {}
-            }
-            let now = db::now();
-            row.state = AlertState::Acknowledged;
-            row.acknowledged_at = Some(now);
-            row.acknowledged_by = Some(by.clone());
-            row.updated_at = now;
-            db::alerts::save(c, &row)?;
-            let view = view_on(c, row)?;
-            let change = Change::new(AuditAction::AlertAcknowledged)
-                .on("alert", &view.id)
-                .before(serde_json::json!({ "state": AlertState::Open }))
-                .after(&view);
-            audit::write(c, &audit::entry(&actor, &meta, change))?;
-            Ok((view, true))
-        })
-        .await?;
-    if changed {
-        announce(state, &view, Outcome::Updated).await;
-    }
-    Ok(view)
+    act(state, principal, id, meta, Action::Acknowledge).await
 }
 
 /// Resolves an open or acknowledged alert by hand: 409 when already resolved. If the
@@ -180,19 +157,38 @@ pub async fn resolve(
     id: &str,
     meta: &RequestMeta,
 ) -> AppResult<AlertView> {
+    act(state, principal, id, meta, Action::Resolve).await
+}
+
+/// Applies `action` to a visible alert in one transaction (audited as the principal), then
+/// announces the change.
+async fn act(
+    state: &AppState,
+    principal: &Principal,
+    id: &str,
+    meta: &RequestMeta,
+    action: Action,
+) -> AppResult<AlertView> {
     find_visible(state, principal, id).await?;
     let (aid, actor, meta) = (id.to_string(), Actor::from(principal), meta.clone());
     let by = principal.actor_name().to_string();
-    let view = state
+    let (view, outcome) = state
         .db
         .transaction(move |c| {
             let row = db::alerts::find(c, &aid)?.ok_or_else(|| AppError::not_found("alert not found"))?;
-            if row.state == AlertState::Resolved {
-                return Err(already_resolved());
+            match (row.state, action) {
+                (AlertState::Resolved, _) => Err(already_resolved()),
+                (_, Action::Resolve) => {
+                    Ok((transition_row(c, row, AlertState::Resolved, &by, &actor, &meta)?, Outcome::Resolved))
+                }
+                (AlertState::Acknowledged, Action::Acknowledge) => Ok((view_on(c, row)?, Outcome::Unchanged)),
+                (AlertState::Open, Action::Acknowledge) => Ok((
+                    transition_row(c, row, AlertState::Acknowledged, &by, &actor, &meta)?,
+                    Outcome::Updated,
+                )),
             }
-            resolve_row(c, row, &by, &actor, &meta)
         })
         .await?;
-    announce(state, &view, Outcome::Resolved).await;
+    announce(state, &view, outcome).await;
     Ok(view)
 }

@@ -90,7 +90,9 @@ impl AlertMemory {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use chrono::{NaiveDateTime, TimeDelta};
+
+    use crate::services::alerts::memory::{AlertMemory, Quality};
 
     fn at(secs: i64) -> NaiveDateTime {
         chrono::DateTime::from_timestamp(1_800_000_000 + secs, 0).expect("valid").naive_utc()

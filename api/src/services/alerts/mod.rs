@@ -13,11 +13,11 @@ pub mod manage;
 pub mod memory;
 pub mod offline;
 pub mod sources;
+pub mod view;
 
-use chrono::{DateTime, NaiveDateTime, Utc};
-use serde::{Deserialize, Serialize};
+use chrono::NaiveDateTime;
 
-pub use self::memory::AlertMemory;
+pub use self::{memory::AlertMemory, view::AlertView};
 use super::{
     alert_channels::{self, AlertEvent},
     audit::{self, Actor, Change},
@@ -43,49 +43,6 @@ pub struct Signal {
     /// The dedupe key within the kind: a camera id, a job name, a tier, `login:<ip>`, ….
     pub subject: String,
     pub message: String,
-}
-
-/// An alert as the API, the WebSocket and the webhooks show it.
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, utoipa::ToSchema)]
-pub struct AlertView {
-    pub id: String,
-    #[serde(rename = "type")]
-    pub kind: AlertKind,
-    pub severity: AlertSeverity,
-    pub state: AlertState,
-    pub camera_id: Option<String>,
-    pub camera_name: Option<String>,
-    /// How many times the condition occurred in this episode.
-    pub count: i64,
-    pub first_seen: DateTime<Utc>,
-    pub last_seen: DateTime<Utc>,
-    pub message: String,
-    pub acknowledged_at: Option<DateTime<Utc>>,
-    pub acknowledged_by: Option<String>,
-    pub resolved_at: Option<DateTime<Utc>>,
-    pub resolved_by: Option<String>,
-}
-
-impl AlertView {
-    pub fn new(row: AlertRow, camera_name: Option<String>) -> AlertView {
-        let utc = |t: Option<NaiveDateTime>| t.map(|t| t.and_utc());
-        AlertView {
-            id: row.id,
-            kind: row.kind,
-            severity: row.severity,
-            state: row.state,
-            camera_id: row.camera_id,
-            camera_name,
-            count: row.count,
-            first_seen: row.first_seen.and_utc(),
-            last_seen: row.last_seen.and_utc(),
-            message: row.message,
-            acknowledged_at: utc(row.acknowledged_at),
-            acknowledged_by: row.acknowledged_by,
-            resolved_at: utc(row.resolved_at),
-            resolved_by: row.resolved_by,
-        }
-    }
 }
 
 /// The view of `row`, its camera's name read on `c`.
@@ -219,7 +176,10 @@ pub async fn clear(
         .db
         .transaction(move |c| match db::alerts::active(c, kind, &subject)? {
             None => Ok(None),
-            Some(row) => resolve_row(c, row, &by_name, &actor, &RequestMeta::default()).map(Some),
+            Some(row) => {
+                transition_row(c, row, AlertState::Resolved, &by_name, &actor, &RequestMeta::default())
+                    .map(Some)
+            }
         })
         .await?;
     if let Some(view) = &resolved {
@@ -236,28 +196,38 @@ fn system_or_named(by: &str) -> Actor {
     }
 }
 
-/// Marks `row` resolved by `by`, audited as `actor`, and queues the resolved notices.
-pub(crate) fn resolve_row(
+/// Moves `row` to `to` (acknowledged or resolved) by `by`, audited as `actor`; a resolve also
+/// queues the resolved notices.
+pub(crate) fn transition_row(
     c: &mut DbConn,
     mut row: AlertRow,
+    to: AlertState,
     by: &str,
     actor: &Actor,
     meta: &RequestMeta,
 ) -> AppResult<AlertView> {
     let now = db::now();
     let before = row.state;
-    row.state = AlertState::Resolved;
-    row.resolved_at = Some(now);
-    row.resolved_by = Some(by.to_string());
+    let action = match to {
+        AlertState::Resolved => {
+            (row.resolved_at, row.resolved_by) = (Some(now), Some(by.to_string()));
+            AuditAction::AlertResolved
+        }
+        _ => {
+            (row.acknowledged_at, row.acknowledged_by) = (Some(now), Some(by.to_string()));
+            AuditAction::AlertAcknowledged
+        }
+    };
+    row.state = to;
     row.updated_at = now;
     db::alerts::save(c, &row)?;
     let view = view_on(c, row)?;
-    let change = Change::new(AuditAction::AlertResolved)
-        .on("alert", &view.id)
-        .before(serde_json::json!({ "state": before }))
-        .after(&view);
+    let change =
+        Change::new(action).on("alert", &view.id).before(serde_json::json!({ "state": before })).after(&view);
     audit::write(c, &audit::entry(actor, meta, change))?;
-    alert_channels::enqueue(c, &view, AlertEvent::Resolved)?;
+    if to == AlertState::Resolved {
+        alert_channels::enqueue(c, &view, AlertEvent::Resolved)?;
+    }
     Ok(view)
 }
 

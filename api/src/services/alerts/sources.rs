@@ -189,7 +189,7 @@ async fn storage(state: &AppState) -> AppResult<u64> {
     let space = tokio::task::spawn_blocking(move || disk(&hot)).await;
     let low = match space {
         Ok(Ok(s)) if floor > 0 && u128::from(s.available) * 100 < u128::from(s.total) * u128::from(floor) => {
-            let percent = if s.total == 0 { 0 } else { s.available * 100 / s.total };
+            let percent = (s.available * 100).checked_div(s.total).unwrap_or(0);
             Some(format!("HOT has {percent}% free, below the {floor}% floor"))
         }
         Ok(Ok(_)) => None,
