@@ -2,6 +2,7 @@
 
 mod helpers;
 
+mod alert_sources;
 mod alerts;
 mod audit;
 mod audit_chain;
