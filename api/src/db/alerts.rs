@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use super::{schema::alerts, DbConn, PageRequest};
 use crate::{
     domain::{AlertKind, AlertSeverity, AlertState},
-    error::AppResult,
+    error::{AppError, AppResult},
 };
 
 #[derive(Queryable, Selectable, Insertable, Clone, Debug)]
@@ -27,6 +27,8 @@ pub struct AlertRow {
     pub acknowledged_by: Option<String>,
     pub resolved_at: Option<NaiveDateTime>,
     pub resolved_by: Option<String>,
+    /// `<kind>|<subject>` while not resolved (unique), `None` once resolved.
+    pub active_key: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
@@ -45,9 +47,20 @@ pub struct AlertFilter {
 
 const NOT_RESOLVED: [&str; 2] = ["open", "acknowledged"];
 
+/// The `active_key` of (kind, subject).
+pub fn active_key(kind: AlertKind, subject: &str) -> String {
+    format!("{kind}|{subject}")
+}
+
+/// Inserts a new alert. When a concurrent transaction opened the same (kind, subject) first,
+/// the error is transient: `Db::transaction` runs the caller again, which then finds that alert.
 pub fn insert(conn: &mut DbConn, row: &AlertRow) -> AppResult<()> {
-    diesel::insert_into(alerts::table).values(row).execute(conn)?;
-    Ok(())
+    use diesel::result::{DatabaseErrorKind, Error};
+    match diesel::insert_into(alerts::table).values(row).execute(conn) {
+        Ok(_) => Ok(()),
+        Err(Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => Err(moved_on()),
+        Err(e) => Err(e.into()),
+    }
 }
 
 pub fn find(conn: &mut DbConn, id: &str) -> AppResult<Option<AlertRow>> {
@@ -75,24 +88,66 @@ pub fn active_of_kind(conn: &mut DbConn, kind: AlertKind) -> AppResult<Vec<Alert
         .load(conn)?)
 }
 
-/// Writes every mutable column of `row` (the service changes a loaded row and saves it).
-pub fn save(conn: &mut DbConn, row: &AlertRow) -> AppResult<()> {
-    diesel::update(alerts::table.find(&row.id))
+/// A write that found its alert no longer in the state it read (a concurrent ack or resolve):
+/// transient, so `Db::transaction` runs the caller again on fresh rows.
+fn moved_on() -> AppError {
+    let mut e = AppError::conflict("alert changed concurrently");
+    e.transient = true;
+    e
+}
+
+fn changed_one(n: usize) -> AppResult<()> {
+    if n == 1 {
+        Ok(())
+    } else {
+        Err(moved_on())
+    }
+}
+
+/// One more occurrence of a not-resolved alert: `count + 1` in the statement itself, so
+/// concurrent bumps all count.
+pub fn bump(conn: &mut DbConn, row: &AlertRow, now: NaiveDateTime) -> AppResult<()> {
+    let n = diesel::update(alerts::table.find(&row.id).filter(alerts::state.eq_any(NOT_RESOLVED)))
         .set((
+            alerts::count.eq(alerts::count + 1),
             alerts::severity.eq(row.severity),
-            alerts::state.eq(row.state),
             alerts::message.eq(&row.message),
+            alerts::last_seen.eq(now),
+            alerts::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    changed_one(n)
+}
+
+/// Sets the observed count, episode start, severity and message of a not-resolved alert.
+pub fn observe(conn: &mut DbConn, row: &AlertRow) -> AppResult<()> {
+    let n = diesel::update(alerts::table.find(&row.id).filter(alerts::state.eq_any(NOT_RESOLVED)))
+        .set((
             alerts::count.eq(row.count),
             alerts::first_seen.eq(row.first_seen),
+            alerts::severity.eq(row.severity),
+            alerts::message.eq(&row.message),
             alerts::last_seen.eq(row.last_seen),
+            alerts::updated_at.eq(row.updated_at),
+        ))
+        .execute(conn)?;
+    changed_one(n)
+}
+
+/// Moves an alert from `from` to `row.state`, with who and when.
+pub fn transition(conn: &mut DbConn, row: &AlertRow, from: AlertState) -> AppResult<()> {
+    let n = diesel::update(alerts::table.find(&row.id).filter(alerts::state.eq(from)))
+        .set((
+            alerts::state.eq(row.state),
             alerts::acknowledged_at.eq(row.acknowledged_at),
             alerts::acknowledged_by.eq(&row.acknowledged_by),
             alerts::resolved_at.eq(row.resolved_at),
             alerts::resolved_by.eq(&row.resolved_by),
+            alerts::active_key.eq(&row.active_key),
             alerts::updated_at.eq(row.updated_at),
         ))
         .execute(conn)?;
-    Ok(())
+    changed_one(n)
 }
 
 /// One page, most recently seen first, and how many match.

@@ -244,6 +244,7 @@ diesel::table! {
         acknowledged_by -> Nullable<Text>,
         resolved_at -> Nullable<Timestamp>,
         resolved_by -> Nullable<Text>,
+        active_key -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
     }

@@ -22,6 +22,7 @@ use crate::helpers::{connect_ws, error_code, next_event, TestApp};
 
 crate::matrix!(
     a_repeated_condition_is_one_alert_with_a_count,
+    concurrent_raises_of_one_condition_open_one_alert,
     acknowledge_then_resolve_and_409_once_resolved,
     lists_page_and_filter,
     camera_scoped_callers_see_only_their_cameras_alerts,
@@ -74,6 +75,20 @@ async fn a_repeated_condition_is_one_alert_with_a_count(app: TestApp) {
     assert!(metrics.contains("alerts_open{type=\"job.failed\"} 2"), "{metrics}");
     assert!(metrics.contains("alerts_open{type=\"camera.offline\"} 0"));
     assert_eq!(app.audit(&admin, "alert.opened").await.len(), 2, "system opens are audited");
+}
+
+async fn concurrent_raises_of_one_condition_open_one_alert(app: TestApp) {
+    let admin = app.admin().await;
+    let raises = (0..8).map(|_| {
+        let state = app.state.clone();
+        tokio::spawn(async move { alerts::raise(&state, signal(AlertKind::StorageLow, "hot", None)).await })
+    });
+    for done in futures_util::future::join_all(raises).await {
+        done.expect("task").expect("raise");
+    }
+    let page = alerts_of(&app, &admin, "?type=storage.low").await;
+    assert_eq!(page["total"], 1, "{page}");
+    assert_eq!(page["items"][0]["count"], 8);
 }
 
 async fn acknowledge_then_resolve_and_409_once_resolved(app: TestApp) {

@@ -26,7 +26,7 @@ use crate::{
     auth::RequestMeta,
     db::{self, alerts::AlertRow, DbConn},
     domain::{AlertKind, AlertSeverity, AlertState, AuditAction},
-    error::AppResult,
+    error::{AppError, AppResult},
     realtime::hub::Event,
     state::AppState,
 };
@@ -129,6 +129,7 @@ fn upsert(
             acknowledged_by: None,
             resolved_at: None,
             resolved_by: None,
+            active_key: Some(db::alerts::active_key(signal.kind, &signal.subject)),
             created_at: now,
             updated_at: now,
         };
@@ -139,21 +140,24 @@ fn upsert(
         alert_channels::enqueue(c, &view, AlertEvent::Opened)?;
         return Ok((view, Outcome::Opened));
     };
+    let same_words = row.message == signal.message && row.severity == signal.severity;
+    row.severity = signal.severity;
+    row.message = signal.message.clone();
     match count {
-        Count::Bump => row.count += 1,
+        Count::Bump => {
+            db::alerts::bump(c, &row, now)?;
+            row = db::alerts::find(c, &row.id)?.ok_or_else(|| AppError::internal("bumped alert vanished"))?;
+        }
         Count::Observed(n, first) => {
-            if row.count == n.max(1) && row.first_seen <= first && row.message == signal.message {
+            if same_words && row.count == n.max(1) && row.first_seen <= first {
                 return Ok((view_on(c, row)?, Outcome::Unchanged));
             }
             row.count = n.max(1);
             row.first_seen = first.min(row.first_seen);
+            (row.last_seen, row.updated_at) = (now, now);
+            db::alerts::observe(c, &row)?;
         }
     }
-    row.severity = signal.severity;
-    row.message = signal.message.clone();
-    row.last_seen = now;
-    row.updated_at = now;
-    db::alerts::save(c, &row)?;
     Ok((view_on(c, row)?, Outcome::Updated))
 }
 
@@ -211,6 +215,7 @@ pub(crate) fn transition_row(
     let action = match to {
         AlertState::Resolved => {
             (row.resolved_at, row.resolved_by) = (Some(now), Some(by.to_string()));
+            row.active_key = None;
             AuditAction::AlertResolved
         }
         _ => {
@@ -220,7 +225,7 @@ pub(crate) fn transition_row(
     };
     row.state = to;
     row.updated_at = now;
-    db::alerts::save(c, &row)?;
+    db::alerts::transition(c, &row, before)?;
     let view = view_on(c, row)?;
     let change =
         Change::new(action).on("alert", &view.id).before(serde_json::json!({ "state": before })).after(&view);

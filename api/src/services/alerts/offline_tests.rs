@@ -45,6 +45,7 @@ fn alert(first_seen: i64, count: i64) -> AlertRow {
         acknowledged_by: None,
         resolved_at: None,
         resolved_by: None,
+        active_key: None,
         created_at: at(first_seen),
         updated_at: at(first_seen),
     }

@@ -64,7 +64,8 @@ pub async fn job_outcome(state: &AppState, job: &str, outcome: JobOutcome, error
 pub async fn login_failed(state: &AppState, ip: Option<&str>, username: &str) {
     let cfg = &state.settings.alerts;
     let ip = ip.unwrap_or("unknown");
-    let user = username.to_lowercase();
+    // Bounded: the name is the caller's, and the subject is a key.
+    let user: String = username.to_lowercase().chars().take(200).collect();
     for (subject, what) in
         [(format!("login:{ip}"), format!("from {ip}")), (format!("user:{user}"), format!("for user {user}"))]
     {
