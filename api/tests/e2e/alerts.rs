@@ -113,3 +113,28 @@ async fn a_killed_publisher_raises_camera_offline_after_the_debounce_and_recover
     }
     again.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ten_disconnects_in_a_minute_are_one_alert_with_count_ten() {
+    // A long debounce: only the flapping rule can open it here.
+    let stack = Stack::start_with(vec![("ARGUS_OFFLINE_ALERT_SECS", "600".into())]).await;
+    let LiveCamera { admin, id, mut ws, mut publisher, rtmp_url } =
+        stack.live_camera(json!({"name": "flapping", "serial_number": "E2E-FLAP"})).await;
+    let (stalls, started) = (StallWatch::default(), Instant::now());
+    for n in 1..=10 {
+        publisher.kill();
+        next_event(&mut ws, status_event(&id, "offline")).await;
+        jobs::run(&stack.app.state, JobKind::ReconcileStreams, &stalls).await;
+        if n < 10 {
+            publisher = Publisher::start(&rtmp_url);
+            next_event(&mut ws, status_event(&id, "online")).await;
+        }
+        let found = offline_alerts(&stack, &admin, &id).await;
+        let flap_count = stack.app.state.settings.alerts.flap_count as usize;
+        assert_eq!(found.len(), usize::from(n >= flap_count), "after {n} disconnects: {found:?}");
+    }
+    assert!(started.elapsed() < Duration::from_secs(60), "ten disconnects took {:?}", started.elapsed());
+    let found = offline_alerts(&stack, &admin, &id).await;
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!((found[0]["state"].as_str(), found[0]["count"].as_i64()), (Some("open"), Some(10)));
+}
