@@ -74,7 +74,40 @@ pub(super) fn alert_settings(src: &Source) -> Result<AlertSettings, ConfigError>
 
 #[cfg(test)]
 mod tests {
+    use std::{collections::HashMap, path::Path};
+
     use super::duration_secs;
+    use crate::config::Settings;
+
+    fn settings(pairs: &[(&str, &str)]) -> Result<Settings, crate::config::ConfigError> {
+        let env: HashMap<String, String> =
+            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Settings::from_map_in(&env, Path::new("/srv/argus"))
+    }
+
+    #[test]
+    fn defaults_are_the_documented_ones_and_each_variable_overrides() {
+        let a = settings(&[]).expect("defaults").alerts;
+        assert_eq!((a.offline_alert_secs, a.expected_window_secs, a.recovery_secs), (60, 86_400, 30));
+        assert_eq!((a.flap_count, a.flap_window_secs), (5, 600));
+        assert_eq!((a.degraded_score, a.degraded_minutes), (50.0, 3));
+        assert_eq!((a.brute_force_threshold, a.brute_force_window_secs), (10, 300));
+        assert_eq!((a.crash_loop_restarts, a.crash_loop_window_secs), (5, 600));
+        let a = settings(&[("ARGUS_OFFLINE_ALERT_SECS", "8"), ("ARGUS_EXPECTED_WINDOW", "7d")])
+            .expect("valid")
+            .alerts;
+        assert_eq!((a.offline_alert_secs, a.expected_window_secs), (8, 604_800));
+    }
+
+    #[test]
+    fn bad_values_name_their_variable() {
+        for (var, value) in
+            [("ARGUS_OFFLINE_ALERT_SECS", "0"), ("ARGUS_EXPECTED_WINDOW", "soon"), ("ARGUS_FLAP_COUNT", "-1")]
+        {
+            let err = settings(&[(var, value)]).expect_err(var).to_string();
+            assert!(err.starts_with(var), "{err}");
+        }
+    }
 
     #[test]
     fn durations_take_a_unit() {

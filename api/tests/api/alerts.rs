@@ -26,6 +26,7 @@ crate::matrix!(
     acknowledge_then_resolve_and_409_once_resolved,
     lists_page_and_filter,
     camera_scoped_callers_see_only_their_cameras_alerts,
+    alert_events_reach_only_those_who_may_read_them,
     camera_offline_waits_for_the_debounce_and_recovers,
     a_flapping_camera_is_one_alert_counting_every_disconnect,
     a_failing_job_raises_job_failed_until_it_succeeds,
@@ -172,15 +173,8 @@ async fn camera_scoped_callers_see_only_their_cameras_alerts(app: TestApp) {
     let hidden =
         alerts::raise(&app.state, signal(AlertKind::RecordingFailed, &other, Some(&other))).await.unwrap();
     alerts::raise(&app.state, signal(AlertKind::StorageLow, "hot", None)).await.unwrap();
-    let (status, created) = app
-        .post(
-            "/api/v1/api-tokens",
-            &admin,
-            json!({"remark": "scoped", "permissions": [Permission::AlertRead.as_str(), "alert.manage"], "camera_ids": [mine]}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{created}");
-    let token = created["secret"].as_str().unwrap().to_string();
+    let token =
+        token(&app, &admin, &[Permission::AlertRead.as_str(), "alert.manage"], Some(&[mine.as_str()])).await;
 
     let page = alerts_of(&app, &token, "").await;
     assert_eq!(page["total"], 1, "{page}");
@@ -193,6 +187,37 @@ async fn camera_scoped_callers_see_only_their_cameras_alerts(app: TestApp) {
     let (status, _) = app.post(&format!("/api/v1/alerts/{}/resolve", hidden.id), &token, json!({})).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(alerts_of(&app, &admin, "").await["total"], 3, "unscoped callers see everything");
+}
+
+async fn token(app: &TestApp, admin: &str, permissions: &[&str], cameras: Option<&[&str]>) -> String {
+    let body = json!({"remark": "ws", "permissions": permissions, "camera_ids": cameras});
+    let (status, created) = app.post("/api/v1/api-tokens", admin, body).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    created["secret"].as_str().unwrap().to_string()
+}
+
+async fn alert_events_reach_only_those_who_may_read_them(app: TestApp) {
+    let admin = app.admin().await;
+    let mine = app.create_camera(&admin, "ALERT-WS-MINE").await["id"].as_str().unwrap().to_string();
+    let other = app.create_camera(&admin, "ALERT-WS-OTHER").await["id"].as_str().unwrap().to_string();
+    let no_alerts = token(&app, &admin, &["camera.read"], None).await;
+    let scoped = token(&app, &admin, &["camera.read", "alert.read"], Some(&[mine.as_str()])).await;
+    let (mut blind, mut narrow) = (connect_ws(&app, &no_alerts).await, connect_ws(&app, &scoped).await);
+    alerts::raise(&app.state, signal(AlertKind::StorageLow, "hot", None)).await.unwrap();
+    alerts::raise(&app.state, signal(AlertKind::RecordingFailed, &other, Some(&other))).await.unwrap();
+    let seen =
+        alerts::raise(&app.state, signal(AlertKind::RecordingFailed, &mine, Some(&mine))).await.unwrap();
+    // The scoped token's first alert event is its own camera's: no camera-less or foreign one.
+    let first =
+        next_event(&mut narrow, |v| v["type"].as_str().is_some_and(|t| t.starts_with("alert."))).await;
+    assert_eq!(first["data"]["alert"]["id"], seen.id.as_str(), "{first}");
+    // Without alert.read, none at all: the next event it gets is the camera created afterwards.
+    app.create_camera(&admin, "ALERT-WS-LATER").await;
+    let next = next_event(&mut blind, |v| {
+        v["type"].as_str().is_some_and(|t| t.starts_with("alert.")) || v["type"] == "camera.created"
+    })
+    .await;
+    assert_eq!(next["type"], "camera.created", "{next}");
 }
 
 /// A stream session of `camera` from `started` to `ended` (open when `None`).
