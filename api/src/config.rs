@@ -10,12 +10,14 @@ use std::{
 
 use crate::infra::failpoints::FailPoints;
 
+mod alerts;
 mod channels;
 mod file;
 mod media;
 mod security;
 mod storage;
 mod tls;
+pub use alerts::AlertSettings;
 pub use channels::{ChannelSettings, SmtpSecurity};
 pub use media::MediaSettings;
 pub use security::SecuritySettings;
@@ -64,6 +66,8 @@ pub struct Settings {
     pub storage: StorageSettings,
     /// Alert channel delivery (SMTP, retries).
     pub channels: ChannelSettings,
+    /// When alerts are raised and cleared.
+    pub alerts: AlertSettings,
     /// Test-only crash points (`ARGUS_FAILPOINTS`, see [`FailPoints`]); empty in production.
     pub failpoints: FailPoints,
 }
@@ -220,6 +224,7 @@ impl Settings {
             security: security::security_settings(&src)?,
             storage,
             channels: channels::channel_settings(&src)?,
+            alerts: alerts::alert_settings(&src)?,
             failpoints: FailPoints::parse(&src.raw("ARGUS_FAILPOINTS").unwrap_or_default())
                 .map_err(|message| ConfigError::Invalid { var: "ARGUS_FAILPOINTS", message })?,
         })

@@ -141,6 +141,44 @@ string_enum! {
 }
 
 string_enum! {
+    /// What an alert is about (see `services::alerts`).
+    AlertKind, "alert type" {
+        /// An expected camera stopped publishing (or flaps).
+        CameraOffline => "camera.offline",
+        /// A recorder did not start, or a chunk could not be filed.
+        RecordingFailed => "recording.failed",
+        /// HOT free space below the floor, or a storage tier unreachable.
+        StorageLow => "storage.low",
+        /// A live stream's quality score stayed low.
+        StreamDegraded => "stream.degraded",
+        /// A transcoder keeps restarting FFmpeg.
+        TranscoderCrashLoop => "transcoder.crash_loop",
+        /// Failed logins from one address or for one user over the threshold.
+        AuthBruteForce => "auth.brute_force",
+        /// A scheduled job (or an alert channel) keeps failing.
+        JobFailed => "job.failed",
+    }
+}
+
+string_enum! {
+    /// How urgent an alert is.
+    AlertSeverity, "alert severity" {
+        Critical => "critical",
+        Warning => "warning",
+        Info => "info",
+    }
+}
+
+string_enum! {
+    /// Where an alert is in its life: open → acknowledged → resolved.
+    AlertState, "alert state" {
+        Open => "open",
+        Acknowledged => "acknowledged",
+        Resolved => "resolved",
+    }
+}
+
+string_enum! {
     /// Who caused an audited event.
     ActorType, "actor type" {
         /// Argus itself (jobs, retention).
@@ -166,6 +204,9 @@ string_enum! {
         ApiTokenCreated => "api_token.created",
         ApiTokenRevoked => "api_token.revoked",
         AuditPruned => "audit.pruned",
+        AlertOpened => "alert.opened",
+        AlertAcknowledged => "alert.acknowledged",
+        AlertResolved => "alert.resolved",
         Login => "auth.login",
         LoginFailed => "auth.login.failed",
         LoginThrottled => "auth.login.throttled",

@@ -25,6 +25,8 @@ pub struct Metrics {
     pub job_duration: HistogramVec,
     /// Alert channel deliveries by channel kind and outcome (delivered, retry, failed).
     pub alert_deliveries: IntCounterVec,
+    /// Not-resolved alerts by type (`services::alerts`).
+    pub alerts_open: IntGaugeVec,
 }
 
 impl Metrics {
@@ -57,6 +59,10 @@ impl Metrics {
             ),
             &["kind", "outcome"],
         )?;
+        let alerts_open = IntGaugeVec::new(
+            Opts::new("alerts_open", "alerts not resolved (open or acknowledged) by type"),
+            &["type"],
+        )?;
         registry.register(Box::new(http_requests.clone()))?;
         registry.register(Box::new(http_latency.clone()))?;
         registry.register(Box::new(hook_calls.clone()))?;
@@ -87,6 +93,7 @@ impl Metrics {
         // CPU seconds, resident memory, open fds, start time (process_* on Linux).
         registry.register(Box::new(prometheus::process_collector::ProcessCollector::for_self()))?;
         registry.register(Box::new(alert_deliveries.clone()))?;
+        registry.register(Box::new(alerts_open.clone()))?;
         Ok(Metrics {
             registry,
             http_requests,
@@ -101,6 +108,7 @@ impl Metrics {
             job_runs,
             job_duration,
             alert_deliveries,
+            alerts_open,
         })
     }
 

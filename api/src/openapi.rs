@@ -37,6 +37,7 @@ use utoipa_actix_web::{AppExt, UtoipaApp};
         (name = "recordings", description = "Recorded footage"),
         (name = "exports", description = "Clip exports: a range of a camera's footage cut into one MP4 in the background, then downloaded"),
         (name = "alert-channels", description = "Where alerts are delivered: signed webhooks and e-mail (admin), with their delivery logs"),
+        (name = "alerts", description = "Alerts: cameras offline, recording and storage failures, degraded streams, crash loops, login bursts, failing jobs; acknowledge and resolve"),
         (name = "storage", description = "Storage lifecycle: what the tiers hold, and the dry-run plan of tier moves and deletions (retention, camera quota, HOT disk floor)"),
         (name = "streaming", description = "nginx-rtmp hooks (form posts from nginx, guarded by the hook secret)"),
         (name = "live", description = "Playback URLs, transcoding profiles and the WebSocket feed")

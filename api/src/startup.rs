@@ -91,12 +91,16 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         ingest,
         principals: Default::default(),
         recorder_log: Arc::new(LogThrottle::new(30)),
+        alert_memory: Arc::default(),
         storage,
         alert_wake: Default::default(),
     };
     stream_writer::spawn(state.clone(), stream_rx);
     // Right from the start, not only after the next status change.
     stream_state::refresh_online_gauge(&state).await;
+    if let Err(e) = crate::services::alerts::refresh_gauge(&state).await {
+        tracing::warn!(error = %e, "cannot count open alerts");
+    }
     crate::services::cameras::spawn_stream_revocation_listener(state.clone());
     recordings::spawn_ingest_worker(state.clone(), ingest_rx);
     Ok(state)

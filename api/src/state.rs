@@ -11,6 +11,7 @@ use crate::{
     metrics::Metrics,
     realtime::hub::Hub,
     services::{
+        alerts::memory::AlertMemory,
         principal_cache::PrincipalCache,
         queues::{IngestQueue, StreamEvents},
         storage::Storage,
@@ -51,6 +52,8 @@ pub struct AppState {
     pub storage: Storage,
     /// Nudges the alert delivery worker (`services::alert_channels::wake`).
     pub alert_wake: Arc<tokio::sync::Notify>,
+    /// What the alert sources remember between reports (`services::alerts::memory`).
+    pub alert_memory: Arc<AlertMemory>,
 }
 
 impl AppState {

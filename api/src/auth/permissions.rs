@@ -45,6 +45,8 @@ permissions! {
     AuditRead => "audit.read", "Read and export the audit log.";
     JobRead => "job.read", "See the scheduled jobs and their recent runs.";
     JobRun => "job.run", "Run a scheduled job now.";
+    AlertRead => "alert.read", "See alerts and the open-alert count.";
+    AlertManage => "alert.manage", "Acknowledge and resolve alerts.";
     AlertChannelManage => "alert.channel.manage", "Manage alert channels (webhooks, e-mail) and read their delivery logs.";
 }
 
@@ -108,8 +110,10 @@ impl Role {
                 RecordingDelete,
                 StatsRead,
                 JobRead,
+                AlertRead,
+                AlertManage,
             ],
-            Role::Viewer => &[CameraRead, CameraWatch, RecordingRead, StatsRead],
+            Role::Viewer => &[CameraRead, CameraWatch, RecordingRead, StatsRead, AlertRead],
             Role::Api => &[],
         }
     }

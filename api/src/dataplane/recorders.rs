@@ -96,32 +96,41 @@ pub struct Recorders {
 impl Recorders {
     /// Starts recording a camera that has just been published (or had recording switched on while
     /// live). nginx learns the stream a moment after the publish hook answers, so this retries
-    /// briefly while nginx does not know it yet.
-    pub fn start_soon(&self, camera_id: String) {
+    /// briefly while nginx does not know it yet. The task ends `false` when the recorder could
+    /// not be started (nginx never knew the stream); an unreachable nginx is left to
+    /// reconciliation, which starts it later.
+    pub fn start_soon(&self, camera_id: String) -> tokio::task::JoinHandle<bool> {
         let this = self.clone();
         let since = chrono::Utc::now().timestamp();
         tokio::spawn(async move {
             let mut delay = Duration::from_millis(20);
             for _ in 0..12 {
                 match this.control.record(true, &camera_id, RECORDERS[0]).await {
-                    Ok(Some(path)) => return tracing::info!(camera_id, path, "recording started"),
+                    Ok(Some(path)) => {
+                        tracing::info!(camera_id, path, "recording started");
+                        return true;
+                    }
                     // 204: this recorder already runs (a chunk of the camera begun since is being
                     // written), or nginx does not know the stream yet.
-                    Ok(None) if is_recording(&this.record_dir, &camera_id, since) => return,
+                    Ok(None) if is_recording(&this.record_dir, &camera_id, since) => return true,
                     Ok(None) => {}
                     // The hook came from nginx, so an unreachable control endpoint will not come
                     // back within this publish; reconciliation starts the recorder later.
-                    Err(e) => return this.warn_unreachable(&e, &camera_id),
+                    Err(e) => {
+                        this.warn_unreachable(&e, &camera_id);
+                        return true;
+                    }
                 }
                 tokio::time::sleep(delay).await;
                 delay = (delay * 2).min(Duration::from_secs(1));
             }
             // Recording switched on while a recorder already ran: its chunk began before `since`.
             if is_recording(&this.record_dir, &camera_id, i64::MIN) {
-                return;
+                return true;
             }
             tracing::error!(camera_id, "could not start recording: nginx does not know the stream");
-        });
+            false
+        })
     }
 
     /// One warning per 30 s while nginx's control endpoint is unreachable, not one per camera:
@@ -144,7 +153,7 @@ impl Recorders {
     /// Applies a changed recording flag to a live camera at once.
     pub async fn set(&self, camera_id: &str, enabled: bool) {
         if enabled {
-            self.start_soon(camera_id.to_string());
+            drop(self.start_soon(camera_id.to_string()));
         } else {
             self.stop(camera_id).await;
         }

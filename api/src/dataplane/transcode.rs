@@ -143,6 +143,17 @@ async fn report(
     }
 }
 
+/// Tells the API that FFmpeg died and is restarted (it counts restarts for crash-loop alerts).
+async fn report_restart(job: &TranscodeJob) {
+    let body = serde_json::json!({ "stream": job.stream }).to_string();
+    let url = format!("{}/api/v1/streaming/transcoder-restart?secret={}", job.api, job.hook_secret);
+    if let Err(e) =
+        http::request("POST", &url, Some(("application/json", body.as_bytes())), Duration::from_secs(3)).await
+    {
+        tracing::warn!(error = %e, "restart report failed");
+    }
+}
+
 /// Runs FFmpeg once until it exits; reports progress every `report_every`.
 async fn run_once(
     job: &TranscodeJob,
@@ -206,6 +217,7 @@ pub async fn run(job: TranscodeJob) -> anyhow::Result<()> {
         if started.elapsed() > Duration::from_secs(60) {
             backoff = Duration::from_secs(1);
         }
+        report_restart(&job).await;
         tokio::select! {
             _ = tokio::time::sleep(backoff) => {}
             _ = term.recv() => return Ok(()),

@@ -13,7 +13,10 @@ use diesel::{
     sql_types::{Nullable, Text},
 };
 
-use crate::domain::{ActorType, AuditAction, ExportState, JobOutcome, StorageTier, StreamStatus};
+use crate::domain::{
+    ActorType, AlertKind, AlertSeverity, AlertState, AuditAction, ExportState, JobOutcome, StorageTier,
+    StreamStatus,
+};
 
 macro_rules! text_column {
     ($($name:ident),+) => {$(
@@ -59,4 +62,14 @@ macro_rules! text_column {
     )+};
 }
 
-text_column!(StreamStatus, StorageTier, ActorType, AuditAction, JobOutcome, ExportState);
+text_column!(
+    StreamStatus,
+    StorageTier,
+    ActorType,
+    AuditAction,
+    JobOutcome,
+    ExportState,
+    AlertKind,
+    AlertSeverity,
+    AlertState
+);

@@ -249,6 +249,28 @@ diesel::table! {
 }
 
 diesel::table! {
+    alerts (id) {
+        id -> Text,
+        kind -> Text,
+        severity -> Text,
+        state -> Text,
+        camera_id -> Nullable<Text>,
+        subject -> Text,
+        message -> Text,
+        count -> BigInt,
+        first_seen -> Timestamp,
+        last_seen -> Timestamp,
+        acknowledged_at -> Nullable<Timestamp>,
+        acknowledged_by -> Nullable<Text>,
+        resolved_at -> Nullable<Timestamp>,
+        resolved_by -> Nullable<Text>,
+        active_key -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     alert_deliveries (id) {
         id -> Text,
         channel_id -> Text,

@@ -19,6 +19,7 @@ use crate::{
     config::Settings,
     error::AppResult,
     services::{
+        alerts,
         job_runs::{self, Job, JobRunView, Keep},
         storage::StorageReport,
         stream_state::StallWatch,
@@ -41,16 +42,19 @@ pub enum JobKind {
     Storage,
     /// Deletes clip exports past their expiry.
     ExpireExports,
+    /// Alert checks: expected cameras gone, storage, quiet brute-force alerts.
+    Health,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 6] = [
+    pub const ALL: [JobKind; 7] = [
         JobKind::ReconcileStreams,
         JobKind::RotateChunks,
         JobKind::IngestOrphans,
         JobKind::PruneLogs,
         JobKind::Storage,
         JobKind::ExpireExports,
+        JobKind::Health,
     ];
 
     pub fn name(self) -> &'static str {
@@ -61,6 +65,7 @@ impl JobKind {
             JobKind::PruneLogs => "prune-logs",
             JobKind::Storage => "storage",
             JobKind::ExpireExports => "expire-exports",
+            JobKind::Health => "health",
         }
     }
 
@@ -74,6 +79,7 @@ impl JobKind {
             JobKind::IngestOrphans => 60,
             JobKind::PruneLogs => settings.security.prune_interval_secs,
             JobKind::Storage | JobKind::ExpireExports => 3600,
+            JobKind::Health => 300,
         })
     }
 
@@ -84,6 +90,7 @@ impl JobKind {
             JobKind::PruneLogs => prune::LOCK_TTL,
             JobKind::Storage => storage::LOCK_TTL,
             JobKind::ExpireExports => exports::LOCK_TTL,
+            JobKind::Health => Duration::from_secs(240),
         }
     }
 
@@ -114,12 +121,23 @@ impl JobKind {
 /// The job's work; returns how many items it handled.
 async fn body(state: &AppState, kind: JobKind, stalls: &StallWatch) -> AppResult<u64> {
     match kind {
-        JobKind::ReconcileStreams => reconcile::streams(state, stalls).await,
+        JobKind::ReconcileStreams => {
+            let corrected = reconcile::streams(state, stalls).await?;
+            // Right after the stream state is corrected: an alert never waits for the health job.
+            if let Err(e) = alerts::offline::evaluate(state, crate::db::now()).await {
+                tracing::warn!(error = %e, "camera.offline evaluation failed");
+            }
+            Ok(corrected)
+        }
         JobKind::RotateChunks => Ok(state.recorders().rotate_due().await as u64),
         JobKind::IngestOrphans => reconcile::orphan_recordings(state).await,
         JobKind::PruneLogs => prune::run(state).await,
         JobKind::Storage => storage::run(state).await,
         JobKind::ExpireExports => exports::run(state).await,
+        JobKind::Health => {
+            let now = crate::db::now();
+            Ok(alerts::offline::evaluate(state, now).await? + alerts::sources::check(state, now).await?)
+        }
     }
 }
 

@@ -9,7 +9,10 @@ use serde::Deserialize;
 use tokio::{sync::broadcast::error::RecvError, time::Instant};
 
 use super::hub::Event;
-use crate::{auth::Principal, state::AppState};
+use crate::{
+    auth::{Permission, Principal},
+    state::AppState,
+};
 
 const PING_EVERY: Duration = Duration::from_secs(10);
 const CLIENT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -24,6 +27,13 @@ enum ClientMessage {
 }
 
 fn visible(principal: &Principal, subscription: &Option<HashSet<String>>, event: &Event) -> bool {
+    // Alerts only for those who may read them; one about no camera only for unscoped callers.
+    if event.kind.starts_with("alert.")
+        && (!principal.has(Permission::AlertRead)
+            || (event.camera_id.is_none() && principal.camera_scope().is_some()))
+    {
+        return false;
+    }
     match &event.camera_id {
         None => true,
         Some(id) => principal.can_see_camera(id) && subscription.as_ref().is_none_or(|s| s.contains(id)),

@@ -11,7 +11,7 @@ use crate::{
     dataplane::profiles::Profile,
     error::{AppError, AppResult, ErrorBody},
     services::{
-        live::{self, QualityReport},
+        live::{self, QualityReport, TranscoderRestart},
         recordings,
         streaming::{self, HookForm, Verdict},
     },
@@ -24,7 +24,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(publish_done)
         .service(record_done)
         .service(transcode_config)
-        .service(quality);
+        .service(quality)
+        .service(transcoder_restart);
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -145,5 +146,18 @@ async fn quality(
     body: web::Json<QualityReport>,
 ) -> AppResult<HttpResponse> {
     live::record_quality(&state, body.into_inner()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// For `argus transcode`: FFmpeg of a live camera died and is being restarted (hook secret).
+/// Restarts in a row raise `transcoder.crash_loop`.
+#[utoipa::path(tag = "streaming", params(HookAuth), request_body = TranscoderRestart, responses((status = 204), (status = 403, body = ErrorBody)))]
+#[post("/streaming/transcoder-restart")]
+async fn transcoder_restart(
+    state: web::Data<AppState>,
+    _hook: HookGuard,
+    body: web::Json<TranscoderRestart>,
+) -> AppResult<HttpResponse> {
+    live::transcoder_restarted(&state, &body.stream).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,6 +1,7 @@
 //! HTTP layer: extract, authorize, call a service, map to a response. No rules live here.
 
 pub mod alert_channels;
+pub mod alerts;
 pub mod api_tokens;
 pub mod audit;
 pub mod auth;
@@ -37,6 +38,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     recordings::configure(cfg);
     exports::configure(cfg);
     alert_channels::configure(cfg);
+    alerts::configure(cfg);
     recorded_playback::configure(cfg);
     storage::configure(cfg);
     hooks::configure(cfg);

@@ -107,6 +107,7 @@ pub async fn login(state: &AppState, username: &str, pass: &str, meta: &RequestM
             meta.clone(),
             Change::new(AuditAction::LoginFailed),
         );
+        super::alerts::sources::login_failed(state, meta.ip.as_deref(), username).await;
         return Err(login_failed());
     };
     // The right password: this attempt does not count against the address.

@@ -119,6 +119,7 @@ where
         Keep::Every => true,
         Keep::Busy => outcome == JobOutcome::Failed || items > 0,
     };
+    super::alerts::sources::job_outcome(state, job.name, outcome, row.error.as_deref()).await;
     if worth_keeping {
         let stored = row.clone();
         if let Err(e) = state.db.run(move |c| db::job_runs::insert(c, &stored)).await {

@@ -82,6 +82,7 @@ pub async fn record_quality(state: &AppState, report: QualityReport) -> AppResul
         updated_at: Utc::now(),
     };
     state.metrics.stream_quality.with_label_values(&[&report.stream]).set(quality.score);
+    super::alerts::sources::quality(state, &report.stream, quality.score, crate::db::now()).await;
     let json = serde_json::to_string(&quality).map_err(|e| AppError::internal(e.to_string()))?;
     state.cache.set(&quality_key(&report.stream), &json, std::time::Duration::from_secs(30)).await;
     let data = serde_json::json!({ "camera_id": report.stream, "quality": quality });
@@ -92,4 +93,19 @@ pub async fn record_quality(state: &AppState, report: QualityReport) -> AppResul
 /// The latest quality report of a live camera (none once it is 30 s old).
 pub async fn quality(state: &AppState, camera_id: &str) -> Option<StreamQuality> {
     serde_json::from_str(&state.cache.get(&quality_key(camera_id)).await?).ok()
+}
+
+#[derive(Deserialize, Debug, utoipa::ToSchema)]
+pub struct TranscoderRestart {
+    /// The camera id the transcoder works for.
+    pub stream: String,
+}
+
+/// FFmpeg of `stream`'s transcoder died and is being restarted (see `transcoder.crash_loop`).
+pub async fn transcoder_restarted(state: &AppState, stream: &str) -> AppResult<()> {
+    if !crate::dataplane::transcode::valid_stream_name(stream) {
+        return Err(AppError::bad_request("not a stream name"));
+    }
+    super::alerts::sources::transcoder_restarted(state, stream, crate::db::now()).await;
+    Ok(())
 }

@@ -2,6 +2,7 @@
 //! directly and handlers stay thin.
 
 pub mod alert_channels;
+pub mod alerts;
 pub mod audit;
 pub mod auth;
 pub mod availability;

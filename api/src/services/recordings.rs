@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 
 use super::{
+    alerts,
     audit::{self, Change},
     cameras::CACHE_NS,
     paging::{Page, Paging},
@@ -94,10 +95,17 @@ pub fn spawn_ingest_worker(state: AppState, mut rx: mpsc::Receiver<PathBuf>) -> 
         while let Some(path) = rx.recv().await {
             match ingest(&state, &path).await {
                 Ok(Some(rec)) => {
-                    tracing::info!(recording = %rec.id, camera = %rec.camera_id, "recording filed")
+                    tracing::info!(recording = %rec.id, camera = %rec.camera_id, "recording filed");
+                    alerts::sources::recording_filed(&state, &rec.camera_id).await;
                 }
                 Ok(None) => {}
-                Err(e) => tracing::error!(path = %path.display(), error = %e, "recording not filed"),
+                Err(e) => {
+                    tracing::error!(path = %path.display(), error = %e, "recording not filed");
+                    if let Some(name) = probe::parse_record_path(&path) {
+                        let what = format!("a recording chunk could not be filed: {e}");
+                        alerts::sources::recording_failed(&state, &name.camera_id, &what).await;
+                    }
+                }
             }
         }
     })

@@ -111,7 +111,8 @@ pub async fn on_publish(state: &AppState, form: &HookForm) -> AppResult<Verdict>
             // Straight away, not after the event is written: footage before the recorder starts
             // is lost (it begins at the next keyframe).
             if info.recording_enabled {
-                state.recorders().start_soon(info.camera_id.clone());
+                let started = state.recorders().start_soon(info.camera_id.clone());
+                super::alerts::sources::watch_recorder(state, info.camera_id.clone(), started);
             }
             let client_id = form.clientid.clone().unwrap_or_default();
             emit(state, StreamEvent::Published { camera_id: info.camera_id, client_id, addr }).await;

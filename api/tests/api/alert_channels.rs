@@ -7,7 +7,10 @@ mod receiver;
 
 use std::time::Duration;
 
-use argus::services::alert_channels::{self, AlertEvent, AlertView};
+use argus::{
+    domain::{AlertKind, AlertSeverity, AlertState},
+    services::alert_channels::{self, AlertEvent, AlertView},
+};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
@@ -27,9 +30,9 @@ fn alert(kind: &str, message: &str) -> AlertView {
     let now = chrono::Utc::now();
     AlertView {
         id: uuid::Uuid::now_v7().to_string(),
-        kind: kind.into(),
-        severity: "critical".into(),
-        state: "open".into(),
+        kind: AlertKind::parse(kind).expect("a known alert type"),
+        severity: AlertSeverity::Critical,
+        state: AlertState::Open,
         camera_id: None,
         camera_name: None,
         count: 1,

@@ -51,7 +51,15 @@ async fn run_on_request_is_recorded_and_listed(app: TestApp) {
     let names: Vec<&str> = all.as_array().expect("list").iter().filter_map(|j| j["name"].as_str()).collect();
     assert_eq!(
         names,
-        ["reconcile-streams", "rotate-chunks", "ingest-orphans", "prune-logs", "storage", "expire-exports"]
+        [
+            "reconcile-streams",
+            "rotate-chunks",
+            "ingest-orphans",
+            "prune-logs",
+            "storage",
+            "expire-exports",
+            "health"
+        ]
     );
 
     let (status, page) = app.get("/api/v1/jobs/storage/runs?limit=5", &admin).await;

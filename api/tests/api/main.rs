@@ -3,6 +3,8 @@
 mod helpers;
 
 mod alert_channels;
+mod alert_sources;
+mod alerts;
 mod audit;
 mod audit_chain;
 mod auth;

@@ -108,6 +108,13 @@ const ROUTES: &[Route] = &[
     r("POST", "/api/v1/streaming/record-done", Hook, 200),
     r("GET", "/api/v1/streaming/transcode-config", Hook, 200),
     r("POST", "/api/v1/streaming/quality", Hook, 204),
+    r("POST", "/api/v1/streaming/transcoder-restart", Hook, 204),
+    r("GET", "/api/v1/alerts", Needs(AlertRead), 200),
+    r("GET", "/api/v1/alerts/summary", Needs(AlertRead), 200),
+    // No such alert: allowed callers reach the handler, which answers 404.
+    r("GET", "/api/v1/alerts/{id}", Needs(AlertRead), 404),
+    r("POST", "/api/v1/alerts/{id}/acknowledge", Needs(AlertManage), 404),
+    r("POST", "/api/v1/alerts/{id}/resolve", Needs(AlertManage), 404),
 ];
 
 enum Caller {
@@ -176,6 +183,8 @@ async fn prepare(app: &TestApp, route: &Route, n: usize) -> (String, Option<Valu
         crate::streaming::insert_recording(app).await
     } else if route.path.starts_with("/api/v1/exports/") {
         "no-such-export".to_string()
+    } else if route.path.starts_with("/api/v1/alerts/") {
+        "no-such-alert".to_string()
     } else if route.path.starts_with("/api/v1/api-tokens/") {
         let input: argus::services::tokens::NewApiToken =
             serde_json::from_value(json!({"remark": "t", "permissions": ["camera.read"]})).unwrap();

@@ -5,6 +5,7 @@
 #[path = "../api/helpers.rs"]
 mod helpers;
 
+mod alerts;
 mod footage;
 mod stack;
 mod tls;

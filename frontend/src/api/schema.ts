@@ -81,6 +81,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Alerts the caller may see, most recently seen first. */
+        get: operations["alerts_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The bell: open and acknowledged alerts, and the not-resolved ones by type. */
+        get: operations["alerts_summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One alert. */
+        get: operations["alerts_get_one"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/{id}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Acknowledge an open alert (409 when it is resolved). */
+        post: operations["alerts_acknowledge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/{id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resolve an alert by hand (409 when it is already resolved). */
+        post: operations["alerts_resolve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/api-tokens": {
         parameters: {
             query?: never;
@@ -864,6 +949,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/streaming/transcoder-restart": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * For `argus transcode`: FFmpeg of a live camera died and is being restarted (hook secret).
+         *     Restarts in a row raise `transcoder.crash_loop`.
+         */
+        post: operations["streaming_transcoder_restart"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/streaming/update": {
         parameters: {
             query?: never;
@@ -961,6 +1066,47 @@ export interface components {
     schemas: {
         /** @enum {string} */
         ActorType: "system" | "nginx" | "anonymous" | "user" | "token";
+        /** @enum {string} */
+        AlertKind: "camera.offline" | "recording.failed" | "storage.low" | "stream.degraded" | "transcoder.crash_loop" | "auth.brute_force" | "job.failed";
+        /** @enum {string} */
+        AlertSeverity: "critical" | "warning" | "info";
+        /** @enum {string} */
+        AlertState: "open" | "acknowledged" | "resolved";
+        /** @description The bell: how many alerts are open and acknowledged, and the not-resolved ones by type. */
+        AlertSummary: {
+            /** Format: int64 */
+            acknowledged: number;
+            by_type: {
+                [key: string]: number;
+            };
+            /** Format: int64 */
+            open: number;
+        };
+        /** @description An alert as the API, the WebSocket and the webhooks show it. */
+        AlertView: {
+            /** Format: date-time */
+            acknowledged_at?: string | null;
+            acknowledged_by?: string | null;
+            camera_id?: string | null;
+            camera_name?: string | null;
+            /**
+             * Format: int64
+             * @description How many times the condition occurred in this episode.
+             */
+            count: number;
+            /** Format: date-time */
+            first_seen: string;
+            id: string;
+            /** Format: date-time */
+            last_seen: string;
+            message: string;
+            /** Format: date-time */
+            resolved_at?: string | null;
+            resolved_by?: string | null;
+            severity: components["schemas"]["AlertSeverity"];
+            state: components["schemas"]["AlertState"];
+            type: components["schemas"]["AlertKind"];
+        };
         ApiTokenView: {
             /** @description `null` = every camera. */
             camera_ids?: string[] | null;
@@ -978,7 +1124,7 @@ export interface components {
              *       "camera.read"
              *     ]
              */
-            permissions: ("camera.read" | "camera.write" | "camera.key.read" | "camera.watch" | "recording.read" | "recording.delete" | "recording.hold" | "stats.read" | "user.manage" | "token.manage" | "audit.read" | "job.read" | "job.run" | "alert.channel.manage")[];
+            permissions: ("camera.read" | "camera.write" | "camera.key.read" | "camera.watch" | "recording.read" | "recording.delete" | "recording.hold" | "stats.read" | "user.manage" | "token.manage" | "audit.read" | "job.read" | "job.run" | "alert.read" | "alert.manage" | "alert.channel.manage")[];
             /** @description First characters of the secret, to recognise a token without revealing it. */
             prefix: string;
             /** Format: int32 */
@@ -988,7 +1134,7 @@ export interface components {
             revoked_at?: string | null;
         };
         /** @enum {string} */
-        AuditAction: "access.denied" | "alert_channel.created" | "alert_channel.updated" | "alert_channel.deleted" | "alert_channel.tested" | "api_token.created" | "api_token.revoked" | "audit.pruned" | "auth.login" | "auth.login.failed" | "auth.login.throttled" | "auth.login.inactive" | "auth.login.api_only" | "auth.logout" | "auth.refresh_reuse" | "camera.created" | "camera.updated" | "camera.activated" | "camera.deactivated" | "camera.key_rotated" | "camera.deleted" | "camera.hold_set" | "camera.hold_lifted" | "camera.playback_issued" | "camera.recorded_playback_issued" | "recording.deleted" | "recording.link_issued" | "recording.downloaded" | "recording.played" | "recording.tier_changed" | "job.run_requested" | "export.created" | "export.downloaded" | "export.deleted" | "export.expired" | "recording.expired" | "recording.hold_set" | "recording.hold_lifted" | "stream.published" | "stream.publish_refused" | "stream.ended" | "user.created" | "user.updated" | "user.deactivated" | "user.password_changed";
+        AuditAction: "access.denied" | "alert_channel.created" | "alert_channel.updated" | "alert_channel.deleted" | "alert_channel.tested" | "api_token.created" | "api_token.revoked" | "audit.pruned" | "alert.opened" | "alert.acknowledged" | "alert.resolved" | "auth.login" | "auth.login.failed" | "auth.login.throttled" | "auth.login.inactive" | "auth.login.api_only" | "auth.logout" | "auth.refresh_reuse" | "camera.created" | "camera.updated" | "camera.activated" | "camera.deactivated" | "camera.key_rotated" | "camera.deleted" | "camera.hold_set" | "camera.hold_lifted" | "camera.playback_issued" | "camera.recorded_playback_issued" | "recording.deleted" | "recording.link_issued" | "recording.downloaded" | "recording.played" | "recording.tier_changed" | "job.run_requested" | "export.created" | "export.downloaded" | "export.deleted" | "export.expired" | "recording.expired" | "recording.hold_set" | "recording.hold_lifted" | "stream.published" | "stream.publish_refused" | "stream.ended" | "user.created" | "user.updated" | "user.deactivated" | "user.password_changed";
         AuditLogView: {
             action: components["schemas"]["AuditAction"];
             actor_id?: string | null;
@@ -1419,7 +1565,7 @@ export interface components {
             username: string;
         };
         Me: components["schemas"]["UserView"] & {
-            permissions: ("camera.read" | "camera.write" | "camera.key.read" | "camera.watch" | "recording.read" | "recording.delete" | "recording.hold" | "stats.read" | "user.manage" | "token.manage" | "audit.read" | "job.read" | "job.run" | "alert.channel.manage")[];
+            permissions: ("camera.read" | "camera.write" | "camera.key.read" | "camera.watch" | "recording.read" | "recording.delete" | "recording.hold" | "stats.read" | "user.manage" | "token.manage" | "audit.read" | "job.read" | "job.run" | "alert.read" | "alert.manage" | "alert.channel.manage")[];
         };
         NewApiToken: {
             /** @description Omit or `null` for every camera. */
@@ -1439,7 +1585,7 @@ export interface components {
              *       "camera.watch"
              *     ]
              */
-            permissions: ("camera.read" | "camera.write" | "camera.key.read" | "camera.watch" | "recording.read" | "recording.delete" | "recording.hold" | "stats.read" | "user.manage" | "token.manage" | "audit.read" | "job.read" | "job.run" | "alert.channel.manage")[];
+            permissions: ("camera.read" | "camera.write" | "camera.key.read" | "camera.watch" | "recording.read" | "recording.delete" | "recording.hold" | "stats.read" | "user.manage" | "token.manage" | "audit.read" | "job.read" | "job.run" | "alert.read" | "alert.manage" | "alert.channel.manage")[];
             /** Format: int32 */
             rate_limit_per_hour?: number | null;
             /** @example VMS integration, building A */
@@ -1522,6 +1668,41 @@ export interface components {
             role: components["schemas"]["Role"];
             /** @example alice */
             username: string;
+        };
+        /** @description A page of rows plus the total count of the filtered set. */
+        Page_AlertView: {
+            items: {
+                /** Format: date-time */
+                acknowledged_at?: string | null;
+                acknowledged_by?: string | null;
+                camera_id?: string | null;
+                camera_name?: string | null;
+                /**
+                 * Format: int64
+                 * @description How many times the condition occurred in this episode.
+                 */
+                count: number;
+                /** Format: date-time */
+                first_seen: string;
+                id: string;
+                /** Format: date-time */
+                last_seen: string;
+                message: string;
+                /** Format: date-time */
+                resolved_at?: string | null;
+                resolved_by?: string | null;
+                severity: components["schemas"]["AlertSeverity"];
+                state: components["schemas"]["AlertState"];
+                type: components["schemas"]["AlertKind"];
+            }[];
+            /** Format: int64 */
+            limit: number;
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            total: number;
+            /** Format: int64 */
+            total_pages: number;
         };
         /** @description A page of rows plus the total count of the filtered set. */
         Page_ApiTokenView: {
@@ -1924,11 +2105,11 @@ export interface components {
             total_pages: number;
         };
         PermissionTable: {
-            permissions: ("camera.read" | "camera.write" | "camera.key.read" | "camera.watch" | "recording.read" | "recording.delete" | "recording.hold" | "stats.read" | "user.manage" | "token.manage" | "audit.read" | "job.read" | "job.run" | "alert.channel.manage")[];
+            permissions: ("camera.read" | "camera.write" | "camera.key.read" | "camera.watch" | "recording.read" | "recording.delete" | "recording.hold" | "stats.read" | "user.manage" | "token.manage" | "audit.read" | "job.read" | "job.run" | "alert.read" | "alert.manage" | "alert.channel.manage")[];
             /** @description Role name → its permissions. */
             roles: Record<string, unknown>;
             /** @description What an API token may be granted. */
-            token_grantable: ("camera.read" | "camera.write" | "camera.key.read" | "camera.watch" | "recording.read" | "recording.delete" | "recording.hold" | "stats.read" | "user.manage" | "token.manage" | "audit.read" | "job.read" | "job.run" | "alert.channel.manage")[];
+            token_grantable: ("camera.read" | "camera.write" | "camera.key.read" | "camera.watch" | "recording.read" | "recording.delete" | "recording.hold" | "stats.read" | "user.manage" | "token.manage" | "audit.read" | "job.read" | "job.run" | "alert.read" | "alert.manage" | "alert.channel.manage")[];
         };
         /** @enum {string} */
         PlanAction: "move" | "delete";
@@ -2225,6 +2406,10 @@ export interface components {
             /** @example Bearer */
             token_type: string;
             user: components["schemas"]["UserView"];
+        };
+        TranscoderRestart: {
+            /** @description The camera id the transcoder works for. */
+            stream: string;
         };
         /** @description Only the fields sent change. `enabled: true` also clears `failing_since` and `disabled_reason`. */
         UpdateChannel: {
@@ -2831,6 +3016,451 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description validation failed; `details` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description API token over its hourly rate limit (`Retry-After`, `X-RateLimit-*`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description a backing service (database) is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    alerts_list: {
+        parameters: {
+            query?: {
+                /** @description `open`, `acknowledged`, `resolved` or `active` (open + acknowledged); all when absent. */
+                state?: string | null;
+                type?: string | null;
+                camera_id?: string | null;
+                severity?: string | null;
+                page?: number | null;
+                limit?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_AlertView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the caller lacks the permission or the camera is outside its scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description validation failed; `details` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description API token over its hourly rate limit (`Retry-After`, `X-RateLimit-*`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description a backing service (database) is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    alerts_summary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertSummary"];
+                };
+            };
+            /** @description missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the caller lacks the permission or the camera is outside its scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description API token over its hourly rate limit (`Retry-After`, `X-RateLimit-*`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description a backing service (database) is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    alerts_get_one: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertView"];
+                };
+            };
+            /** @description malformed request (body, query or path) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the caller lacks the permission or the camera is outside its scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description validation failed; `details` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description API token over its hourly rate limit (`Retry-After`, `X-RateLimit-*`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description a backing service (database) is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    alerts_acknowledge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertView"];
+                };
+            };
+            /** @description malformed request (body, query or path) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the caller lacks the permission or the camera is outside its scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description validation failed; `details` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description API token over its hourly rate limit (`Retry-After`, `X-RateLimit-*`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description a backing service (database) is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    alerts_resolve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertView"];
+                };
+            };
+            /** @description malformed request (body, query or path) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the caller lacks the permission or the camera is outside its scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7415,6 +8045,83 @@ export interface operations {
             };
         };
     };
+    streaming_transcoder_restart: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The hook secret rendered into nginx.conf. */
+                secret: string | null;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TranscoderRestart"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description malformed request (body, query or path) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description no such resource (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description validation failed; `details` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description a backing service (database) is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     streaming_update: {
         parameters: {
             query?: never;
@@ -8053,17 +8760,20 @@ type ReadonlyArray<T> = [
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
 export const pathsApiV1AuditLogsExportGetParametersQueryFormatOneOf1Values: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/audit-logs/export"]["get"]["parameters"]["query"]["format"]> = ["csv", "json"];
 export const actorTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ActorType"]> = ["system", "nginx", "anonymous", "user", "token"];
-export const apiTokenViewPermissionsValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ApiTokenView"]["permissions"]> = ["camera.read", "camera.write", "camera.key.read", "camera.watch", "recording.read", "recording.delete", "recording.hold", "stats.read", "user.manage", "token.manage", "audit.read", "job.read", "job.run", "alert.channel.manage"];
-export const auditActionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AuditAction"]> = ["access.denied", "alert_channel.created", "alert_channel.updated", "alert_channel.deleted", "alert_channel.tested", "api_token.created", "api_token.revoked", "audit.pruned", "auth.login", "auth.login.failed", "auth.login.throttled", "auth.login.inactive", "auth.login.api_only", "auth.logout", "auth.refresh_reuse", "camera.created", "camera.updated", "camera.activated", "camera.deactivated", "camera.key_rotated", "camera.deleted", "camera.hold_set", "camera.hold_lifted", "camera.playback_issued", "camera.recorded_playback_issued", "recording.deleted", "recording.link_issued", "recording.downloaded", "recording.played", "recording.tier_changed", "job.run_requested", "export.created", "export.downloaded", "export.deleted", "export.expired", "recording.expired", "recording.hold_set", "recording.hold_lifted", "stream.published", "stream.publish_refused", "stream.ended", "user.created", "user.updated", "user.deactivated", "user.password_changed"];
+export const alertKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AlertKind"]> = ["camera.offline", "recording.failed", "storage.low", "stream.degraded", "transcoder.crash_loop", "auth.brute_force", "job.failed"];
+export const alertSeverityValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AlertSeverity"]> = ["critical", "warning", "info"];
+export const alertStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AlertState"]> = ["open", "acknowledged", "resolved"];
+export const apiTokenViewPermissionsValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ApiTokenView"]["permissions"]> = ["camera.read", "camera.write", "camera.key.read", "camera.watch", "recording.read", "recording.delete", "recording.hold", "stats.read", "user.manage", "token.manage", "audit.read", "job.read", "job.run", "alert.read", "alert.manage", "alert.channel.manage"];
+export const auditActionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AuditAction"]> = ["access.denied", "alert_channel.created", "alert_channel.updated", "alert_channel.deleted", "alert_channel.tested", "api_token.created", "api_token.revoked", "audit.pruned", "alert.opened", "alert.acknowledged", "alert.resolved", "auth.login", "auth.login.failed", "auth.login.throttled", "auth.login.inactive", "auth.login.api_only", "auth.logout", "auth.refresh_reuse", "camera.created", "camera.updated", "camera.activated", "camera.deactivated", "camera.key_rotated", "camera.deleted", "camera.hold_set", "camera.hold_lifted", "camera.playback_issued", "camera.recorded_playback_issued", "recording.deleted", "recording.link_issued", "recording.downloaded", "recording.played", "recording.tier_changed", "job.run_requested", "export.created", "export.downloaded", "export.deleted", "export.expired", "recording.expired", "recording.hold_set", "recording.hold_lifted", "stream.published", "stream.publish_refused", "stream.ended", "user.created", "user.updated", "user.deactivated", "user.password_changed"];
 export const channelKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ChannelKind"]> = ["webhook", "email"];
 export const errorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ErrorCode"]> = ["bad_request", "unauthorized", "forbidden", "not_found", "method_not_allowed", "conflict", "validation_failed", "no_footage", "rate_limited", "internal", "unavailable"];
 export const exportStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ExportState"]> = ["queued", "running", "done", "failed"];
 export const gapCauseValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["GapCause"]> = ["offline", "recording_off", "deleted", "in_progress", "unknown"];
 export const jobOutcomeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["JobOutcome"]> = ["ok", "failed", "skipped"];
-export const mePermissionsValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Me"]["permissions"]> = ["camera.read", "camera.write", "camera.key.read", "camera.watch", "recording.read", "recording.delete", "recording.hold", "stats.read", "user.manage", "token.manage", "audit.read", "job.read", "job.run", "alert.channel.manage"];
-export const newApiTokenPermissionsValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["NewApiToken"]["permissions"]> = ["camera.read", "camera.write", "camera.key.read", "camera.watch", "recording.read", "recording.delete", "recording.hold", "stats.read", "user.manage", "token.manage", "audit.read", "job.read", "job.run", "alert.channel.manage"];
-export const permissionTablePermissionsValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PermissionTable"]["permissions"]> = ["camera.read", "camera.write", "camera.key.read", "camera.watch", "recording.read", "recording.delete", "recording.hold", "stats.read", "user.manage", "token.manage", "audit.read", "job.read", "job.run", "alert.channel.manage"];
-export const permissionTableToken_grantableValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PermissionTable"]["token_grantable"]> = ["camera.read", "camera.write", "camera.key.read", "camera.watch", "recording.read", "recording.delete", "recording.hold", "stats.read", "user.manage", "token.manage", "audit.read", "job.read", "job.run", "alert.channel.manage"];
+export const mePermissionsValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Me"]["permissions"]> = ["camera.read", "camera.write", "camera.key.read", "camera.watch", "recording.read", "recording.delete", "recording.hold", "stats.read", "user.manage", "token.manage", "audit.read", "job.read", "job.run", "alert.read", "alert.manage", "alert.channel.manage"];
+export const newApiTokenPermissionsValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["NewApiToken"]["permissions"]> = ["camera.read", "camera.write", "camera.key.read", "camera.watch", "recording.read", "recording.delete", "recording.hold", "stats.read", "user.manage", "token.manage", "audit.read", "job.read", "job.run", "alert.read", "alert.manage", "alert.channel.manage"];
+export const permissionTablePermissionsValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PermissionTable"]["permissions"]> = ["camera.read", "camera.write", "camera.key.read", "camera.watch", "recording.read", "recording.delete", "recording.hold", "stats.read", "user.manage", "token.manage", "audit.read", "job.read", "job.run", "alert.read", "alert.manage", "alert.channel.manage"];
+export const permissionTableToken_grantableValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PermissionTable"]["token_grantable"]> = ["camera.read", "camera.write", "camera.key.read", "camera.watch", "recording.read", "recording.delete", "recording.hold", "stats.read", "user.manage", "token.manage", "audit.read", "job.read", "job.run", "alert.read", "alert.manage", "alert.channel.manage"];
 export const planActionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PlanAction"]> = ["move", "delete"];
 export const planReasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PlanReason"]> = ["age", "retention", "quota", "disk_floor"];
 export const roleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Role"]> = ["admin", "operator", "viewer", "api"];

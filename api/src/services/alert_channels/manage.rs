@@ -4,9 +4,9 @@
 use std::str::FromStr;
 
 use super::{
-    insert_delivery, payload,
+    insert_delivery, is_alert_type, payload,
     views::{ChannelKind, ChannelView, CreatedChannel, DeliveryView, NewChannel, UpdateChannel},
-    wake, AlertEvent, ALERT_TYPES,
+    wake, AlertEvent,
 };
 use crate::{
     auth::{Principal, RequestMeta},
@@ -55,7 +55,7 @@ fn check_to(to: &[String]) -> AppResult<String> {
 }
 
 fn check_types(types: &[String]) -> AppResult<String> {
-    if let Some(bad) = types.iter().find(|t| !ALERT_TYPES.contains(&t.as_str())) {
+    if let Some(bad) = types.iter().find(|t| !is_alert_type(t)) {
         return Err(AppError::field("alert_types", "unknown", &format!("{bad:?} is not an alert type")));
     }
     json_list(types)

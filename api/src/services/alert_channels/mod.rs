@@ -24,21 +24,15 @@ use crate::{
         alert_deliveries::{self as outbox, DeliveryRow},
         DbConn,
     },
+    domain::AlertKind,
     error::AppResult,
     state::AppState,
 };
 
-/// Alert types a channel may filter on.
-// TODO(merge): the core branch's services::alerts::AlertKind::ALL.
-pub const ALERT_TYPES: &[&str] = &[
-    "camera.offline",
-    "recording.failed",
-    "storage.low",
-    "stream.degraded",
-    "transcoder.crash_loop",
-    "auth.brute_force",
-    "job.failed",
-];
+/// Whether `name` is an alert type a channel may filter on.
+pub fn is_alert_type(name: &str) -> bool {
+    AlertKind::ALL.iter().any(|k| k.as_str() == name)
+}
 
 /// Why a channel is told about an alert.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]

@@ -1,7 +1,7 @@
 //! What a channel receives: the alert as JSON plus the event, frozen when enqueued; the webhook
 //! signature over it; and the text of an alert e-mail.
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use hmac::{Hmac, Mac};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -9,26 +9,7 @@ use sha2::Sha256;
 
 use super::AlertEvent;
 
-// the core branch's services::alerts::AlertView replaces this at merge
-/// An alert as the API and the webhooks show it.
-#[derive(Serialize, Debug, Clone, utoipa::ToSchema)]
-pub struct AlertView {
-    pub id: String,
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub severity: String,
-    pub state: String,
-    pub camera_id: Option<String>,
-    pub camera_name: Option<String>,
-    pub count: i64,
-    pub first_seen: DateTime<Utc>,
-    pub last_seen: DateTime<Utc>,
-    pub message: String,
-    pub acknowledged_at: Option<DateTime<Utc>>,
-    pub acknowledged_by: Option<String>,
-    pub resolved_at: Option<DateTime<Utc>>,
-    pub resolved_by: Option<String>,
-}
+pub use crate::services::alerts::view::AlertView;
 
 /// The webhook body: the alert's JSON with `"event"` added.
 pub fn body(alert: &impl Serialize, event: AlertEvent) -> Value {

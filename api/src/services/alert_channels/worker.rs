@@ -21,6 +21,10 @@ use crate::{
     error::AppResult,
     state::AppState,
 };
+use crate::{
+    domain::{AlertKind, AlertSeverity},
+    services::alerts::{self, Signal},
+};
 
 /// How often an idle worker looks for due deliveries (a [`super::wake`] is immediate).
 const POLL: Duration = Duration::from_secs(1);
@@ -215,16 +219,17 @@ fn disable_if_failing(
 
 /// A channel was disabled after failing for `hours`: raises `job.failed` with subject
 /// `alert-channel:<id>`.
-async fn report_channel_disabled(_state: &AppState, channel: &ChannelRow, hours: u64) {
-    // TODO(merge): services::alerts::raise(state, Signal { kind: AlertKind::JobFailed,
-    // severity: Severity::Warning, camera_id: None, subject: format!("alert-channel:{}", channel.id),
-    // message }) — the core branch's services::alerts::raise, wired by the lead at merge.
-    tracing::error!(
-        channel = %channel.id,
-        name = %channel.name,
-        subject = %format!("alert-channel:{}", channel.id),
-        "alert channel disabled: its deliveries failed for {hours} h"
-    );
+async fn report_channel_disabled(state: &AppState, channel: &ChannelRow, hours: u64) {
+    let signal = Signal {
+        kind: AlertKind::JobFailed,
+        severity: AlertSeverity::Warning,
+        camera_id: None,
+        subject: format!("alert-channel:{}", channel.id),
+        message: format!("alert channel {:?} disabled: its deliveries failed for {hours} h", channel.name),
+    };
+    if let Err(e) = alerts::raise(state, signal).await {
+        tracing::error!(channel = %channel.id, error = %e, "could not raise the disabled channel's alert");
+    }
 }
 
 #[cfg(test)]

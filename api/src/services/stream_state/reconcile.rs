@@ -146,6 +146,7 @@ fn start_missing_recorders(state: &AppState, should_record: Vec<String>) {
             .collect();
     for camera_id in should_record.into_iter().filter(|id| !recording.contains(id)) {
         tracing::info!(camera_id, "live camera with recording on was not recording; starting it");
-        state.recorders().start_soon(camera_id);
+        let started = state.recorders().start_soon(camera_id.clone());
+        crate::services::alerts::sources::watch_recorder(state, camera_id, started);
     }
 }
