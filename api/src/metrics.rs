@@ -93,6 +93,13 @@ impl Metrics {
         // CPU seconds, resident memory, open fds, start time (process_* on Linux).
         registry.register(Box::new(prometheus::process_collector::ProcessCollector::for_self()))?;
         registry.register(Box::new(alert_deliveries.clone()))?;
+        // Every series exported from the start at 0, so rates and alert rules see a first sample
+        // instead of a series that appears with the first failure.
+        for kind in ["webhook", "email"] {
+            for outcome in ["delivered", "retry", "failed"] {
+                alert_deliveries.with_label_values(&[kind, outcome]);
+            }
+        }
         registry.register(Box::new(alerts_open.clone()))?;
         Ok(Metrics {
             registry,

@@ -18,7 +18,7 @@ use crate::{
     helpers::{error_code, Backend, Options, TestApp},
     storage::on_both_backends,
 };
-use receiver::Receiver;
+use receiver::{wait_mails, Receiver};
 
 async fn app(backend: Backend, extra: Vec<(&'static str, String)>) -> TestApp {
     let mut env = vec![("ARGUS_ALERT_RETRY_BASE_SECS", "1".to_string())];
@@ -228,34 +228,9 @@ async fn an_expired_lease_is_claimed_again() {
     assert_eq!(got[0].delivery, did);
 }
 
-/// The messages in the aiosmtpd Maildir that contain `marker` (soft line breaks undone).
-fn mails_with(dir: &str, marker: &str) -> Vec<String> {
-    let Ok(entries) = std::fs::read_dir(format!("{dir}/new")) else { return vec![] };
-    entries
-        .filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
-        .map(|m| m.replace("=\r\n", "").replace("=\n", ""))
-        .filter(|m| m.contains(marker))
-        .collect()
-}
-
-async fn wait_mails(dir: &str, marker: &str, n: usize) -> Vec<String> {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    loop {
-        let mails = mails_with(dir, marker);
-        if mails.len() >= n {
-            return mails;
-        }
-        assert!(tokio::time::Instant::now() < deadline, "{n} mail(s) with {marker} never arrived");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn email_channels_send_one_message_per_alert_and_group_several() {
-    let (Ok(port), Ok(dir)) = (std::env::var("TEST_SMTP_PORT"), std::env::var("TEST_SMTP_DIR")) else {
-        eprintln!("SKIPPED: TEST_SMTP_PORT / TEST_SMTP_DIR unset (scripts/test.sh starts aiosmtpd: eval \"$(bash scripts/smtp-test-server.sh)\")");
-        return;
-    };
+    let Some((port, dir)) = receiver::smtp_server() else { return };
     let smtp = vec![
         ("ARGUS_SMTP_HOST", "127.0.0.1".to_string()),
         ("ARGUS_SMTP_PORT", port),

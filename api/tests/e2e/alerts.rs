@@ -15,6 +15,7 @@ use serde_json::{json, Value};
 
 use crate::{
     helpers::{next_event, status_event},
+    receiver::{self, wait_mails, Received, Receiver},
     stack::{LiveCamera, Publisher, Stack},
 };
 
@@ -51,13 +52,33 @@ async fn offline_since(stack: &Stack, camera: &str) -> Option<NaiveDateTime> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_publisher_raises_camera_offline_after_the_debounce_and_recovers() {
-    let stack = Stack::start_with(vec![
+    let mut env = vec![
         ("ARGUS_OFFLINE_ALERT_SECS", DEBOUNCE_SECS.to_string()),
         ("ARGUS_ALERT_RECOVERY_SECS", "3".into()),
-    ])
-    .await;
+    ];
+    let smtp = receiver::smtp_server();
+    if let Some((port, _)) = &smtp {
+        env.extend([
+            ("ARGUS_SMTP_HOST", "127.0.0.1".to_string()),
+            ("ARGUS_SMTP_PORT", port.clone()),
+            ("ARGUS_SMTP_SECURITY", "none".into()),
+        ]);
+    }
+    let stack = Stack::start_with(env).await;
     let LiveCamera { admin, id, mut ws, mut publisher, rtmp_url } =
         stack.live_camera(json!({"name": "alerting", "serial_number": "E2E-ALERT"})).await;
+    // Where the alert goes: a signed webhook (a receiver that checks the signature) and e-mail.
+    let hook = Receiver::start(vec![]).await;
+    let (_, channel) = stack
+        .app
+        .post("/api/v1/alert-channels", &admin, json!({"name": "hook", "kind": "webhook", "url": hook.url}))
+        .await;
+    hook.set_secret(channel["secret"].as_str().expect("the webhook secret, once"));
+    if smtp.is_some() {
+        let to = json!({"name": "mail", "kind": "email", "to": ["oncall@example.test"]});
+        let (status, body) = stack.app.post("/api/v1/alert-channels", &admin, to).await;
+        assert!(status.is_success(), "{body}");
+    }
     tokio::time::sleep(Duration::from_secs(2)).await;
     publisher.kill();
     let stalls = StallWatch::default();
@@ -95,6 +116,15 @@ async fn a_killed_publisher_raises_camera_offline_after_the_debounce_and_recover
         tokio::time::sleep(Duration::from_millis(500)).await;
     };
     println!("offline since {since}, alert raised by the pass at {opened_at} (due {due})");
+    let alert_id = offline_alerts(&stack, &admin, &id).await[0]["id"].as_str().unwrap().to_string();
+    let opened = webhook_events(&hook, "opened").await;
+    assert_eq!(opened.len(), 1, "one signed notice per opening: {opened:?}");
+    assert!(opened[0].signature_ok && opened[0].body["id"] == alert_id.as_str(), "{opened:?}");
+    assert_eq!(opened[0].body["type"], "camera.offline");
+    if let Some((_, dir)) = &smtp {
+        let mails = wait_mails(dir, &alert_id, 1).await;
+        assert!(mails[0].contains("alerting"), "the camera is named: {}", mails[0]);
+    }
 
     // Publish again: online, then resolved once it stayed up for the recovery time.
     let mut again = Publisher::start(&rtmp_url);
@@ -111,7 +141,23 @@ async fn a_killed_publisher_raises_camera_offline_after_the_debounce_and_recover
         assert!(started.elapsed() < Duration::from_secs(20), "not resolved: {found:?}");
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
+    let resolved = webhook_events(&hook, "resolved").await;
+    assert_eq!((resolved.len(), resolved[0].body["id"].as_str()), (1, Some(alert_id.as_str())));
+    assert_eq!(webhook_events(&hook, "opened").await.len(), 1, "no second opening");
     again.stop().await;
+}
+
+/// The webhook deliveries of `event` received so far, waiting until there is at least one.
+async fn webhook_events(hook: &Receiver, event: &str) -> Vec<Received> {
+    let started = Instant::now();
+    loop {
+        let got: Vec<Received> = hook.received().into_iter().filter(|r| r.event == event).collect();
+        if !got.is_empty() {
+            return got;
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "no {event} webhook: {:?}", hook.received());
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -7,6 +7,9 @@ mod helpers;
 
 mod alerts;
 mod footage;
+#[allow(dead_code)]
+#[path = "../api/alert_channels/receiver.rs"]
+mod receiver;
 mod stack;
 mod tls;
 

@@ -1,7 +1,10 @@
 //! A real HTTP webhook receiver for the tests: an actix server on a random port that checks
 //! each delivery's signature with the channel's secret and answers the scripted statuses.
 
-use std::sync::{Arc, Mutex};
+use std::{
+    sync::{Arc, Mutex},
+    time::Duration,
+};
 
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use hmac::{Hmac, Mac};
@@ -83,4 +86,43 @@ async fn hook(req: HttpRequest, body: web::Bytes, inner: web::Data<Arc<Mutex<Inn
         status,
     });
     HttpResponse::build(actix_web::http::StatusCode::from_u16(status).unwrap()).body("")
+}
+
+/// The test SMTP server (aiosmtpd, started by scripts/test.sh): its port and Maildir. Unset
+/// outside the test script: the caller is skipped with a note, but under CI it must be there.
+pub fn smtp_server() -> Option<(String, String)> {
+    match (std::env::var("TEST_SMTP_PORT"), std::env::var("TEST_SMTP_DIR")) {
+        (Ok(port), Ok(dir)) => Some((port, dir)),
+        _ => {
+            let hint = "scripts/test.sh starts aiosmtpd: eval \"$(bash scripts/smtp-test-server.sh)\"";
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "TEST_SMTP_PORT / TEST_SMTP_DIR unset under CI ({hint})"
+            );
+            eprintln!("SKIPPED: TEST_SMTP_PORT / TEST_SMTP_DIR unset ({hint})");
+            None
+        }
+    }
+}
+
+/// The messages in the aiosmtpd Maildir that contain `marker` (soft line breaks undone).
+pub fn mails_with(dir: &str, marker: &str) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(format!("{dir}/new")) else { return vec![] };
+    entries
+        .filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
+        .map(|m| m.replace("=\r\n", "").replace("=\n", ""))
+        .filter(|m| m.contains(marker))
+        .collect()
+}
+
+pub async fn wait_mails(dir: &str, marker: &str, n: usize) -> Vec<String> {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let mails = mails_with(dir, marker);
+        if mails.len() >= n {
+            return mails;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "{n} mail(s) with {marker} never arrived");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
