@@ -379,6 +379,17 @@ async fn a_channel_failing_for_a_day_is_disabled() {
     let (_, channel) = app.get(&format!("/api/v1/alert-channels/{id}"), &admin).await;
     assert_eq!(channel["enabled"], false, "{channel}");
     assert!(channel["disabled_reason"].is_string());
+    // …and somebody is told: a job.failed alert naming the channel.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let (_, page) = app.get("/api/v1/alerts?type=job.failed", &admin).await;
+        let items = page["items"].as_array().cloned().unwrap_or_default();
+        if items.iter().any(|a| a["message"].as_str().is_some_and(|m| m.contains("\"dead\" disabled"))) {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "no job.failed alert for the channel: {page}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     // A disabled channel gets no new deliveries.
     enqueue(&app, vec![alert("job.failed", "again")]).await;
     assert_eq!(deliveries(&app, &admin, &id).await.len(), 1);
