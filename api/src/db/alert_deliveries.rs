@@ -161,3 +161,12 @@ pub fn give_up_one(conn: &mut DbConn, id: &str, worker: &str, reason: &str) -> A
     .execute(conn)?;
     Ok(n == 1)
 }
+
+/// Deletes finished (delivered or given up) deliveries created before `before`; pending ones
+/// stay until they are sent or given up.
+pub fn prune_finished(conn: &mut DbConn, before: NaiveDateTime) -> AppResult<usize> {
+    let old = alert_deliveries::table
+        .filter(alert_deliveries::state.ne(PENDING))
+        .filter(alert_deliveries::created_at.lt(before));
+    Ok(diesel::delete(old).execute(conn)?)
+}

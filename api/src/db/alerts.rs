@@ -211,3 +211,10 @@ pub fn sessions_since(
         .select((s::camera_id, s::started_at, s::ended_at))
         .load(conn)?)
 }
+
+/// Deletes alerts resolved before `before` (log retention); open and acknowledged ones stay.
+pub fn prune_resolved(conn: &mut DbConn, before: NaiveDateTime) -> AppResult<usize> {
+    let old =
+        alerts::table.filter(alerts::state.eq(AlertState::Resolved)).filter(alerts::resolved_at.lt(before));
+    Ok(diesel::delete(old).execute(conn)?)
+}

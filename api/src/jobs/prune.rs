@@ -11,5 +11,5 @@ pub const LOCK_TTL: Duration = Duration::from_secs(600);
 pub async fn run(state: &AppState) -> AppResult<u64> {
     let policy = retention::PrunePolicy::from_settings(&state.settings);
     let report = retention::prune_logs(&state.db, db::now(), &policy).await?;
-    Ok((report.audit_rows + report.sessions + report.stream_sessions + report.job_runs) as u64)
+    Ok(report.total() as u64)
 }

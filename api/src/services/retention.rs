@@ -1,5 +1,5 @@
-//! Retention of the log tables: old audit rows, dead login sessions, ended stream sessions and
-//! old runs of the scheduled jobs.
+//! Retention of the log tables: old audit rows, dead login sessions, ended stream sessions, old
+//! runs of the scheduled jobs, resolved alerts and finished alert deliveries.
 
 use chrono::{Duration, NaiveDateTime};
 use serde::Serialize;
@@ -46,6 +46,23 @@ pub struct PruneReport {
     pub job_runs: usize,
     /// Footage tombstones, kept as long as stream sessions (both explain the timeline's gaps).
     pub tombstones: usize,
+    /// Resolved alerts and finished deliveries, kept as long as stream sessions (a camera's
+    /// alert history reads beside its connection history).
+    pub alerts: usize,
+    pub alert_deliveries: usize,
+}
+
+impl PruneReport {
+    /// Rows deleted in all.
+    pub fn total(&self) -> usize {
+        self.audit_rows
+            + self.sessions
+            + self.stream_sessions
+            + self.job_runs
+            + self.tombstones
+            + self.alerts
+            + self.alert_deliveries
+    }
 }
 
 fn days_before(now: NaiveDateTime, days: u32) -> NaiveDateTime {
@@ -70,6 +87,8 @@ pub async fn prune_logs(db: &Db, now: NaiveDateTime, policy: &PrunePolicy) -> Ap
                 stream_sessions: db::stream_sessions::prune(c, stream_cutoff)?,
                 job_runs: db::job_runs::prune(c, job_run_cutoff)?,
                 tombstones: db::footage_tombstones::prune(c, stream_cutoff)?,
+                alert_deliveries: db::alert_deliveries::prune_finished(c, stream_cutoff)?,
+                alerts: db::alerts::prune_resolved(c, stream_cutoff)?,
             })
         })
         .await?;
@@ -85,6 +104,8 @@ pub async fn prune_logs(db: &Db, now: NaiveDateTime, policy: &PrunePolicy) -> Ap
             "stream_sessions": summary.stream_sessions,
             "job_runs": summary.job_runs,
             "tombstones": summary.tombstones,
+            "alerts": summary.alerts,
+            "alert_deliveries": summary.alert_deliveries,
             "audit_cutoff": audit_cutoff.and_utc(),
             "session_cutoff": revoked_before.and_utc(),
             "stream_session_cutoff": stream_cutoff.and_utc(),

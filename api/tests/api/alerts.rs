@@ -11,6 +11,7 @@ use argus::{
     services::{
         alerts::{self, offline, sources, Signal},
         job_runs::{self, Job, Keep},
+        retention::{prune_logs, PrunePolicy},
     },
 };
 use chrono::{NaiveDateTime, TimeDelta};
@@ -30,7 +31,8 @@ crate::matrix!(
     camera_offline_waits_for_the_debounce_and_recovers,
     a_flapping_camera_is_one_alert_counting_every_disconnect,
     a_failing_job_raises_job_failed_until_it_succeeds,
-    failed_logins_over_the_threshold_raise_brute_force
+    failed_logins_over_the_threshold_raise_brute_force,
+    resolved_alerts_and_finished_deliveries_age_out
 );
 
 fn signal(kind: AlertKind, subject: &str, camera_id: Option<&str>) -> Signal {
@@ -357,4 +359,70 @@ async fn failed_logins_over_the_threshold_raise_brute_force(app: TestApp) {
     let later = db::now() + secs(app.state.settings.alerts.brute_force_window_secs as i64 + 1);
     sources::check(&app.state, later).await.unwrap();
     assert_eq!(alerts_of(&app, &admin, "?type=auth.brute_force&state=active").await["total"], 0);
+}
+
+/// Log retention: resolved alerts and finished deliveries older than the stream-session
+/// retention go; open alerts and pending deliveries stay, however old.
+async fn resolved_alerts_and_finished_deliveries_age_out(app: TestApp) {
+    use argus::db::alert_deliveries::{self as outbox, DeliveryRow};
+    let admin = app.admin().await;
+    let sink = json!({"name": "sink", "kind": "webhook", "url": "http://127.0.0.1:9/"});
+    let (status, channel) = app.post("/api/v1/alert-channels", &admin, sink).await;
+    assert_eq!(status, StatusCode::CREATED, "{channel}");
+    let old = alerts::raise(&app.state, signal(AlertKind::StorageLow, "hot", None)).await.unwrap();
+    alerts::clear(&app.state, AlertKind::StorageLow, "hot", alerts::SYSTEM).await.unwrap();
+    let open = alerts::raise(&app.state, signal(AlertKind::JobFailed, "storage", None)).await.unwrap();
+    let channel_id = channel["id"].as_str().unwrap().to_string();
+    let pending = app
+        .state
+        .db
+        .run(move |c| {
+            let now = db::now();
+            let delivered = DeliveryRow {
+                id: db::new_id(),
+                channel_id,
+                alert_id: None,
+                event: "test".into(),
+                payload: "{}".into(),
+                state: outbox::DELIVERED.into(),
+                attempts: 1,
+                next_attempt_at: now,
+                claimed_by: None,
+                claimed_until: None,
+                last_attempt_at: Some(now),
+                last_status: Some(200),
+                last_error: None,
+                created_at: now,
+                delivered_at: Some(now),
+            };
+            outbox::insert(c, &delivered)?;
+            use argus::db::schema::alert_deliveries::dsl as d;
+            Ok(d::alert_deliveries.filter(d::state.eq(outbox::PENDING)).count().get_result::<i64>(c)?)
+        })
+        .await
+        .unwrap();
+    assert_eq!(pending, 3, "opened, resolved, opened: still being tried");
+
+    let policy = PrunePolicy {
+        audit_days: 3650,
+        session_days: 3650,
+        stream_session_days: 30,
+        job_run_days: 3650,
+        session_idle_secs: 86_400,
+    };
+    let report = prune_logs(&app.state.db, db::now() + TimeDelta::days(31), &policy).await.unwrap();
+    assert_eq!((report.alerts, report.alert_deliveries), (1, 1), "{report:?}");
+    let (old_id, open_id) = (old.id.clone(), open.id.clone());
+    let (old_left, open_left, pending_left) = app
+        .state
+        .db
+        .run(move |c| {
+            use argus::db::schema::alert_deliveries::dsl as d;
+            let pending =
+                d::alert_deliveries.filter(d::state.eq(outbox::PENDING)).count().get_result::<i64>(c)?;
+            Ok((db::alerts::find(c, &old_id)?, db::alerts::find(c, &open_id)?, pending))
+        })
+        .await
+        .unwrap();
+    assert!(old_left.is_none() && open_left.is_some() && pending_left == 3);
 }
