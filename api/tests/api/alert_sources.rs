@@ -9,7 +9,10 @@ use chrono::TimeDelta;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::{helpers::TestApp, streaming::write_flv};
+use crate::{
+    helpers::{Backend, Options, TestApp},
+    streaming::write_flv,
+};
 
 crate::matrix!(
     a_low_quality_score_raises_stream_degraded_after_the_delay,
@@ -108,5 +111,32 @@ async fn hot_below_its_floor_raises_storage_low_until_it_recovers(app: TestApp) 
     assert!(open[0]["message"].as_str().unwrap().contains("5% free"), "{open:?}");
     state.storage.disk = Arc::new(|_: &Path| Ok(DiskSpace { total: 1000, available: 500 }));
     sources::check(&state, db::now()).await.expect("check");
+    assert!(active(&app, &admin, "storage.low").await.is_empty());
+}
+
+/// A lower tier that disappears (an unmounted disk) raises storage.low for that tier; it clears
+/// when the tier is back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreachable_tier_raises_storage_low_until_it_is_back() {
+    let tiers = tempfile::tempdir().expect("tempdir");
+    let warm = tiers.path().join("warm");
+    std::fs::create_dir_all(&warm).expect("warm dir");
+    let env = vec![("ARGUS_TIER_WARM_URL", format!("file://{}", warm.display()))];
+    let app = TestApp::spawn_with(Options { backend: Backend::Sqlite, redis: false, env }).await;
+    let admin = app.admin().await;
+    // HOT exists as `argus up` creates it.
+    std::fs::create_dir_all(&app.state.storage.settings.hot).expect("hot dir");
+    sources::check(&app.state, db::now()).await.expect("check");
+    let open = active(&app, &admin, "storage.low").await;
+    assert!(open.is_empty(), "a mounted tier is fine: {open:?}");
+
+    std::fs::remove_dir_all(&warm).expect("unmount");
+    sources::check(&app.state, db::now()).await.expect("check");
+    let open = active(&app, &admin, "storage.low").await;
+    assert_eq!(open.len(), 1, "{open:?}");
+    assert!(open[0]["message"].as_str().unwrap().contains("storage tier warm unreachable"), "{open:?}");
+
+    std::fs::create_dir_all(&warm).expect("mount again");
+    sources::check(&app.state, db::now()).await.expect("check");
     assert!(active(&app, &admin, "storage.low").await.is_empty());
 }

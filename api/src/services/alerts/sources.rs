@@ -181,6 +181,9 @@ pub async fn check(state: &AppState, now: NaiveDateTime) -> AppResult<u64> {
     Ok(changed)
 }
 
+/// How long a tier may take to answer the health probe.
+const TIER_PROBE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
+
 /// `storage.low`: HOT below its free floor, or a tier that does not answer.
 async fn storage(state: &AppState) -> AppResult<u64> {
     let settings = &state.storage.settings;
@@ -202,12 +205,16 @@ async fn storage(state: &AppState) -> AppResult<u64> {
         let Some(location) = settings.location(tier) else { continue };
         let broken = match &location {
             TierLocation::Local(dir) => tokio::fs::metadata(dir).await.err().map(|e| e.to_string()),
+            // object_store retries a refused connection for minutes: the probe gives up sooner.
             TierLocation::S3 { .. } => match state.storage.tiers.get(tier) {
-                Some(store) => store
-                    .head(&object_store::path::Path::from(".argus-health"))
-                    .await
-                    .err()
-                    .map(|e| e.message),
+                Some(store) => {
+                    let key = object_store::path::Path::from(".argus-health");
+                    let probe = store.head(&key);
+                    match tokio::time::timeout(TIER_PROBE_TIMEOUT, probe).await {
+                        Ok(answer) => answer.err().map(|e| e.message),
+                        Err(_) => Some(format!("no answer within {} s", TIER_PROBE_TIMEOUT.as_secs())),
+                    }
+                }
                 None => Some("not opened".into()),
             },
         };
