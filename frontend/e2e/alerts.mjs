@@ -4,9 +4,8 @@
 // local receiver signed with the channel's secret. Then the camera's availability / connection
 // history and the dashboard's system stats.
 // Needs the admin signed in on `ctx.page` and `ctx.cameraId` (a camera that has published).
-// Not wired into run.mjs yet: call `alertsSteps(run, ctx, { stack: () => stack, apiCall, shot,
-// adminPassword: ADMIN_PASSWORD })` after the other steps, and put ALERTS_ENV into process.env
-// before startArgus (it passes process.env through) to need fewer failed logins.
+// run.mjs calls it after the footage steps (the admin is still signed in) and puts ALERTS_ENV
+// into process.env before startArgus (it passes process.env through) to need fewer failed logins.
 import crypto from 'node:crypto';
 import http from 'node:http';
 import { waitFor } from './harness.mjs';
