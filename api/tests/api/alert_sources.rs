@@ -2,14 +2,21 @@
 //! transcoder's reports, recording.failed from the ingest worker, storage.low from the health
 //! check (over a fake disk).
 
-use std::{path::Path, sync::Arc, time::Duration};
+use std::{
+    path::{Path, PathBuf},
+    sync::Arc,
+    time::Duration,
+};
 
 use argus::{db, infra::disk::DiskSpace, services::alerts::sources};
 use chrono::TimeDelta;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::{helpers::TestApp, streaming::write_flv};
+use crate::{
+    helpers::TestApp,
+    streaming::{write_flv, write_frameless_flv},
+};
 
 crate::matrix!(
     a_low_quality_score_raises_stream_degraded_after_the_delay,
@@ -77,11 +84,17 @@ async fn wait_for(app: &TestApp, admin: &str, kind: &str, n: usize) -> Vec<Value
     }
 }
 
-async fn a_chunk_that_cannot_be_filed_raises_recording_failed_until_one_is(app: TestApp) {
+/// The admin's token, a new camera's id and the (created) folder nginx records into.
+async fn camera_recording(app: &TestApp, serial: &str) -> (String, String, PathBuf) {
     let admin = app.admin().await;
-    let cid = app.create_camera(&admin, "ALERT-REC").await["id"].as_str().unwrap().to_string();
+    let cid = app.create_camera(&admin, serial).await["id"].as_str().unwrap().to_string();
     let record_dir = app.state.settings.media.record_dir.clone();
     std::fs::create_dir_all(&record_dir).expect("record dir");
+    (admin, cid, record_dir)
+}
+
+async fn a_chunk_that_cannot_be_filed_raises_recording_failed_until_one_is(app: TestApp) {
+    let (admin, cid, record_dir) = camera_recording(&app, "ALERT-REC").await;
     let broken = record_dir.join(format!("{cid}-1790000000.flv"));
     std::fs::write(&broken, b"this is not an flv").expect("write");
     argus::services::recordings::enqueue(&app.state, &broken.to_string_lossy()).await.expect("queued");
@@ -95,24 +108,8 @@ async fn a_chunk_that_cannot_be_filed_raises_recording_failed_until_one_is(app: 
     wait_for(&app, &admin, "recording.failed", 0).await;
 }
 
-/// What nginx leaves when the publisher stops before a new chunk's first keyframe: the FLV
-/// header, `onMetaData` and the codec configuration, no frame (FFmpeg: "dimensions not set").
-fn write_frameless_flv(path: &Path) {
-    let status = std::process::Command::new("ffmpeg")
-        .args(["-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25"])
-        .args(["-f", "lavfi", "-i", "sine", "-frames:v", "0", "-frames:a", "0", "-c:v", "libx264"])
-        .args(["-c:a", "aac", "-f", "flv"])
-        .arg(path)
-        .status()
-        .expect("ffmpeg");
-    assert!(status.success());
-}
-
 async fn a_chunk_without_frames_is_removed_without_an_alert(app: TestApp) {
-    let admin = app.admin().await;
-    let cid = app.create_camera(&admin, "ALERT-EMPTY").await["id"].as_str().unwrap().to_string();
-    let record_dir = app.state.settings.media.record_dir.clone();
-    std::fs::create_dir_all(&record_dir).expect("record dir");
+    let (admin, cid, record_dir) = camera_recording(&app, "ALERT-EMPTY").await;
     let frameless = record_dir.join(format!("{cid}-1790000000.alt.flv"));
     write_frameless_flv(&frameless);
     assert!(std::fs::metadata(&frameless).expect("written").len() > 0);
