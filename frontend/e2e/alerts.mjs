@@ -4,9 +4,8 @@
 // local receiver signed with the channel's secret. Then the camera's availability / connection
 // history and the dashboard's system stats.
 // Needs the admin signed in on `ctx.page` and `ctx.cameraId` (a camera that has published).
-// Not wired into run.mjs yet: call `alertsSteps(run, ctx, { stack: () => stack, apiCall, shot,
-// adminPassword: ADMIN_PASSWORD })` after the other steps, and put ALERTS_ENV into process.env
-// before startArgus (it passes process.env through) to need fewer failed logins.
+// run.mjs calls it after the footage steps (the admin is still signed in) and puts ALERTS_ENV
+// into process.env before startArgus (it passes process.env through) to need fewer failed logins.
 import crypto from 'node:crypto';
 import http from 'node:http';
 import { waitFor } from './harness.mjs';
@@ -39,10 +38,9 @@ function signatureOk(secret, { headers, body }) {
   return got.length === expected.length && crypto.timingSafeEqual(Buffer.from(got), Buffer.from(expected));
 }
 
-/** The bell's number as shown ('0' when no badge). */
-async function bellText(page) {
-  const count = page.getByTestId('alert-bell-count');
-  return (await count.count()) ? (await count.textContent())?.trim() : '0';
+/** The bell's number as shown ('0' when no badge). Read in one go: the badge goes away at 0. */
+function bellText(page) {
+  return page.evaluate(() => document.querySelector('[data-testid="alert-bell-count"]')?.textContent?.trim() ?? '0');
 }
 
 export async function alertsSteps(run, ctx, { stack, apiCall, shot, adminPassword }) {
@@ -78,6 +76,9 @@ export async function alertsSteps(run, ctx, { stack, apiCall, shot, adminPasswor
       await page.getByTestId('alert-bell').waitFor();
       await page.getByTestId('ws-state').filter({ hasText: 'Live' }).waitFor({ timeout: 15_000 });
       const token = await adminToken();
+      // The e2e camera published and stopped cleanly twice: no chunk of it may have failed.
+      const failed = await apiCall('GET', '/alerts?type=recording.failed', token);
+      if (failed.total) throw new Error(`recording.failed after clean publishes: ${failed.items.map((a) => a.message).join('; ')}`);
       const before = (await apiCall('GET', '/alerts/summary', token)).open;
       await waitFor(`the bell to show ${before}`, async () => (await bellText(page)) === String(before), 15_000);
       const navigations = [];

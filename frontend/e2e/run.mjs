@@ -8,6 +8,7 @@ import { ARTIFACTS, createRunner, sleep, startArgus, stopProcess, waitFor } from
 import { storageSteps } from './storage.mjs';
 import { footageSteps } from './footage.mjs';
 import { timelineSteps } from './timeline.mjs';
+import { ALERTS_ENV, alertsSteps } from './alerts.mjs';
 
 const ADMIN_PASSWORD = 'Argus-e2e-Admin-7731!';
 const VIEWER = { username: 'e2e-viewer', password: 'Viewer-e2e-Pass-4419!' };
@@ -93,6 +94,7 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
 try {
   console.log(`e2e: artifacts in ${ARTIFACTS}`);
   await run.step('start argus up (temp data dir, free ports)', async () => {
+    Object.assign(process.env, ALERTS_ENV); // startArgus passes process.env through
     stack = await startArgus({ adminPassword: ADMIN_PASSWORD });
     console.log(`    argus at ${stack.base}, data ${stack.dataDir}`);
     browser = await chromium.launch({
@@ -319,6 +321,7 @@ try {
   await storageSteps(run, ctx, { stack: () => stack, browser: () => browser, apiCall, shot, login, adminPassword: ADMIN_PASSWORD });
   await timelineSteps(run, ctx, { stack: () => stack, apiCall, shot, adminPassword: ADMIN_PASSWORD });
   await footageSteps(run, ctx, { stack: () => stack, apiCall, shot, adminPassword: ADMIN_PASSWORD });
+  await alertsSteps(run, ctx, { stack: () => stack, apiCall, shot, adminPassword: ADMIN_PASSWORD });
 
   await run.step('admin pages: API token secret shown once, users list, audit log + CSV export', async () => {
     const { page } = ctx;

@@ -7,12 +7,14 @@
 //!   `profile_sources` loads them from a folder or from the binary.
 //! - `progress`: FFmpeg `-progress` samples and the 0–100 transcode quality score.
 //! - `probe`: ffprobe/remux arguments, recorded chunk names, HLS codec strings.
+//! - `flv`: whether a recorded chunk holds any frame.
 //! - `recorders`: recording per camera and hourly chunk rotation over nginx's control module.
 //! - `remux`: FFmpeg/ffprobe over a finished chunk (faststart MP4, its streams).
 //! - `nginx_process`: starting, checking, adopting and stopping nginx.
 //! - `control`, `http`, `transcode`: Argus-side drivers using the above.
 
 pub mod control;
+pub mod flv;
 pub mod http;
 pub mod nginx_conf;
 pub mod nginx_process;

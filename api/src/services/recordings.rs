@@ -16,7 +16,7 @@ use super::{
 };
 use crate::{
     auth::{Principal, RequestMeta},
-    dataplane::{probe, remux},
+    dataplane::{flv, probe, remux},
     db::{
         self,
         recordings::{RecordingFilter, RecordingRow},
@@ -163,10 +163,11 @@ async fn already_filed(state: &AppState, source: &Path, mp4: &Path) -> AppResult
     Ok(state.db.run(move |c| db::recordings::find_by_file_path(c, &f)).await?.is_some())
 }
 
-/// Files one chunk. `Ok(None)`: nothing to do (already filed, or an empty chunk of a refused
-/// publisher). Every step leaves the source FLV in place until the row exists, so a kill at any
-/// point leaves something the unfiled-chunk scan (`services::unfiled`) finishes: the MP4 is
-/// written under a `.mp4.part` name, synced, renamed, then the row inserted, then the FLV removed.
+/// Files one chunk. `Ok(None)`: nothing to do (already filed, or an empty chunk: of a refused
+/// publisher, or of one that stopped before the chunk's first frame). Every step leaves the
+/// source FLV in place until the row exists, so a kill at any point leaves something the
+/// unfiled-chunk scan (`services::unfiled`) finishes: the MP4 is written under a `.mp4.part`
+/// name, synced, renamed, then the row inserted, then the FLV removed.
 pub async fn ingest(state: &AppState, path: &Path) -> AppResult<Option<RecordingView>> {
     let path = tokio::fs::canonicalize(path).await.unwrap_or_else(|_| path.to_path_buf());
     let source = path.to_string_lossy().to_string();
@@ -183,8 +184,10 @@ pub async fn ingest(state: &AppState, path: &Path) -> AppResult<Option<Recording
     let metadata = tokio::fs::metadata(&path).await.ok();
     let size = metadata.as_ref().map(|m| m.len()).unwrap_or(0);
     let last_write = metadata.and_then(|m| m.modified().ok()).map(DateTime::<Utc>::from);
-    if size == 0 {
-        tracing::info!(path = %path.display(), "removing empty chunk");
+    let readable = path.clone();
+    let has_frames = tokio::task::spawn_blocking(move || flv::has_frames(&readable)).await.unwrap_or(true);
+    if size == 0 || !has_frames {
+        tracing::info!(path = %path.display(), size, "removing empty chunk (no frames)");
         let _ = tokio::fs::remove_file(&path).await;
         return Ok(None);
     }

@@ -2,7 +2,11 @@
 //! transcoder's reports, recording.failed from the ingest worker, storage.low from the health
 //! check (over a fake disk).
 
-use std::{path::Path, sync::Arc, time::Duration};
+use std::{
+    path::{Path, PathBuf},
+    sync::Arc,
+    time::Duration,
+};
 
 use argus::{db, infra::disk::DiskSpace, services::alerts::sources};
 use chrono::TimeDelta;
@@ -11,13 +15,14 @@ use serde_json::{json, Value};
 
 use crate::{
     helpers::{Backend, Options, TestApp},
-    streaming::write_flv,
+    streaming::{write_flv, write_frameless_flv},
 };
 
 crate::matrix!(
     a_low_quality_score_raises_stream_degraded_after_the_delay,
     transcoder_restarts_in_a_row_raise_a_crash_loop,
     a_chunk_that_cannot_be_filed_raises_recording_failed_until_one_is,
+    a_chunk_without_frames_is_removed_without_an_alert,
     hot_below_its_floor_raises_storage_low_until_it_recovers
 );
 
@@ -79,11 +84,17 @@ async fn wait_for(app: &TestApp, admin: &str, kind: &str, n: usize) -> Vec<Value
     }
 }
 
-async fn a_chunk_that_cannot_be_filed_raises_recording_failed_until_one_is(app: TestApp) {
+/// The admin's token, a new camera's id and the (created) folder nginx records into.
+async fn camera_recording(app: &TestApp, serial: &str) -> (String, String, PathBuf) {
     let admin = app.admin().await;
-    let cid = app.create_camera(&admin, "ALERT-REC").await["id"].as_str().unwrap().to_string();
+    let cid = app.create_camera(&admin, serial).await["id"].as_str().unwrap().to_string();
     let record_dir = app.state.settings.media.record_dir.clone();
     std::fs::create_dir_all(&record_dir).expect("record dir");
+    (admin, cid, record_dir)
+}
+
+async fn a_chunk_that_cannot_be_filed_raises_recording_failed_until_one_is(app: TestApp) {
+    let (admin, cid, record_dir) = camera_recording(&app, "ALERT-REC").await;
     let broken = record_dir.join(format!("{cid}-1790000000.flv"));
     std::fs::write(&broken, b"this is not an flv").expect("write");
     argus::services::recordings::enqueue(&app.state, &broken.to_string_lossy()).await.expect("queued");
@@ -95,6 +106,34 @@ async fn a_chunk_that_cannot_be_filed_raises_recording_failed_until_one_is(app: 
     write_flv(&good, 2);
     argus::services::recordings::enqueue(&app.state, &good.to_string_lossy()).await.expect("queued");
     wait_for(&app, &admin, "recording.failed", 0).await;
+}
+
+async fn a_chunk_without_frames_is_removed_without_an_alert(app: TestApp) {
+    let (admin, cid, record_dir) = camera_recording(&app, "ALERT-EMPTY").await;
+    let frameless = record_dir.join(format!("{cid}-1790000000.alt.flv"));
+    write_frameless_flv(&frameless);
+    assert!(std::fs::metadata(&frameless).expect("written").len() > 0);
+    let good = record_dir.join(format!("{cid}-1790000100.flv"));
+    write_flv(&good, 2);
+    // The worker files one chunk after the other: once the good one is filed, the empty one is done.
+    for chunk in [&frameless, &good] {
+        argus::services::recordings::enqueue(&app.state, &chunk.to_string_lossy()).await.expect("queued");
+    }
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    let recordings = loop {
+        let (status, page) = app.get(&format!("/api/v1/recordings?camera_id={cid}"), &admin).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        if page["total"] != 0 {
+            break page;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "the good chunk was never filed");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(recordings["total"], 1, "{recordings}");
+    assert!(!frameless.exists(), "the frameless chunk is removed");
+    // Not even one the good chunk then resolved.
+    let (status, all) = app.get("/api/v1/alerts?type=recording.failed", &admin).await;
+    assert_eq!((status, &all["total"]), (StatusCode::OK, &json!(0)), "an empty chunk is no failure: {all}");
 }
 
 async fn hot_below_its_floor_raises_storage_low_until_it_recovers(app: TestApp) {

@@ -224,35 +224,22 @@ async fn websocket_only_shows_cameras_in_scope(app: TestApp) {
 }
 
 pub fn write_flv(path: &std::path::Path, seconds: u32) {
+    write_test_flv(path, &["-t", &seconds.to_string()]);
+}
+
+/// What nginx leaves when the publisher stops before a new chunk's first keyframe: the FLV
+/// header, `onMetaData` and the codec configuration, no frame (FFmpeg: "dimensions not set").
+pub fn write_frameless_flv(path: &std::path::Path) {
+    write_test_flv(path, &["-frames:v", "0", "-frames:a", "0"]);
+}
+
+/// H.264 + AAC test pattern and tone into an FLV, as long as `limit` says.
+fn write_test_flv(path: &std::path::Path, limit: &[&str]) {
     let status = std::process::Command::new("ffmpeg")
-        .args([
-            "-nostdin",
-            "-v",
-            "error",
-            "-y",
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc2=size=320x240:rate=25",
-            "-f",
-            "lavfi",
-            "-i",
-            "sine=frequency=440",
-        ])
-        .args([
-            "-t",
-            &seconds.to_string(),
-            "-c:v",
-            "libx264",
-            "-preset",
-            "ultrafast",
-            "-g",
-            "25",
-            "-c:a",
-            "aac",
-            "-f",
-            "flv",
-        ])
+        .args(["-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25"])
+        .args(["-f", "lavfi", "-i", "sine=frequency=440"])
+        .args(limit)
+        .args(["-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-c:a", "aac", "-f", "flv"])
         .arg(path)
         .status()
         .expect("ffmpeg must be installed (deploy/install-deps.sh)");

@@ -81,7 +81,8 @@ export function endpoints(c: ApiClient) {
       resolve: (id: string) => c.post<Alert>(`/alerts/${enc(id)}/resolve`),
     },
     alertChannels: {
-      list: (page = 1, limit = 25) => c.get<Page<AlertChannel>>('/alert-channels', { page, limit }),
+      /** Every channel (there are few; the server does not page them). */
+      list: () => c.get<AlertChannel[]>('/alert-channels'),
       /** A webhook's signing `secret` is in this answer only. */
       create: (body: NewAlertChannel) => c.post<CreatedChannel>('/alert-channels', body),
       update: (id: string, body: AlertChannelUpdate) => c.patch<AlertChannel>(`/alert-channels/${enc(id)}`, body),

@@ -34,7 +34,7 @@ export const keys = {
   alertSummary: ['alerts', 'summary'] as const,
   alertList: (q: AlertQuery) => ['alerts', 'list', q] as const,
   alertChannels: ['alert-channels'] as const,
-  alertChannelList: (page: number) => ['alert-channels', 'list', page] as const,
+  alertChannelList: ['alert-channels', 'list'] as const,
   alertDeliveries: (id: string, page: number) => ['alert-channels', 'deliveries', id, page] as const,
   /** Not under `cameras`: camera events patch every cache there as cameras. */
   cameraSessions: (id: string, q: SessionQuery) => ['camera-health', id, 'sessions', q] as const,

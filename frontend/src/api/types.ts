@@ -4,7 +4,7 @@
 // cannot say (the WebSocket events, the shape of a 422's `details`, the sort keys, profile names
 // known only at run time).
 
-import type { AlertEvent, AlertPermission, SystemStats } from './alerts';
+import type { AlertEvent } from './alerts';
 import type { ExportProgressEvent } from './footage';
 import type { components, operations } from './schema';
 
@@ -17,9 +17,7 @@ export type StreamStatus = Schemas['StreamStatus'];
 export type StorageTier = Schemas['StorageTier'];
 export type ActorType = Schemas['ActorType'];
 export type AuditAction = Schemas['AuditAction'];
-/** The alert permissions are hand-written in alerts.ts until the schema is regenerated. */
-export type Permission = Schemas['NewApiToken']['permissions'][number] | AlertPermission;
-type WithPermissions<T> = Omit<T, 'permissions'> & { permissions: Permission[] };
+export type Permission = Schemas['NewApiToken']['permissions'][number];
 
 /** One entry of `error.details[field]` on a 422 (`validation_failed`). */
 export interface FieldError {
@@ -33,7 +31,7 @@ export type ErrorBody = Schemas['ErrorBody'];
 export type Page<T> = Omit<Schemas['Page_CameraView'], 'items'> & { items: T[] };
 
 export type User = Schemas['UserView'];
-export type Me = WithPermissions<Schemas['Me']>;
+export type Me = Schemas['Me'];
 export type TokenPair = Schemas['TokenPair'];
 
 export type StreamQuality = Schemas['StreamQuality'];
@@ -56,7 +54,7 @@ export type Rendition = Schemas['Rendition'];
 export type Playback = Schemas['Playback'];
 export type ProfileRung = Schemas['Rung'];
 export type Profile = Schemas['Profile'];
-export type DashboardStats = Schemas['DashboardStats'] & SystemStats;
+export type DashboardStats = Schemas['DashboardStats'];
 
 export type Recording = Schemas['RecordingView'];
 /** `GET /recordings/{id}/links`: relative, signed, expiring URLs a `<video>`/`<a>` opens without headers. */
@@ -71,7 +69,7 @@ export type NewUser = Schemas['NewUser'];
 export type UserUpdate = Schemas['UserUpdate'];
 
 export type ApiToken = Schemas['ApiTokenView'];
-export type NewApiToken = WithPermissions<Schemas['NewApiToken']>;
+export type NewApiToken = Schemas['NewApiToken'];
 export type CreatedToken = Schemas['CreatedToken'];
 export type PermissionCatalog = Schemas['PermissionTable'];
 

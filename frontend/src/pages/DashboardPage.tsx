@@ -19,8 +19,7 @@ const CARDS: { key: Count; label: string; tone?: string; format?: (n: number) =>
   { key: 'active_streams', label: 'Active streams', tone: 'online' },
   { key: 'api_created', label: 'Created via API' },
   { key: 'recording_enabled', label: 'Recording enabled' },
-  // `recordings_total` is issue 12's name for the same count.
-  { key: 'total_recordings', label: 'Recordings', value: (s) => s.recordings_total ?? s.total_recordings },
+  { key: 'total_recordings', label: 'Recordings', value: (s) => s.recordings_total },
   { key: 'storage_used_bytes', label: 'Storage used', format: formatBytes },
 ];
 
@@ -44,14 +43,14 @@ function TierStats({ stats }: { stats: DashboardStats }) {
   );
 }
 
-/** The server process: uptime, memory and CPU use (shown once the server reports them). */
+/** The server process: uptime, memory and CPU use (hidden where the server cannot measure them: all 0). */
 function SystemStats({ stats: s }: { stats: DashboardStats }) {
+  if (s.uptime_secs === 0) return null;
   const cards = [
     { id: 'uptime', label: 'Uptime', value: s.uptime_secs, format: formatSpan },
     { id: 'memory', label: 'Memory (RSS)', value: s.memory_rss_bytes, format: formatBytes },
     { id: 'cpu', label: 'CPU', value: s.cpu_percent, format: formatPercent },
-  ].filter((c) => c.value !== undefined && c.value !== null);
-  if (!cards.length) return null;
+  ];
   return (
     <section className="panel" aria-labelledby="system-head">
       <div className="panel__head"><h2 id="system-head">System</h2></div>

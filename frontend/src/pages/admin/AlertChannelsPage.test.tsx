@@ -8,14 +8,14 @@ const hook = alertChannel('h1', { name: 'On call' });
 const mail = alertChannel('m1', { name: 'Ops mail', kind: 'email', url: null, to: ['ops@example.com', 'oncall@example.com'], enabled: false, disabled_reason: 'failing for 24 h', alert_types: ['storage.low'] });
 const delivery: AlertDelivery = {
   id: 'd1', channel_id: 'h1', alert_id: null, event: 'test', state: 'pending', attempts: 2, next_attempt_at: jan2(4), last_attempt_at: jan2(3),
-  last_status: 500, last_error: 'HTTP 500 Internal Server Error', created_at: jan2(3), delivered_at: null,
+  last_status: 500, last_error: 'HTTP 500 Internal Server Error', created_at: jan2(3), delivered_at: null, payload: { event: 'test' },
 };
 const SECRET = 'whsec_3f9a0c1d2e';
 
 function serve(extra: Record<string, unknown> = {}) {
   let sent: NewAlertChannel | null = null;
   const fetch = mockFetch({
-    'GET /alert-channels': () => page(sent ? [alertChannel('h2', { name: sent.name }), hook, mail] : [hook, mail]),
+    'GET /alert-channels': () => (sent ? [alertChannel('h2', { name: sent.name }), hook, mail] : [hook, mail]),
     'POST /alert-channels': (_u: URL, init: RequestInit) => {
       sent = JSON.parse(String(init.body));
       return sent!.kind === 'webhook' ? { ...alertChannel('h2', { name: sent!.name }), secret: SECRET } : alertChannel('m2', { kind: 'email' });

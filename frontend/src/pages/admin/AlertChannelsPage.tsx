@@ -1,4 +1,4 @@
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../../api';
 import type { AlertChannel } from '../../api/alerts';
@@ -6,7 +6,7 @@ import { describeError } from '../../api/errors';
 import { keys } from '../../api/keys';
 import { PageHeader } from '../../components/Layout';
 import { ConfirmDialog } from '../../components/Modal';
-import { PagedTable } from '../../components/PagedTable';
+import { Table } from '../../components/PagedTable';
 import { EmptyState, QueryState } from '../../components/States';
 import { formatRelative } from '../../lib/format';
 import { ChannelCreate } from './ChannelCreate';
@@ -55,8 +55,7 @@ function run(a: Action): Promise<unknown> {
 
 export default function AlertChannelsPage() {
   const qc = useQueryClient();
-  const [page, setPage] = useState(1);
-  const channels = useQuery({ queryKey: keys.alertChannelList(page), queryFn: () => api.alertChannels.list(page), placeholderData: keepPreviousData });
+  const channels = useQuery({ queryKey: keys.alertChannelList, queryFn: api.alertChannels.list });
   const [creating, setCreating] = useState(false);
   const [removing, setRemoving] = useState<AlertChannel | null>(null);
   const [log, setLog] = useState<AlertChannel | null>(null);
@@ -79,8 +78,8 @@ export default function AlertChannelsPage() {
       </PageHeader>
       {notice && <div className="alert alert--info" role="status" data-testid="channel-notice">{notice}</div>}
       {act.error && !removing && <div className="alert alert--error" role="alert">{describeError(act.error)}</div>}
-      <QueryState query={channels} isEmpty={(p) => p.items.length === 0} empty={<EmptyState title="No alert channels">Add a webhook or an email channel to be told when something fails.</EmptyState>}>
-        {(p) => <PagedTable page={p} columns={COLUMNS} onPage={setPage} testId="channels-table" row={(c) => <ChannelRow c={c} busy={act.isPending} onAction={onAction} onLog={setLog} />} />}
+      <QueryState query={channels} isEmpty={(list) => list.length === 0} empty={<EmptyState title="No alert channels">Add a webhook or an email channel to be told when something fails.</EmptyState>}>
+        {(list) => <Table items={list} columns={COLUMNS} testId="channels-table" row={(c) => <ChannelRow c={c} busy={act.isPending} onAction={onAction} onLog={setLog} />} />}
       </QueryState>
       {creating && <ChannelCreate onClose={() => setCreating(false)} />}
       {log && <DeliveryLog channel={log} onClose={() => setLog(null)} />}

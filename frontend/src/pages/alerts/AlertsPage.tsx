@@ -17,7 +17,7 @@ import { DEFAULT_FILTERS, filtersFromParams, filtersToParams, toAlertQuery, type
 const COLUMNS = ['Type', 'Severity', 'Camera', 'State', 'Count', 'First seen', 'Last seen', 'Message', { hidden: 'Actions' }] as const;
 const STATE_LABEL = { active: 'Active (open + acknowledged)', open: 'Open', acknowledged: 'Acknowledged', resolved: 'Resolved' } as const;
 
-function Who({ label, by, at }: { label: string; by: string | null; at: string | null }) {
+function Who({ label, by, at }: { label: string; by?: string | null; at?: string | null }) {
   if (!at) return null;
   return <div className="muted small">{label} {by ? `by ${by} ` : ''}{formatRelative(at)}</div>;
 }
