@@ -69,7 +69,7 @@ ARGUS_BIN="${CARGO_TARGET_DIR:-$PWD/target}/debug/argus" bash scripts/storage-cr
 if [ -f frontend/package.json ]; then
   step "end to end: dashboard in Chromium against argus up"
   cargo build --quiet -p argus
-  (cd frontend && ARGUS_BIN="$PWD/../target/debug/argus" npm run e2e)
+  (bin="${CARGO_TARGET_DIR:-$PWD/target}/debug/argus"; cd frontend && ARGUS_BIN="$bin" npm run e2e)
 fi
 
 step "first run: a clean clone, ./scripts/up.sh with no ARGUS_* variable, a camera goes online"
