@@ -3064,11 +3064,14 @@ export interface operations {
     alerts_list: {
         parameters: {
             query?: {
-                /** @description `open`, `acknowledged`, `resolved` or `active` (open + acknowledged); all when absent. */
-                state?: string | null;
-                type?: string | null;
+                /**
+                 * @description `open`, `acknowledged`, `resolved` or `active` (open + acknowledged); all when absent.
+                 *     Inlined: no response carries the filter, so nothing else registers its schema.
+                 */
+                state?: null | ("open" | "acknowledged" | "resolved" | "active");
+                type?: null | components["schemas"]["AlertKind"];
                 camera_id?: string | null;
-                severity?: string | null;
+                severity?: null | components["schemas"]["AlertSeverity"];
                 page?: number | null;
                 limit?: number | null;
             };
@@ -8758,6 +8761,7 @@ type ReadonlyArray<T> = [
 ] extends [
     unknown[]
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
+export const pathsApiV1AlertsGetParametersQueryStateOneOf1Values: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/alerts"]["get"]["parameters"]["query"]["state"]> = ["open", "acknowledged", "resolved", "active"];
 export const pathsApiV1AuditLogsExportGetParametersQueryFormatOneOf1Values: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/audit-logs/export"]["get"]["parameters"]["query"]["format"]> = ["csv", "json"];
 export const actorTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ActorType"]> = ["system", "nginx", "anonymous", "user", "token"];
 export const alertKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AlertKind"]> = ["camera.offline", "recording.failed", "storage.low", "stream.degraded", "transcoder.crash_loop", "auth.brute_force", "job.failed"];

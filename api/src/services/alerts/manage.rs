@@ -43,13 +43,13 @@ impl StateFilter {
 #[derive(Deserialize, Debug, Default, utoipa::IntoParams)]
 pub struct AlertQuery {
     /// `open`, `acknowledged`, `resolved` or `active` (open + acknowledged); all when absent.
-    #[param(value_type = Option<String>)]
+    /// Inlined: no response carries the filter, so nothing else registers its schema.
+    #[param(inline)]
     pub state: Option<StateFilter>,
     #[serde(rename = "type")]
-    #[param(rename = "type", value_type = Option<String>)]
+    #[param(rename = "type")]
     pub kind: Option<AlertKind>,
     pub camera_id: Option<String>,
-    #[param(value_type = Option<String>)]
     pub severity: Option<AlertSeverity>,
 }
 
