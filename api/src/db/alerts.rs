@@ -199,19 +199,6 @@ pub fn count_active(
     Ok(counts.into_iter().map(|((s, k), n)| (s, k, n)).collect())
 }
 
-/// (camera id, started at, ended at) of the stream sessions open now or ended since `since`: the
-/// history the `camera.offline` evaluator judges.
-pub fn sessions_since(
-    conn: &mut DbConn,
-    since: NaiveDateTime,
-) -> AppResult<Vec<(String, NaiveDateTime, Option<NaiveDateTime>)>> {
-    use super::schema::stream_sessions as s;
-    Ok(s::table
-        .filter(s::ended_at.is_null().or(s::ended_at.ge(since)))
-        .select((s::camera_id, s::started_at, s::ended_at))
-        .load(conn)?)
-}
-
 /// Deletes alerts resolved before `before` (log retention); open and acknowledged ones stay.
 pub fn prune_resolved(conn: &mut DbConn, before: NaiveDateTime) -> AppResult<usize> {
     let old =

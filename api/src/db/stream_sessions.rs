@@ -170,3 +170,15 @@ pub fn page_for_camera(
         .load(conn)?;
     Ok((rows, total))
 }
+
+/// (camera id, started at, ended at) of the stream sessions open now or ended since `since`: the
+/// history the `camera.offline` evaluator judges.
+pub fn spans_since(
+    conn: &mut DbConn,
+    since: NaiveDateTime,
+) -> AppResult<Vec<(String, NaiveDateTime, Option<NaiveDateTime>)>> {
+    Ok(stream_sessions::table
+        .filter(stream_sessions::ended_at.is_null().or(stream_sessions::ended_at.ge(since)))
+        .select((stream_sessions::camera_id, stream_sessions::started_at, stream_sessions::ended_at))
+        .load(conn)?)
+}

@@ -94,7 +94,7 @@ pub async fn evaluate(state: &AppState, now: NaiveDateTime) -> AppResult<u64> {
         .run(move |c| {
             Ok((
                 db::cameras::all_live_state(c)?,
-                db::alerts::sessions_since(c, since)?,
+                db::stream_sessions::spans_since(c, since)?,
                 db::alerts::active_of_kind(c, AlertKind::CameraOffline)?,
                 db::alerts::active_of_kind(c, AlertKind::StreamDegraded)?,
             ))
