@@ -15,7 +15,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use crate::{
-    helpers::{error_code, Backend, Options, TestApp},
+    helpers::{error_code, poll_until, Backend, Options, TestApp},
     storage::on_both_backends,
 };
 use receiver::{wait_mails, Receiver};
@@ -72,15 +72,15 @@ async fn deliveries(app: &TestApp, admin: &str, channel: &str) -> Vec<Value> {
 
 /// Polls the channel's delivery log until `done` holds (fails after 30 s).
 async fn wait_log(app: &TestApp, admin: &str, channel: &str, done: impl Fn(&[Value]) -> bool) -> Vec<Value> {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    loop {
+    poll_until("the delivery log's state", Duration::from_secs(30), || async {
         let log = deliveries(app, admin, channel).await;
         if done(&log) {
-            return log;
+            Ok(log)
+        } else {
+            Err(format!("{log:?}"))
         }
-        assert!(tokio::time::Instant::now() < deadline, "delivery log never got there: {log:?}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    })
+    .await
 }
 
 on_both_backends!(
@@ -380,16 +380,18 @@ async fn a_channel_failing_for_a_day_is_disabled() {
     assert_eq!(channel["enabled"], false, "{channel}");
     assert!(channel["disabled_reason"].is_string());
     // …and somebody is told: a job.failed alert naming the channel.
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    loop {
+    poll_until("a job.failed alert naming the channel", Duration::from_secs(10), || async {
         let (_, page) = app.get("/api/v1/alerts?type=job.failed", &admin).await;
         let items = page["items"].as_array().cloned().unwrap_or_default();
-        if items.iter().any(|a| a["message"].as_str().is_some_and(|m| m.contains("\"dead\" disabled"))) {
-            break;
+        let named =
+            items.iter().any(|a| a["message"].as_str().is_some_and(|m| m.contains("\"dead\" disabled")));
+        if named {
+            Ok(())
+        } else {
+            Err(page.to_string())
         }
-        assert!(tokio::time::Instant::now() < deadline, "no job.failed alert for the channel: {page}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    })
+    .await;
     // A disabled channel gets no new deliveries.
     enqueue(&app, vec![alert("job.failed", "again")]).await;
     assert_eq!(deliveries(&app, &admin, &id).await.len(), 1);

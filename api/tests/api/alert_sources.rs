@@ -14,7 +14,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use crate::{
-    helpers::{Backend, Options, TestApp},
+    helpers::{poll_until, Backend, Options, TestApp},
     streaming::{write_flv, write_frameless_flv},
 };
 
@@ -73,15 +73,15 @@ async fn transcoder_restarts_in_a_row_raise_a_crash_loop(app: TestApp) {
 
 /// Polls until `kind`'s active alerts number `n` (20 s at most).
 async fn wait_for(app: &TestApp, admin: &str, kind: &str, n: usize) -> Vec<Value> {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    loop {
+    poll_until(&format!("{n} active {kind} alert(s)"), Duration::from_secs(20), || async {
         let found = active(app, admin, kind).await;
         if found.len() == n {
-            return found;
+            Ok(found)
+        } else {
+            Err(format!("{found:?}"))
         }
-        assert!(tokio::time::Instant::now() < deadline, "{kind}: {found:?}, wanted {n}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    })
+    .await
 }
 
 /// The admin's token, a new camera's id and the (created) folder nginx records into.

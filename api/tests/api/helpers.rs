@@ -325,3 +325,20 @@ pub async fn insert_hot_recording(
     app.state.db.run(move |c| db::recordings::insert(c, &row)).await.expect("insert recording");
     id
 }
+
+/// Polls `probe` every 100 ms until it answers `Ok(value)`; panics after `timeout` with `what`
+/// and the last `Err(state)` it answered (what the condition looked like instead).
+pub async fn poll_until<T, F, Fut>(what: &str, timeout: Duration, mut probe: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, String>>,
+{
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        match probe().await {
+            Ok(value) => return value,
+            Err(state) => assert!(tokio::time::Instant::now() < deadline, "{what} never happened: {state}"),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}

@@ -14,7 +14,7 @@ use diesel::prelude::*;
 use serde_json::{json, Value};
 
 use crate::{
-    helpers::{next_event, status_event},
+    helpers::{next_event, poll_until, status_event},
     receiver::{self, wait_mails, Received, Receiver},
     stack::{LiveCamera, Publisher, Stack},
 };
@@ -149,15 +149,15 @@ async fn a_killed_publisher_raises_camera_offline_after_the_debounce_and_recover
 
 /// The webhook deliveries of `event` received so far, waiting until there is at least one.
 async fn webhook_events(hook: &Receiver, event: &str) -> Vec<Received> {
-    let started = Instant::now();
-    loop {
+    poll_until(&format!("a {event} webhook"), Duration::from_secs(30), || async {
         let got: Vec<Received> = hook.received().into_iter().filter(|r| r.event == event).collect();
-        if !got.is_empty() {
-            return got;
+        if got.is_empty() {
+            Err(format!("{:?}", hook.received()))
+        } else {
+            Ok(got)
         }
-        assert!(started.elapsed() < Duration::from_secs(30), "no {event} webhook: {:?}", hook.received());
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    })
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -10,6 +10,8 @@ use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
+use crate::helpers::poll_until;
+
 #[derive(Clone, Debug)]
 pub struct Received {
     pub delivery: String,
@@ -116,13 +118,13 @@ pub fn mails_with(dir: &str, marker: &str) -> Vec<String> {
 }
 
 pub async fn wait_mails(dir: &str, marker: &str, n: usize) -> Vec<String> {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    loop {
+    poll_until(&format!("{n} mail(s) with {marker}"), Duration::from_secs(30), || async {
         let mails = mails_with(dir, marker);
         if mails.len() >= n {
-            return mails;
+            Ok(mails)
+        } else {
+            Err(format!("{} arrived", mails.len()))
         }
-        assert!(tokio::time::Instant::now() < deadline, "{n} mail(s) with {marker} never arrived");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    })
+    .await
 }
