@@ -222,8 +222,34 @@ pub fn list(conn: &mut DbConn, filter: &CameraFilter, page: PageRequest) -> AppR
 }
 
 /// Every non-deleted camera's id and status: what reconciliation compares with nginx.
-pub fn all_live_state(conn: &mut DbConn) -> AppResult<Vec<CameraRow>> {
-    Ok(cameras::table.filter(cameras::deleted_at.is_null()).select(CameraRow::as_select()).load(conn)?)
+/// The cameras whose stream status may have to change: those not `offline`, and those among
+/// `ids` (what nginx is publishing, sessions just ended). With 10,000 cameras of which 100 are
+/// live this reads about 100 rows, not 10,000; each part is served by an index.
+pub fn stream_status_candidates(conn: &mut DbConn, ids: &[String]) -> AppResult<Vec<CameraRow>> {
+    let mut rows: Vec<CameraRow> = cameras::table
+        .filter(cameras::deleted_at.is_null())
+        .filter(
+            cameras::stream_status
+                .eq(StreamStatus::Online)
+                .or(cameras::stream_status.eq(StreamStatus::Error)),
+        )
+        .select(CameraRow::as_select())
+        .load(conn)?;
+    // By primary key only, deleted ones dropped here (see above `statuses`).
+    let named: Vec<CameraRow> =
+        cameras::table.filter(cameras::id.eq_any(ids)).select(CameraRow::as_select()).load(conn)?;
+    let seen: std::collections::HashSet<String> = rows.iter().map(|r| r.id.clone()).collect();
+    rows.extend(named.into_iter().filter(|n| n.deleted_at.is_none() && !seen.contains(&n.id)));
+    Ok(rows)
+}
+
+/// `(id, is_active, name)` of the cameras among `ids` that are not deleted.
+pub fn activity(conn: &mut DbConn, ids: &[String]) -> AppResult<Vec<(String, bool, String)>> {
+    let rows: Vec<(String, bool, String, Option<NaiveDateTime>)> = cameras::table
+        .filter(cameras::id.eq_any(ids))
+        .select((cameras::id, cameras::is_active, cameras::name, cameras::deleted_at))
+        .load(conn)?;
+    Ok(rows.into_iter().filter(|r| r.3.is_none()).map(|(id, active, name, _)| (id, active, name)).collect())
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -14,6 +14,7 @@ use crate::helpers::TestApp;
 
 crate::matrix!(
     reconciling_one_node_leaves_another_nodes_cameras_alone,
+    reconciliation_corrects_missed_publishes_and_stale_statuses,
     cameras_online_is_right_after_a_restart
 );
 
@@ -83,6 +84,51 @@ async fn reconciling_one_node_leaves_another_nodes_cameras_alone(a: TestApp) {
     // publish_done of client 1 on node A ends node A's session.
     apply(&a, StreamEvent::Done { client_id: "1".into() }).await;
     assert_eq!(status(&a, a_live).await, "offline");
+}
+
+/// Reconciliation reads only the cameras that can change (not offline, or named by nginx or by
+/// a session it ends), and still corrects both kinds of drift: a publish whose hook was lost
+/// (offline in the database, live in nginx) and a status left `online` with no session behind
+/// it; an offline camera nginx does not have stays as it is.
+async fn reconciliation_corrects_missed_publishes_and_stale_statuses(app: TestApp) {
+    let admin = app.admin().await;
+    let mut ids = Vec::new();
+    for serial in ["DRIFT-MISSED", "DRIFT-STALE", "DRIFT-QUIET", "DRIFT-DELETED"] {
+        ids.push(app.create_camera(&admin, serial).await["id"].as_str().unwrap().to_string());
+    }
+    let (missed, stale, quiet, deleted) = (&ids[0], &ids[1], &ids[2], &ids[3]);
+    let stale_ids = vec![stale.clone()];
+    app.state
+        .db
+        .run(move |c| {
+            argus::db::cameras::set_status_all(c, &stale_ids, argus::domain::StreamStatus::Online, None)
+        })
+        .await
+        .expect("status set");
+    let resp =
+        app.client.delete(app.url(&format!("/api/v1/cameras/{deleted}"))).bearer_auth(&admin).send().await;
+    assert_eq!(resp.expect("delete").status(), 204);
+
+    reconcile(&app, &[(missed, "41"), (deleted, "42")]).await;
+    assert_eq!(status(&app, missed).await, "online", "a publish nginx has but Argus missed");
+    assert_eq!(status(&app, stale).await, "offline", "online with no session and no publisher");
+    assert_eq!(status(&app, quiet).await, "offline");
+    let missed_id = missed.clone();
+    let open = app
+        .state
+        .db
+        .run(move |c| argus::db::stream_sessions::open_for_camera(c, &missed_id))
+        .await
+        .expect("sessions");
+    assert_eq!(open.len(), 1, "the missed publish got its session");
+    let deleted_id = deleted.clone();
+    let open = app
+        .state
+        .db
+        .run(move |c| argus::db::stream_sessions::open_for_camera(c, &deleted_id))
+        .await
+        .expect("sessions");
+    assert!(open.is_empty(), "a deleted camera's stream opens no session");
 }
 
 /// A restarted Argus reports the cameras that are online from its first scrape on, not 0 until

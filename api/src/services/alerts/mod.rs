@@ -140,7 +140,11 @@ fn upsert(
         alert_channels::enqueue(c, &view, AlertEvent::Opened)?;
         return Ok((view, Outcome::Opened));
     };
-    let same_words = row.message == signal.message && row.severity == signal.severity;
+    if let Count::Observed(n, first) = count {
+        if !observation_changes(&row, signal, n, first) {
+            return Ok((view_on(c, row)?, Outcome::Unchanged));
+        }
+    }
     row.severity = signal.severity;
     row.message = signal.message.clone();
     match count {
@@ -149,9 +153,6 @@ fn upsert(
             row = db::alerts::find(c, &row.id)?.ok_or_else(|| AppError::internal("bumped alert vanished"))?;
         }
         Count::Observed(n, first) => {
-            if same_words && row.count == n.max(1) && row.first_seen <= first {
-                return Ok((view_on(c, row)?, Outcome::Unchanged));
-            }
             row.count = n.max(1);
             row.first_seen = first.min(row.first_seen);
             (row.last_seen, row.updated_at) = (now, now);
@@ -159,6 +160,21 @@ fn upsert(
         }
     }
     Ok((view_on(c, row)?, Outcome::Updated))
+}
+
+/// Whether observing `count` since `first_seen` would change the active alert `row` (same
+/// words, same count, an episode that started no later): evaluators that judge every camera
+/// skip the write, and its transaction, when it would not.
+pub(crate) fn observation_changes(
+    row: &AlertRow,
+    signal: &Signal,
+    count: i64,
+    first_seen: NaiveDateTime,
+) -> bool {
+    row.message != signal.message
+        || row.severity != signal.severity
+        || row.count != count.max(1)
+        || row.first_seen > first_seen
 }
 
 /// Resolves the not-resolved alert of (kind, subject), if any: the condition recovered.

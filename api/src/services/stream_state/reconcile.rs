@@ -85,18 +85,23 @@ fn apply(
     let mut changed = BTreeMap::new();
     // Cameras with an open session on this node, and on any other.
     let (mut held_here, mut held_elsewhere) = (HashSet::new(), HashSet::new());
+    // Besides the cameras not offline: what nginx has, and the sessions ended here.
+    let mut candidates: Vec<String> = publishing.keys().map(|name| name.to_string()).collect();
     for session in db::stream_sessions::all_open(c)? {
         if session.node != snapshot.node {
             held_elsewhere.insert(session.camera_id);
         } else if publishing.contains_key(session.camera_id.as_str()) {
             held_here.insert(session.camera_id);
         // nginx no longer has it: the publisher died without a publish_done we saw.
-        } else if end_session(c, &session, "reconciled")? {
-            changed.insert(session.camera_id.clone(), StreamStatus::Offline);
+        } else {
+            if end_session(c, &session, "reconciled")? {
+                changed.insert(session.camera_id.clone(), StreamStatus::Offline);
+            }
+            candidates.push(session.camera_id);
         }
     }
     let mut should_record = Vec::new();
-    for camera in db::cameras::all_live_state(c)? {
+    for camera in db::cameras::stream_status_candidates(c, &candidates)? {
         let target = match publishing.get(camera.id.as_str()) {
             Some(_) if stalled.contains(&camera.id) => StreamStatus::Error,
             Some(_) => StreamStatus::Online,
