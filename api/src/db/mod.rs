@@ -15,6 +15,7 @@ pub mod footage_tombstones;
 pub mod job_runs;
 pub mod object_deletions;
 pub mod recording_tiers;
+pub mod recording_totals;
 pub mod recordings;
 pub mod schema;
 pub mod sessions;

@@ -164,7 +164,8 @@ pub fn begin_move(conn: &mut DbConn, id: &str, from: StorageTier, to: StorageTie
 }
 
 /// Points the recording at its copy in `to` (key `location`); the copy left in `from` becomes
-/// the stale one. False when the recording is no longer in `from`.
+/// the stale one; its tier totals follow. False when the recording is no longer in `from`.
+/// Call it inside a transaction.
 pub fn commit_move(
     conn: &mut DbConn,
     id: &str,
@@ -181,6 +182,11 @@ pub fn commit_move(
             recordings::stale_tier.eq(from),
         ))
         .execute(conn)?;
+    if updated == 1 {
+        let size: i64 = recordings::table.find(id).select(recordings::size_bytes).first(conn)?;
+        super::recording_totals::add(conn, from, -1, -size)?;
+        super::recording_totals::add(conn, to, 1, size)?;
+    }
     Ok(updated == 1)
 }
 

@@ -41,9 +41,10 @@ pub struct RecordingFilter {
     pub only_camera_ids: Option<Vec<String>>,
 }
 
+/// Files a recording (and counts it in its tier's totals): call it inside a transaction.
 pub fn insert(conn: &mut DbConn, row: &RecordingRow) -> AppResult<()> {
     diesel::insert_into(recordings::table).values(row).execute(conn)?;
-    Ok(())
+    super::recording_totals::add(conn, row.tier, 1, row.size_bytes)
 }
 
 pub fn find(conn: &mut DbConn, id: &str) -> AppResult<Option<RecordingRow>> {
@@ -126,17 +127,24 @@ pub fn overlapping(
 /// tombstone of its span (`reason`: why it went) so the timeline can tell deleted footage from
 /// footage never recorded; the number of rows deleted. Call it inside the deleting transaction.
 pub fn delete_unheld(conn: &mut DbConn, id: &str, reason: &str) -> AppResult<usize> {
-    let span: Option<(String, NaiveDateTime, NaiveDateTime)> = recordings::table
+    let span: Option<(String, NaiveDateTime, NaiveDateTime, StorageTier, i64)> = recordings::table
         .find(id)
         .filter(unheld())
-        .select((recordings::camera_id, recordings::started_at, recordings::ended_at))
+        .select((
+            recordings::camera_id,
+            recordings::started_at,
+            recordings::ended_at,
+            recordings::tier,
+            recordings::size_bytes,
+        ))
         .first(conn)
         .optional()?;
-    let Some((camera_id, started_at, ended_at)) = span else {
+    let Some((camera_id, started_at, ended_at, tier, size)) = span else {
         return Ok(0);
     };
     let deleted = diesel::delete(recordings::table.find(id).filter(unheld())).execute(conn)?;
     if deleted == 1 {
+        super::recording_totals::add(conn, tier, -1, -size)?;
         let tombstone = TombstoneRow {
             recording_id: id.to_string(),
             camera_id,

@@ -292,3 +292,11 @@ diesel::table! {
 
 diesel::joinable!(alert_deliveries -> alert_channels (channel_id));
 diesel::allow_tables_to_appear_in_same_query!(alert_deliveries, alert_channels);
+
+diesel::table! {
+    recording_totals (tier) {
+        tier -> Text,
+        recordings -> BigInt,
+        bytes -> BigInt,
+    }
+}

@@ -42,19 +42,16 @@ pub fn by_camera_and_tier(conn: &mut DbConn, since: NaiveDateTime) -> AppResult<
         .load(conn)?)
 }
 
-/// Recordings and bytes per tier, of the cameras `only_ids` (all when `None`): the dashboard's
-/// figures.
-pub fn by_tier(conn: &mut DbConn, only_ids: Option<&[String]>) -> AppResult<Vec<(StorageTier, i64, i64)>> {
-    let mut q = recordings::table
+/// Recordings and bytes per tier of the cameras `ids` (a scoped caller's dashboard figures;
+/// the whole store's are kept in `recording_totals`).
+pub fn by_tier(conn: &mut DbConn, ids: &[String]) -> AppResult<Vec<(StorageTier, i64, i64)>> {
+    Ok(recordings::table
+        .filter(recordings::camera_id.eq_any(ids))
         .group_by(recordings::tier)
         .select((
             recordings::tier,
             sql::<BigInt>("CAST(COUNT(*) AS SIGNED)"),
             sql::<BigInt>("CAST(COALESCE(SUM(size_bytes), 0) AS SIGNED)"),
         ))
-        .into_boxed();
-    if let Some(ids) = only_ids {
-        q = q.filter(recordings::camera_id.eq_any(ids.to_vec()));
-    }
-    Ok(q.load(conn)?)
+        .load(conn)?)
 }

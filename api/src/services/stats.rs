@@ -60,7 +60,12 @@ pub async fn compute(state: &AppState, scope: Option<Vec<String>>) -> AppResult<
         .run(move |c| {
             let counts = db::cameras::counts(c, scope.as_deref())?;
             let (mut by_tier, mut counts_by_tier) = (BytesByTier::default(), BytesByTier::default());
-            for (tier, count, bytes) in db::storage_usage::by_tier(c, scope.as_deref())? {
+            // The whole store's figures are kept per tier; a scoped caller's are summed.
+            let tiers = match scope.as_deref() {
+                None => db::recording_totals::all(c)?,
+                Some(ids) => db::storage_usage::by_tier(c, ids)?,
+            };
+            for (tier, count, bytes) in tiers {
                 counts_by_tier.add(tier, count);
                 by_tier.add(tier, bytes);
             }

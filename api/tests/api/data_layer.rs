@@ -96,6 +96,7 @@ async fn session_rotation_is_compare_and_swap(app: TestApp) {
 }
 
 async fn recordings_are_unique_per_source_and_sum_sizes(app: TestApp) {
+    use argus::domain::StorageTier::{Archive, Cold, Hot, Warm};
     let cam = camera("REC-1", "rec");
     let cam_id = cam.id.clone();
     app.state.db.run(move |c| db::cameras::insert(c, &cam)).await.unwrap();
@@ -109,7 +110,7 @@ async fn recordings_are_unique_per_source_and_sum_sizes(app: TestApp) {
         size_bytes: size,
         file_path: format!("/r/{source}.mp4"),
         source_path: source.into(),
-        tier: argus::domain::StorageTier::Hot,
+        tier: Hot,
         checksum_sha256: "0".repeat(64),
         video_codec: Some("h264".into()),
         audio_codec: None,
@@ -130,14 +131,35 @@ async fn recordings_are_unique_per_source_and_sum_sizes(app: TestApp) {
         .unwrap();
     let err = app.state.db.run(move |c| db::recordings::insert(c, &dup)).await.unwrap_err();
     assert_eq!(err.code, ErrorCode::Conflict);
-    let by_tier = app.state.db.run(|c| db::storage_usage::by_tier(c, None)).await.unwrap();
-    assert_eq!(
-        by_tier,
-        [(argus::domain::StorageTier::Hot, 2, 5_000_000_007)],
-        "sizes past 32 bits sum correctly"
-    );
+    let ids = vec![cam_id.clone()];
+    let by_tier = app.state.db.run(move |c| db::storage_usage::by_tier(c, &ids)).await.unwrap();
+    assert_eq!(by_tier, [(Hot, 2, 5_000_000_007)], "sizes past 32 bits sum correctly");
+    assert_eq!(totals(&app).await, [(Hot, 2, 5_000_000_007), (Warm, 0, 0), (Cold, 0, 0), (Archive, 0, 0)]);
     let found = app.state.db.run(|c| db::recordings::find_by_source(c, "/in/b.flv")).await.unwrap();
-    assert_eq!(found.map(|r| r.size_bytes), Some(7));
+    assert_eq!(found.as_ref().map(|r| r.size_bytes), Some(7));
+
+    // The per-tier totals follow a move and a deletion.
+    let (small, big) = (found.unwrap().id, by_source(&app, "/in/a.flv").await);
+    let moved = app
+        .state
+        .db
+        .run(move |c| db::recording_tiers::commit_move(c, &small, Hot, Cold, "cold/b.mp4", db::now()))
+        .await
+        .unwrap();
+    assert!(moved);
+    app.state.db.run(move |c| db::recordings::delete_unheld(c, &big, "test")).await.unwrap();
+    assert_eq!(totals(&app).await, [(Hot, 0, 0), (Warm, 0, 0), (Cold, 1, 7), (Archive, 0, 0)]);
+}
+
+/// `(tier, recordings, bytes)` of every tier, in tier order.
+async fn totals(app: &TestApp) -> Vec<(argus::domain::StorageTier, i64, i64)> {
+    let mut rows = app.state.db.run(db::recording_totals::all).await.unwrap();
+    rows.sort_by_key(|(tier, _, _)| argus::domain::StorageTier::ALL.iter().position(|t| t == tier));
+    rows
+}
+
+async fn by_source(app: &TestApp, source: &'static str) -> String {
+    app.state.db.run(move |c| db::recordings::find_by_source(c, source)).await.unwrap().unwrap().id
 }
 
 async fn search_treats_like_wildcards_literally(app: TestApp) {
