@@ -3,8 +3,9 @@
 // "Interactive" (ms since the navigation started, performance.now() in the page) = all of:
 //   1. the first data element is in the DOM (cameras: a camera row; live: a camera tile;
 //      recordings: the recordings table or its empty state);
-//   2. a click is answered: cameras: "Next ›" → "Page 2 of" shown (a server round trip);
-//      live: the "16" layout button → pressed; recordings: the camera filter opened;
+//   2. a click is answered: cameras: sort "Name Z–A" → the last camera by name is the first row
+//      (a server round trip); live: the "16" layout button → pressed; recordings: the camera
+//      filter → its list of matches opened;
 //   3. the search box accepts input: text typed into it is its value (cameras: the search box;
 //      live: the camera picker's search; recordings: the camera filter, whose server matches
 //      must also be listed).
@@ -56,49 +57,57 @@ const INSTRUMENT = () => {
   };
 };
 
+const SEARCH = 'Seed camera 0000'; // matches 00000-00009 with 10 cameras or 10,000
+/** The seeded camera last by name: first once the list is sorted Z-A. */
+const LAST_CAMERA = `Seed camera ${String(keys.length - 1).padStart(5, '0')}`;
+
+async function typeSearch(box) {
+  await box.fill(SEARCH);
+  if ((await box.inputValue()) !== SEARCH) throw new Error('the search box did not take the text');
+}
+
 const PAGES = {
   cameras: {
     path: '/cameras',
+    ready: (page) => page.locator('[data-testid^="camera-row-"]').first().waitFor({ timeout: 30_000 }),
     async interact(page) {
-      await page.locator('[data-testid^="camera-row-"]').first().waitFor({ timeout: 30_000 });
-      await page.getByRole('button', { name: /Next/ }).click();
-      await page.getByText(/Page 2 of/).waitFor();
-      const box = page.getByTestId('camera-search');
-      await box.fill('Seed camera 0001');
-      if ((await box.inputValue()) !== 'Seed camera 0001') throw new Error('the search box did not take the text');
+      await page.getByLabel('Sort').selectOption('-name');
+      await page.locator('[data-testid^="camera-row-"]').first().filter({ hasText: LAST_CAMERA }).waitFor();
+      await typeSearch(page.getByTestId('camera-search'));
     },
   },
   live: {
     path: '/live',
+    ready: (page) => page.locator('[data-testid^="player-"]').first().waitFor({ timeout: 30_000 }),
     async interact(page) {
-      await page.locator('[data-testid^="player-"]').first().waitFor({ timeout: 30_000 });
       await page.getByTestId('layout-16').click();
       await page.locator('[data-testid="layout-16"][aria-pressed="true"]').waitFor();
       await page.getByTestId('pick-cameras').click();
-      const box = page.getByTestId('live-picker-search');
-      await box.fill('Seed camera 0001');
-      if ((await box.inputValue()) !== 'Seed camera 0001') throw new Error('the picker did not take the text');
+      await typeSearch(page.getByTestId('live-picker-search'));
       await page.keyboard.press('Escape');
     },
   },
   recordings: {
     path: '/recordings',
+    ready: (page) => page.getByTestId('recordings-table').or(page.getByTestId('empty-state')).first().waitFor({ timeout: 30_000 }),
     async interact(page) {
-      await page.getByTestId('recordings-table').or(page.getByTestId('empty-state')).first().waitFor({ timeout: 30_000 });
       const box = page.getByTestId('rec-filter-camera');
       await box.click();
-      await box.fill('Seed camera 0001');
-      await page.getByRole('option').first().waitFor();
-      if ((await box.inputValue()) !== 'Seed camera 0001') throw new Error('the camera filter did not take the text');
+      await page.getByRole('listbox').waitFor();
+      await typeSearch(box);
+      await page.getByRole('option', { name: /Seed camera 0000/ }).first().waitFor();
     },
   },
 };
 
 async function interactive(page, name) {
   await page.goto(`${base}${PAGES[name].path}`);
+  await PAGES[name].ready(page);
   await PAGES[name].interact(page);
   return page.evaluate(() => performance.now());
 }
+
+let step = 0;
 
 /** Publish / publish_done hooks at `rate` per second until stopped; `live` cameras are live at a time. */
 function startEvents(rate) {
@@ -106,24 +115,26 @@ function startEvents(rate) {
   const form = (call, k) =>
     `app=live&flashver=FMLE/3.0&swfurl=&tcurl=rtmp://127.0.0.1/live&pageurl=&addr=127.0.0.1&clientid=${k}&call=${call}&type=live&name=${keys[k % keys.length]}`;
   const post = (route, body) =>
-    fetch(`${base}/api/v1/streaming/${route}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-argus-hook-secret': hookSecret }, body })
+    fetch(`${base}/api/v1/streaming/${route}`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-argus-hook-secret': hookSecret }, body })
       .then((r) => (r.status < 400 ? ok++ : failed++))
       .catch(() => failed++)
       .finally(() => inFlight--);
-  let k = 0, ok = 0, failed = 0, inFlight = 0, stopped = false;
+  let ok = 0, failed = 0, inFlight = 0, stopped = false;
   const t0 = Date.now();
+  const k0 = step;
   const tick = () => {
     if (stopped) return;
-    // Each step is two hooks: camera k goes online, camera k - live goes offline.
-    const due = Math.floor(((Date.now() - t0) / 1000) * (rate / 2));
-    while (k < due && inFlight < 128) {
+    // Each step is two hooks: camera k goes online, camera k - live goes offline. Steps go on
+    // from one window to the next, so every publish has a new client id, as with nginx.
+    const due = k0 + Math.floor(((Date.now() - t0) / 1000) * (rate / 2));
+    while (step < due && inFlight < 128) {
       inFlight += 1;
-      void post('auth', form('publish', k));
-      if (k >= live) {
+      void post('auth', form('publish', step));
+      if (step >= live) {
         inFlight += 1;
-        void post('publish-done', form('publish_done', k - live));
+        void post('publish-done', form('publish_done', step - live));
       }
-      k += 1;
+      step += 1;
     }
     setTimeout(tick, 5);
   };
@@ -136,8 +147,8 @@ function startEvents(rate) {
 
 async function underEvents(page, name, firehose) {
   await page.evaluate((f) => sessionStorage.setItem('bench.firehose', f ? '1' : '0'), firehose);
-  await page.goto(`${base}${PAGES[name].path}`);
-  await PAGES[name].interact(page);
+  await page.goto(`${base}${PAGES[name].path}`); // as a user opens it (the live wall keeps its 16 tiles)
+  await PAGES[name].ready(page);
   await page.waitForTimeout(500); // the subscription follows the rendered page
   const t = await page.evaluate(() => {
     window.__bench.counting = true;
