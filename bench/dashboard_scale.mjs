@@ -108,17 +108,22 @@ async function interactive(page, name) {
 }
 
 let step = 0;
+/** `auth:k` / `publish-done:k`: the hooks of step k that were answered. */
+const answered = new Set();
 
 /** Publish / publish_done hooks at `rate` per second until stopped; `live` cameras are live at a time. */
 function startEvents(rate) {
   const live = Math.max(1, Math.min(500, Math.floor(keys.length / 2)));
   const form = (call, k) =>
     `app=live&flashver=FMLE/3.0&swfurl=&tcurl=rtmp://127.0.0.1/live&pageurl=&addr=127.0.0.1&clientid=${k}&call=${call}&type=live&name=${keys[k % keys.length]}`;
-  const post = (route, body) =>
+  const post = (route, body, k) =>
     fetch(`${base}/api/v1/streaming/${route}`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-argus-hook-secret': hookSecret }, body })
       .then((r) => (r.status < 400 ? ok++ : failed++))
       .catch(() => failed++)
-      .finally(() => inFlight--);
+      .finally(() => {
+        inFlight--;
+        answered.add(`${route}:${k}`);
+      });
   let ok = 0, failed = 0, inFlight = 0, stopped = false;
   const t0 = Date.now();
   const k0 = step;
@@ -127,12 +132,16 @@ function startEvents(rate) {
     // Each step is two hooks: camera k goes online, camera k - live goes offline. Steps go on
     // from one window to the next, so every publish has a new client id, as with nginx.
     const due = k0 + Math.floor(((Date.now() - t0) / 1000) * (rate / 2));
-    while (step < due && inFlight < 128) {
+    // In order per camera, as nginx sends them: a session's done only after its publish was
+    // answered, the camera's next publish only after that done (with 10 cameras the same camera
+    // comes back every 10 steps; out of order, a session would leak and the camera stay online).
+    const ready = (k) => (k < live || answered.has(`auth:${k - live}`)) && (k < keys.length || answered.has(`publish-done:${k - keys.length}`));
+    while (step < due && inFlight < 128 && ready(step)) {
       inFlight += 1;
-      void post('auth', form('publish', step));
+      void post('auth', form('publish', step), step);
       if (step >= live) {
         inFlight += 1;
-        void post('publish-done', form('publish_done', step - live));
+        void post('publish-done', form('publish_done', step - live), step - live);
       }
       step += 1;
     }
