@@ -9,6 +9,7 @@ import { storageSteps } from './storage.mjs';
 import { footageSteps } from './footage.mjs';
 import { timelineSteps } from './timeline.mjs';
 import { ALERTS_ENV, alertsSteps } from './alerts.mjs';
+import { cameraListSteps } from './cameras.mjs';
 
 const ADMIN_PASSWORD = 'Argus-e2e-Admin-7731!';
 const VIEWER = { username: 'e2e-viewer', password: 'Viewer-e2e-Pass-4419!' };
@@ -326,6 +327,7 @@ try {
     await page.getByTestId('rec-filter-camera-clear').click();
   });
 
+  await cameraListSteps(run, ctx, { stack: () => stack, apiCall, shot, adminPassword: ADMIN_PASSWORD });
   await storageSteps(run, ctx, { stack: () => stack, browser: () => browser, apiCall, shot, login, adminPassword: ADMIN_PASSWORD });
   await timelineSteps(run, ctx, { stack: () => stack, apiCall, shot, adminPassword: ADMIN_PASSWORD });
   await footageSteps(run, ctx, { stack: () => stack, apiCall, shot, adminPassword: ADMIN_PASSWORD });

@@ -86,8 +86,13 @@ export function useCameraMutation<V>(fn: (v: V) => Promise<Camera | void>) {
   });
 }
 
+/** How often the bell's summary is polled: a fallback while events bring every alert... */
+export const SUMMARY_POLL_MS = 60_000;
+/** ...and while the socket hears only the cameras on screen (alerts about others do not come). */
+export const SUMMARY_POLL_NARROWED_MS = 15_000;
+
 /** The bell's summary (kept current by `alert.*` events; polled as a fallback), with alert.read. */
-export function useAlertSummary() {
+export function useAlertSummary(pollMs = SUMMARY_POLL_MS) {
   const allowed = useAuth().can('alert.read');
-  return useQuery({ queryKey: keys.alertSummary, queryFn: api.alerts.summary, enabled: allowed, refetchInterval: 60_000 });
+  return useQuery({ queryKey: keys.alertSummary, queryFn: api.alerts.summary, enabled: allowed, refetchInterval: pollMs });
 }

@@ -8,6 +8,7 @@ import { PageHeader } from '../components/Layout';
 import { EmptyState, QueryState } from '../components/States';
 import { QualityBadge, StatusBadge } from '../components/StatusBadge';
 import { formatBytes, formatPercent, formatSpan } from '../lib/format';
+import { useCameraSubscription } from '../realtime/RealtimeProvider';
 
 type Count = { [K in keyof DashboardStats]-?: DashboardStats[K] extends number ? K : never }[keyof DashboardStats];
 
@@ -81,6 +82,9 @@ function OnlineRow({ camera }: { camera: Camera }) {
 export default function DashboardPage() {
   const stats = useStats();
   const online = useCameraPage({ stream_status: 'online', limit: 12, sort: 'name' });
+  // Status and quality of the cameras listed; the counts (stats.updated) come regardless, and
+  // refresh the list when cameras go online or offline elsewhere.
+  useCameraSubscription(online.data?.items.map((c) => c.id));
   return (
     <>
       <PageHeader title="Dashboard" />

@@ -2,6 +2,8 @@ import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { Route, Routes, useLocation } from 'react-router-dom';
 import { describe, expect, it, vi } from 'vitest';
 import { camera, mockFetch, renderAs } from '../test/fixtures';
+import { CameraSubscriptionsContext } from '../realtime/RealtimeProvider';
+import { CameraSubscriptions } from '../realtime/subscriptions';
 import LivePage from './LivePage';
 
 const ALL = [
@@ -71,5 +73,18 @@ describe('live wall', () => {
     renderAs('api', <LivePage />, '/live');
     await waitFor(() => expect(tiles()).toContain('player-c'));
     expect(screen.queryByTestId('go-back-c')).toBeNull();
+  });
+
+  it('subscribes to the cameras on screen, re-subscribes when the layout changes and lets go when it leaves', async () => {
+    server();
+    const send = vi.fn();
+    const { unmount } = renderAs('viewer', <CameraSubscriptionsContext.Provider value={new CameraSubscriptions(send)}><LivePage /></CameraSubscriptionsContext.Provider>, '/live');
+    await waitFor(() => expect(send).toHaveBeenLastCalledWith(['a', 'b', 'c', 'd']));
+    fireEvent.click(screen.getByTestId('layout-1'));
+    await waitFor(() => expect(tiles()).toEqual(['player-c']));
+    await waitFor(() => expect(send).toHaveBeenLastCalledWith(['c']));
+    unmount();
+    expect(send).toHaveBeenLastCalledWith(null);
+    expect(send.mock.calls.filter(([ids]) => ids === null)).toHaveLength(1);
   });
 });

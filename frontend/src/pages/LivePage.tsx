@@ -1,5 +1,5 @@
 import { useQueries } from '@tanstack/react-query';
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import { api } from '../api';
 import { keys } from '../api/keys';
 import type { Camera, CameraQuery } from '../api/types';
@@ -12,6 +12,7 @@ import { Can } from '../auth/AuthProvider';
 import { GoBack } from '../player/GoBack';
 import { LivePlayer } from '../player/LivePlayer';
 import { useLocalState } from '../lib/useLocalState';
+import { useCameraSubscription } from '../realtime/RealtimeProvider';
 
 export const LAYOUTS = [1, 4, 8, 16, 32] as const;
 type Layout = (typeof LAYOUTS)[number] | 'list';
@@ -84,6 +85,11 @@ function BackTo({ camera }: { camera: Camera }) {
   return <Can needs="recording.read"><GoBack cameraId={camera.id} name={camera.name} className="icon-btn player__back" /></Can>;
 }
 
+/** Memoised: a status event re-renders the tile of its camera only. */
+const WallTile = memo(function WallTile({ camera, compact }: { camera: Camera; compact: boolean }) {
+  return <LivePlayer camera={camera} compact={compact} actions={!compact && <BackTo camera={camera} />} />;
+});
+
 function ListMode({ cameras }: { cameras: Camera[] }) {
   const [selected, setSelected] = useState<string | null>(null);
   const current = cameras.find((c) => c.id === selected) ?? cameras[0];
@@ -110,6 +116,8 @@ export default function LivePage() {
   const [picking, setPicking] = useState(false);
   const size = layout === 'list' ? LIST_SIZE : layout;
   const { query: wall, empty, onlineCount } = useWall(picked, size);
+  // Events about the cameras on screen only (tiles, or the list mode's names and badges).
+  useCameraSubscription(wall.data?.map((c) => c.id));
 
   return (
     <>
@@ -140,7 +148,7 @@ export default function LivePage() {
           ) : (
             <div className={`wall wall--${layout}`} data-testid="live-grid">
               {cameras.map((c) => (
-                <LivePlayer key={c.id} camera={c} compact={layout >= 16} actions={layout < 16 && <BackTo camera={c} />} />
+                <WallTile key={c.id} camera={c} compact={layout >= 16} />
               ))}
               {Array.from({ length: Math.max(0, layout - cameras.length) }, (_, i) => (
                 <div key={`empty-${i}`} className="player player--empty">

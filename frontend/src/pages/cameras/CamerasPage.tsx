@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { memo, useState } from 'react';
 import { useCameraPage, useQuality } from '../../api/hooks';
 import type { Camera, CameraQuery, CameraSort, StreamStatus } from '../../api/types';
 import { Can, useAuth } from '../../auth/AuthProvider';
@@ -8,6 +8,7 @@ import { EmptyState, QueryState } from '../../components/States';
 import { QualityBadge, StatusBadge } from '../../components/StatusBadge';
 import { formatRelative } from '../../lib/format';
 import { useDebounced } from '../../lib/useDebounced';
+import { useCameraSubscription } from '../../realtime/RealtimeProvider';
 import { CameraDetail } from './CameraDetail';
 import { CameraForm } from './CameraForm';
 
@@ -37,7 +38,8 @@ export function toCameraQuery(f: Filters, page: number): CameraQuery {
   };
 }
 
-function CameraRow({ camera, onOpen }: { camera: Camera; onOpen: (c: Camera) => void }) {
+/** Memoised: a status event re-renders the row of its camera, not the whole page. */
+const CameraRow = memo(function CameraRow({ camera, onOpen }: { camera: Camera; onOpen: (c: Camera) => void }) {
   const quality = useQuality(camera);
   return (
     <tr data-testid={`camera-row-${camera.id}`} className={camera.is_active ? undefined : 'row--inactive'}>
@@ -58,18 +60,25 @@ function CameraRow({ camera, onOpen }: { camera: Camera; onOpen: (c: Camera) => 
       <td data-label="Last seen">{formatRelative(camera.last_seen_at)}</td>
     </tr>
   );
-}
+});
 
 export default function CamerasPage() {
   const { can } = useAuth();
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
-  const [page, setPage] = useState(1);
-  const debouncedQ = useDebounced(filters.q, 300);
-  const query = useCameraPage(toCameraQuery({ ...filters, q: debouncedQ }, page));
+  // Typed filters ask the server once typing pauses; the selects at once.
+  const typed = { q: useDebounced(filters.q, 300), company: useDebounced(filters.company, 300), place: useDebounced(filters.place, 300) };
+  // The page belongs to the filters it was chosen under: new filters start at page 1 in the same
+  // render (an effect resetting it would first ask the server for page N of the new filters).
+  const filterKey = JSON.stringify({ ...filters, ...typed });
+  const [paged, setPaged] = useState({ filterKey, page: 1 });
+  const page = paged.filterKey === filterKey ? paged.page : 1;
+  const setPage = (p: number) => setPaged({ filterKey, page: p });
+  const query = useCameraPage(toCameraQuery({ ...filters, ...typed }, page));
   const [open, setOpen] = useState<Camera | null>(null);
   const [editing, setEditing] = useState<Camera | 'new' | null>(null);
+  // Status events for this page's cameras only (the details dialog shows one of them).
+  useCameraSubscription(query.data?.items.map((c) => c.id));
 
-  useEffect(() => setPage(1), [debouncedQ, filters.status, filters.active, filters.company, filters.place, filters.sort]);
   const set = <K extends keyof Filters>(k: K) => (e: { target: { value: string } }) => setFilters((f) => ({ ...f, [k]: e.target.value as Filters[K] }));
   const filtered = JSON.stringify(filters) !== JSON.stringify(NO_FILTERS);
 
