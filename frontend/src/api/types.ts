@@ -86,9 +86,14 @@ export type AuditLog = Schemas['AuditLogView'];
 export type AuditQuery = QueryOf<'audit_list'>;
 
 // WebSocket events (server → client); the OpenAPI document describes only the upgrade.
+export type CameraStatusChange = { camera_id: string; stream_status: StreamStatus; last_seen_at: string | null };
 export type WsEvent =
   | { type: 'hello'; data: unknown; at: string }
-  | { type: 'camera.status'; data: { camera_id: string; stream_status: StreamStatus; last_seen_at: string | null }; at: string }
+  | { type: 'camera.status'; data: CameraStatusChange; at: string }
+  // A burst of status changes written together (a reconnect storm), up to 500 per event.
+  | { type: 'camera.statuses'; data: { changes: CameraStatusChange[] }; at: string }
+  // The server dropped events this client was too slow to take: refetch what is shown.
+  | { type: 'resync'; data: { missed: number }; at: string }
   | { type: 'camera.created' | 'camera.updated'; data: { camera: Camera }; at: string }
   | { type: 'camera.deleted'; data: { camera_id: string }; at: string }
   | { type: 'recording.created'; data: { recording: Recording }; at: string }

@@ -22,6 +22,16 @@ describe('applyEvent', () => {
     expect(qc.getQueryData<Camera>(keys.camera('a'))!.last_seen_at).toBe('2026-01-02T00:00:00Z');
   });
 
+  it('camera.statuses (a burst written together) updates every camera it names', () => {
+    const qc = new QueryClient();
+    qc.setQueryData(keys.cameraList({ page: 1 }), page([camera('a'), camera('b'), camera('c')]));
+    const change = (id: string) => ({ camera_id: id, stream_status: 'online' as const, last_seen_at: at });
+    applyEvent(qc, { type: 'camera.statuses', data: { changes: [change('a'), change('c')] }, at });
+
+    const list = qc.getQueryData<Page<Camera>>(keys.cameraList({ page: 1 }))!;
+    expect(list.items.map((c) => c.stream_status)).toEqual(['online', 'offline', 'online']);
+  });
+
   it('going offline drops the stream quality', () => {
     const qc = new QueryClient();
     const quality = { fps: 25, speed: 1, bitrate_kbps: 2000, dropped_frames: 0, score: 97, updated_at: at };

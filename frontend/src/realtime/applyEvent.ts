@@ -1,5 +1,5 @@
 // How WebSocket events change the TanStack Query cache: every event type is handled here, and
-// only here (a new server event, e.g. a batched status or a "resync", is one more case below).
+// only here (`resync` excepted: the socket turns it into a refetch of everything).
 //
 // Events are applied in batches (see eventBatcher.ts): at 1,000 status events a second, each
 // camera cache is patched once per batch with the merged changes of every camera in it, and the
@@ -7,7 +7,7 @@
 
 import { notifyManager, type QueryClient, type QueryFilters } from '@tanstack/react-query';
 import { keys } from '../api/keys';
-import type { Camera, CameraQuery, ExportView, Page, StreamQuality, WsEvent } from '../api/types';
+import type { Camera, CameraQuery, CameraStatusChange, ExportView, Page, StreamQuality, WsEvent } from '../api/types';
 import { applyAlertEvent } from './alertEvents';
 
 type CameraCache = Page<Camera> | Camera | undefined;
@@ -36,8 +36,8 @@ export function patchCameraCache(data: CameraCache, patches: ReadonlyMap<string,
   return patch ? { ...data, ...patch } : undefined;
 }
 
-/** The fields a `camera.status` event changes: a camera that is not online has no quality. */
-function statusPatch(d: Extract<WsEvent, { type: 'camera.status' }>['data']): Partial<Camera> {
+/** The fields a status change sets: a camera that is not online has no quality. */
+function statusPatch(d: CameraStatusChange): Partial<Camera> {
   return {
     stream_status: d.stream_status,
     ...(d.last_seen_at ? { last_seen_at: d.last_seen_at } : {}),
@@ -74,19 +74,24 @@ class BatchState {
   patchCamera(id: string, patch: Partial<Camera>): void {
     this.cameras.set(id, { ...this.cameras.get(id), ...patch });
   }
+
+  status(d: CameraStatusChange): void {
+    this.patchCamera(d.camera_id, statusPatch(d));
+    if (d.stream_status !== 'online') this.quality.set(d.camera_id, null);
+    // A session began or ended: the connection history and availability changed.
+    this.sessionsChanged.add(d.camera_id);
+  }
 }
 
 /** Folds one event into the batch, or applies it at once when it is rare and order-sensitive. */
 function fold(qc: QueryClient, b: BatchState, e: WsEvent, stale: MarkStale): void {
   switch (e.type) {
-    case 'camera.status': {
-      const id = e.data.camera_id;
-      b.patchCamera(id, statusPatch(e.data));
-      if (e.data.stream_status !== 'online') b.quality.set(id, null);
-      // A session began or ended: the connection history and availability changed.
-      b.sessionsChanged.add(id);
+    case 'camera.status':
+      b.status(e.data);
       break;
-    }
+    case 'camera.statuses':
+      for (const change of e.data.changes) b.status(change);
+      break;
     case 'camera.updated': {
       const { quality, ...rest } = e.data.camera;
       b.patchCamera(rest.id, quality ? { ...rest, quality } : rest);
@@ -116,6 +121,7 @@ function fold(qc: QueryClient, b: BatchState, e: WsEvent, stale: MarkStale): voi
       applyAlertEvent(qc, e);
       break;
     case 'hello':
+    case 'resync': // handled by the socket (a refetch of everything)
       break;
   }
 }

@@ -72,6 +72,12 @@ describe('RealtimeClient', () => {
     expect(events.map((e) => e.type)).toEqual(['camera.status']);
     expect(onResync).not.toHaveBeenCalled();
 
+    // The server dropped events this client could not take: refetch, as after a reconnect.
+    sockets[0].onmessage?.({ data: JSON.stringify({ type: 'resync', data: { missed: 5000 }, at: 'now' }) });
+    expect(onResync).toHaveBeenCalledTimes(1);
+    expect(events.map((e) => e.type)).toEqual(['camera.status']);
+    onResync.mockClear();
+
     sockets[0].drop();
     expect(timers.map((t) => t.ms)).toEqual([100]);
     timers[0].fn();

@@ -20,7 +20,7 @@ export interface SocketLike {
 export interface RealtimeOptions {
   getToken: () => Promise<string | null>;
   onEvent: (e: WsEvent) => void;
-  /** After a reconnect (not the first connect): refetch what may have changed meanwhile. */
+  /** After a reconnect (not the first connect) or a server `resync`: refetch what may have changed meanwhile. */
   onResync: () => void;
   onState?: (s: ConnectionState) => void;
   url?: (token: string) => string;
@@ -128,7 +128,9 @@ export class RealtimeClient {
       if (typeof ev.data !== 'string') return;
       try {
         const msg = JSON.parse(ev.data) as WsEvent;
-        if (msg && typeof msg.type === 'string') this.o.onEvent(msg);
+        // The server dropped events we were too slow to take: same as after a reconnect.
+        if (msg?.type === 'resync') this.o.onResync();
+        else if (msg && typeof msg.type === 'string') this.o.onEvent(msg);
       } catch {
         /* ignore malformed frames */
       }
