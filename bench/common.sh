@@ -22,6 +22,12 @@ build_release() {
   (cd "$BENCH_ROOT" && cargo build --release --quiet -p argus)
 }
 
+# build_example NAME: builds api/examples/NAME.rs (release) and sets EXAMPLE_BIN to it.
+build_example() {
+  (cd "$BENCH_ROOT" && cargo build --release --quiet -p argus --example "$1")
+  EXAMPLE_BIN="${CARGO_TARGET_DIR:-$BENCH_ROOT/target}/release/examples/$1"
+}
+
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }

@@ -2,7 +2,10 @@
 # The on_publish hook (POST /api/v1/streaming/auth, form-encoded as nginx-rtmp sends it) under
 # load: 10,000 cameras, a random valid stream key per request, against an nginx `return 200`
 # baseline measured in the same run on the same machine with the same requests.
-# Target: >= 50 % of the baseline's req/s with p99 <= 2x the baseline's.
+# For reference only: a sustained flood of publishes is not what a fleet sends (a camera
+# publishes once per connection), so its ratio to nginx is no target. The event that matters,
+# a reconnect storm of every camera at once, is bench/reconnect_storm.sh, which carries the
+# target (p99 <= 2x nginx's, all cameras online <= 2 s after the last answer).
 # Env: CONNECTIONS (64), DURATION (15s), CAMERAS (10000).
 source "$(dirname "$0")/common.sh"
 CONNECTIONS=${CONNECTIONS:-64}; DURATION=${DURATION:-15s}; CAMERAS=${CAMERAS:-10000}
@@ -44,5 +47,5 @@ echo "== on_publish hook: $CAMERAS cameras, random key, $CONNECTIONS connections
 run_wrk "nginx return 200 (baseline)" "http://127.0.0.1:$nginx_port" -t2 -c"$CONNECTIONS" -d"$DURATION" -s "$WORK/publish.lua"
 base_rps=$RPS; base_p99=$P99_MS
 run_wrk "argus on_publish" "http://127.0.0.1:$api_port" -t2 -c"$CONNECTIONS" -d"$DURATION" -s "$WORK/publish.lua"
-echo "ratio: throughput $(ratio "$RPS" "$base_rps") of baseline (target >= 0.50), p99 $(ratio "$P99_MS" "$base_p99")x baseline (target <= 2.00)"
+echo "ratio: throughput $(ratio "$RPS" "$base_rps") of baseline, p99 $(ratio "$P99_MS" "$base_p99")x baseline (reference; the target is bench/reconnect_storm.sh's)"
 echo "argus RSS after load: $(( $(awk '/VmRSS/ {print $2}' /proc/$ARGUS_PID/status) / 1024 )) MiB"

@@ -1,5 +1,5 @@
 //! WebSocket fan-out latency, driven by `bench/ws_fanout.sh` against a running release Argus:
-//! N clients connected to `/api/v1/ws`, then on_publish / on_publish_done hooks sent one at a
+//! N clients connected (5,000 by default) to `/api/v1/ws`, then on_publish / on_publish_done hooks sent one at a
 //! time; for each hook, the time until every client has received the `camera.status` event.
 //! The baseline measured in the same run is the hook's own round trip (nginx's view).
 //!
@@ -30,6 +30,24 @@ fn summary(label: &str, mut ms: Vec<f64>) {
     );
 }
 
+/// The fields of a server message this tool looks at (borrowed: parsing must cost the tool as
+/// little as possible, or it measures itself).
+#[derive(serde::Deserialize)]
+struct Incoming<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: std::borrow::Cow<'a, str>,
+    #[serde(default, borrow)]
+    data: Option<StatusData<'a>>,
+}
+
+#[derive(serde::Deserialize)]
+struct StatusData<'a> {
+    #[serde(default, borrow)]
+    camera_id: Option<std::borrow::Cow<'a, str>>,
+    #[serde(default, borrow)]
+    stream_status: Option<std::borrow::Cow<'a, str>>,
+}
+
 /// One client: reports (camera id, status, arrival) for every `camera.status` it receives.
 async fn client(url: String, tx: mpsc::UnboundedSender<(String, String, Instant)>) -> anyhow::Result<()> {
     let (mut ws, _) = tokio_tungstenite::connect_async(url).await?;
@@ -40,11 +58,11 @@ async fn client(url: String, tx: mpsc::UnboundedSender<(String, String, Instant)
     }
     while let Some(msg) = ws.next().await {
         if let Message::Text(text) = msg? {
-            let v: serde_json::Value = serde_json::from_str(&text)?;
-            if v["type"] == "camera.status" {
-                let id = v["data"]["camera_id"].as_str().unwrap_or_default().to_string();
-                let status = v["data"]["stream_status"].as_str().unwrap_or_default().to_string();
-                tx.send((id, status, Instant::now()))?;
+            let at = Instant::now();
+            let m: Incoming = serde_json::from_str(&text)?;
+            if let (true, Some(d)) = (m.kind == "camera.status", m.data) {
+                let id = d.camera_id.unwrap_or_default().into_owned();
+                tx.send((id, d.stream_status.unwrap_or_default().into_owned(), at))?;
             }
         }
     }
@@ -57,7 +75,7 @@ async fn main() -> anyhow::Result<()> {
     let [_, api, token, secret, keys_file, rest @ ..] = args.as_slice() else {
         anyhow::bail!("usage: ws_fanout API_URL ACCESS_TOKEN HOOK_SECRET KEYS_FILE [CLIENTS] [ROUNDS]");
     };
-    let clients: usize = rest.first().map(|s| s.parse()).transpose()?.unwrap_or(1000);
+    let clients: usize = rest.first().map(|s| s.parse()).transpose()?.unwrap_or(5000);
     let rounds: usize = rest.get(1).map(|s| s.parse()).transpose()?.unwrap_or(20);
     let keys: Vec<String> = std::fs::read_to_string(keys_file)?.lines().map(str::to_string).collect();
     anyhow::ensure!(keys.len() >= rounds, "need at least {rounds} keys");

@@ -121,6 +121,13 @@ impl Application {
         // export and exit with it half cut.
         crate::services::exports::worker::spawn(state.clone());
         crate::services::alert_channels::worker::spawn(state.clone());
+        let preload = state.clone();
+        tokio::spawn(async move {
+            match crate::services::streaming::preload_keys(&preload).await {
+                Ok(n) => tracing::info!(keys = n, "stream keys cached"),
+                Err(e) => tracing::warn!(error = %e, "stream keys not preloaded; looked up one by one"),
+            }
+        });
         Self::with_state(listener, state)
     }
 

@@ -123,6 +123,39 @@ pub fn find_by_stream_key(conn: &mut DbConn, key: &str) -> AppResult<Option<Came
         .optional()?)
 }
 
+/// What the publish hook needs of a camera: `(id, stream_key, is_active, recording_enabled)`.
+pub type KeyRow = (String, String, bool, bool);
+
+/// [`KeyRow`]s of cameras not deleted, by id, after `after_id` (a page of at most `limit`).
+pub fn key_rows_after(conn: &mut DbConn, after_id: &str, limit: i64) -> AppResult<Vec<KeyRow>> {
+    Ok(cameras::table
+        .filter(cameras::deleted_at.is_null())
+        .filter(cameras::id.gt(after_id))
+        .order(cameras::id.asc())
+        .limit(limit)
+        .select((cameras::id, cameras::stream_key, cameras::is_active, cameras::recording_enabled))
+        .load(conn)?)
+}
+
+/// [`KeyRow`]s of these cameras (not deleted; by primary key only, as `statuses` below).
+pub fn key_rows(conn: &mut DbConn, ids: &[String]) -> AppResult<Vec<KeyRow>> {
+    let rows: Vec<(String, String, bool, bool, Option<NaiveDateTime>)> = cameras::table
+        .filter(cameras::id.eq_any(ids))
+        .select((
+            cameras::id,
+            cameras::stream_key,
+            cameras::is_active,
+            cameras::recording_enabled,
+            cameras::deleted_at,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter(|r| r.4.is_none())
+        .map(|(id, key, active, rec, _)| (id, key, active, rec))
+        .collect())
+}
+
 /// Including soft-deleted cameras: serial numbers stay unique forever.
 pub fn find_by_serial_any(conn: &mut DbConn, serial: &str) -> AppResult<Option<CameraRow>> {
     Ok(cameras::table

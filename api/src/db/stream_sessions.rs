@@ -77,6 +77,15 @@ pub fn open_for_camera(conn: &mut DbConn, camera_id: &str) -> AppResult<Vec<Stre
         .load(conn)?)
 }
 
+/// The open sessions of any of these cameras (on any node).
+pub fn open_for_cameras(conn: &mut DbConn, camera_ids: &[String]) -> AppResult<Vec<StreamSessionRow>> {
+    Ok(stream_sessions::table
+        .filter(stream_sessions::camera_id.eq_any(camera_ids))
+        .filter(stream_sessions::ended_at.is_null())
+        .select(StreamSessionRow::as_select())
+        .load(conn)?)
+}
+
 pub fn all_open(conn: &mut DbConn) -> AppResult<Vec<StreamSessionRow>> {
     Ok(stream_sessions::table
         .filter(stream_sessions::ended_at.is_null())

@@ -27,7 +27,9 @@ impl Cache {
     pub fn local() -> Cache {
         Cache::Local(Arc::new(LocalCache {
             entries: moka::sync::Cache::builder()
-                .max_capacity(20_000)
+                // Room for every stream key of a large fleet (preloaded at start) besides the
+                // pages and principals; an entry is a few hundred bytes.
+                .max_capacity(50_000)
                 .time_to_live(Duration::from_secs(3600))
                 .build(),
             generations: Mutex::new(HashMap::new()),

@@ -37,7 +37,7 @@ async fn listen(url: &str, channel: &str, hub: &Hub) -> redis::RedisResult<()> {
             }
         };
         match serde_json::from_str::<Event>(&payload) {
-            Ok(event) => hub.deliver_local(event),
+            Ok(event) => hub.deliver_received(event, payload),
             Err(e) => tracing::warn!(error = %e, "malformed event on redis channel"),
         }
     }

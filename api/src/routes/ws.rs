@@ -33,7 +33,8 @@ async fn ws(
         let (state, credential) = (checker.clone(), credential.clone());
         Box::pin(async move {
             let required = <require::CameraRead as Requirement>::PERMISSION;
-            services::auth::recheck(&state, &credential, required, &event, &current).await
+            services::auth::recheck(&state, &credential, required, event.as_deref().map(|d| &**d), &current)
+                .await
         })
     });
     actix_web::rt::spawn(session::run(

@@ -322,19 +322,22 @@ pub async fn authenticate(
 
 /// For an open WebSocket authenticated by `credential` as `current`, which needs `required`:
 /// `None` when `event` does not concern it, else the principal it now has, or why it must close.
+/// Without an event (the socket missed some) it is re-checked in any case.
 pub async fn recheck(
     state: &AppState,
     credential: &str,
     required: Permission,
-    event: &Event,
+    event: Option<&Event>,
     current: &Principal,
 ) -> Option<Result<Principal, String>> {
-    if event.kind != revocation::PRINCIPAL_CHANGED {
-        return None;
-    }
-    let subject: Subject = serde_json::from_value(event.data.clone()).ok()?;
-    if !subject.affects(current) {
-        return None;
+    if let Some(event) = event {
+        if event.kind != revocation::PRINCIPAL_CHANGED {
+            return None;
+        }
+        let subject: Subject = serde_json::from_value(event.data.clone()).ok()?;
+        if !subject.affects(current) {
+            return None;
+        }
     }
     // Fails closed: a socket whose credential cannot be re-checked is closed (clients reconnect).
     Some(match principals::resolve(state, credential).await {

@@ -34,19 +34,27 @@ pub fn spawn(state: AppState, mut rx: mpsc::Receiver<StreamEvent>) -> tokio::tas
     })
 }
 
-/// Applies a batch in order; consecutive publishes go to [`stream_state::publish`] together
-/// (a repeated client id starts a new run). The events come from this Argus's own nginx (its
-/// hooks are relayed over loopback), so they belong to this `node`.
+/// Applies a batch in order; consecutive publishes go to [`stream_state::publish`] together,
+/// consecutive ends to [`stream_state::end`] (a repeated client id starts a new run). The
+/// events come from this Argus's own nginx (its hooks are relayed over loopback), so they
+/// belong to this `node`.
 fn apply_batch(c: &mut DbConn, node: &str, events: &[StreamEvent]) -> AppResult<Transitions> {
     let mut out = Transitions::default();
-    let mut run: Vec<Publish> = Vec::new();
+    let (mut publishes, mut ends): (Vec<Publish>, Vec<String>) = (Vec::new(), Vec::new());
     for event in events {
-        if !matches!(event, StreamEvent::Published { client_id, .. } if run.iter().all(|p| &p.client_id != client_id))
-        {
-            stream_state::publish(c, &mut out, node, &std::mem::take(&mut run))?;
+        let joins_run = match event {
+            StreamEvent::Published { client_id, .. } => {
+                ends.is_empty() && publishes.iter().all(|p| &p.client_id != client_id)
+            }
+            StreamEvent::Done { client_id } => publishes.is_empty() && !ends.contains(client_id),
+            _ => false,
+        };
+        if !joins_run {
+            stream_state::publish(c, &mut out, node, &std::mem::take(&mut publishes))?;
+            stream_state::end(c, &mut out, node, &std::mem::take(&mut ends))?;
         }
         match event {
-            StreamEvent::Published { camera_id, client_id, addr } => run.push(Publish {
+            StreamEvent::Published { camera_id, client_id, addr } => publishes.push(Publish {
                 camera_id: camera_id.clone(),
                 client_id: client_id.clone(),
                 addr: addr.clone(),
@@ -55,10 +63,11 @@ fn apply_batch(c: &mut DbConn, node: &str, events: &[StreamEvent]) -> AppResult<
                 stream_state::refused(&mut out, stream_key_hint, addr.clone(), reason)
             }
             StreamEvent::Heartbeat { client_id } => stream_state::heartbeat(c, &mut out, node, client_id)?,
-            StreamEvent::Done { client_id } => stream_state::end(c, &mut out, node, client_id)?,
+            StreamEvent::Done { client_id } => ends.push(client_id.clone()),
         }
     }
-    stream_state::publish(c, &mut out, node, &run)?;
+    stream_state::publish(c, &mut out, node, &publishes)?;
+    stream_state::end(c, &mut out, node, &ends)?;
     out.write_audits(c)?;
     Ok(out)
 }

@@ -70,6 +70,40 @@ pub async fn lookup_key(state: &AppState, stream_key: &str) -> AppResult<Option<
     Ok(info)
 }
 
+/// Cameras read per query by [`preload_keys`].
+const PRELOAD_PAGE: i64 = 1000;
+
+/// Caches every camera's stream key, a page at a time, so that the storm of publishes after a
+/// restart (every camera at once) answers from the cache, as after an uplink outage, instead of
+/// one query per camera. Each page is read again once cached, and entries of cameras that
+/// changed meanwhile are dropped: an edit's own invalidation may have run before they were
+/// written. Returns how many keys were cached.
+pub async fn preload_keys(state: &AppState) -> AppResult<usize> {
+    let (mut after, mut cached) = (String::new(), 0);
+    loop {
+        let from = after.clone();
+        let page = state.db.run(move |c| db::cameras::key_rows_after(c, &from, PRELOAD_PAGE)).await?;
+        let Some(last) = page.last() else { return Ok(cached) };
+        after = last.0.clone();
+        for (camera_id, key, is_active, recording_enabled) in &page {
+            let info = KeyInfo {
+                camera_id: camera_id.clone(),
+                is_active: *is_active,
+                recording_enabled: *recording_enabled,
+            };
+            let json = serde_json::to_string(&Some(info)).map_err(|e| AppError::internal(e.to_string()))?;
+            state.cache.set(&key_cache_key(key), &json, KEY_TTL).await;
+        }
+        let ids: Vec<String> = page.iter().map(|r| r.0.clone()).collect();
+        let now: std::collections::HashSet<db::cameras::KeyRow> =
+            state.db.run(move |c| db::cameras::key_rows(c, &ids)).await?.into_iter().collect();
+        for changed in page.iter().filter(|row| !now.contains(*row)) {
+            state.cache.delete(&key_cache_key(&changed.1)).await;
+        }
+        cached += page.len();
+    }
+}
+
 pub fn check_hook_secret(state: &AppState, presented: Option<&str>) -> AppResult<()> {
     match presented {
         Some(p) if secure_eq(p, &state.media.hook_secret) => Ok(()),

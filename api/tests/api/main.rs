@@ -36,3 +36,4 @@ mod streaming;
 mod timeline;
 mod tokens;
 mod users;
+mod ws_bursts;

@@ -11,7 +11,7 @@
 
 mod reconcile;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDateTime;
 
@@ -26,7 +26,7 @@ use crate::{
     db::{self, audit::AuditRow, cameras::CameraChanges, stream_sessions::StreamSessionRow, DbConn},
     domain::AuditAction,
     error::AppResult,
-    realtime::hub::Event,
+    realtime::hub::{Event, CAMERA_STATUSES},
     state::AppState,
 };
 
@@ -129,16 +129,52 @@ pub fn heartbeat(c: &mut DbConn, out: &mut Transitions, node: &str, client_id: &
     Ok(())
 }
 
-/// `on_publish_done` of a client on `node`: its session ends, and its camera goes offline when
-/// no other session of it remains open.
-pub fn end(c: &mut DbConn, out: &mut Transitions, node: &str, client_id: &str) -> AppResult<()> {
-    let Some(session) = db::stream_sessions::find_open_by_client(c, node, client_id)? else { return Ok(()) };
-    let last = end_session(c, &session, "publish_done")?;
-    if last {
-        set_status(c, out, &session.camera_id, StreamStatus::Offline, false)?;
+/// `on_publish_done` of these clients on `node` (each named once): their sessions end, and a
+/// camera goes offline when no other session of it remains open. Many at once (every publisher
+/// of a site dropping with its uplink) take a handful of statements instead of five per
+/// client, with the same effect as one by one.
+pub fn end(c: &mut DbConn, out: &mut Transitions, node: &str, client_ids: &[String]) -> AppResult<()> {
+    if client_ids.is_empty() {
+        return Ok(());
     }
-    let after = serde_json::json!({ "client_id": client_id, "camera_offline": last });
-    out.audit(AuditAction::StreamEnded, Some(&session.camera_id), session.addr, after);
+    let now = db::now();
+    // The newest open session of each client id.
+    let mut ending: HashMap<String, StreamSessionRow> = HashMap::new();
+    for session in db::stream_sessions::find_open_by_clients(c, node, client_ids)? {
+        if ending.get(&session.client_id).is_none_or(|kept| kept.started_at < session.started_at) {
+            ending.insert(session.client_id.clone(), session);
+        }
+    }
+    let ids: Vec<String> = ending.values().map(|s| s.id.clone()).collect();
+    db::stream_sessions::end_all(c, &ids, "publish_done", now)?;
+    let mut camera_ids: Vec<String> = ending.values().map(|s| s.camera_id.clone()).collect();
+    camera_ids.sort_unstable();
+    camera_ids.dedup();
+    let still_live: HashSet<String> =
+        db::stream_sessions::open_for_cameras(c, &camera_ids)?.into_iter().map(|s| s.camera_id).collect();
+    let offline: Vec<String> = camera_ids.into_iter().filter(|id| !still_live.contains(id)).collect();
+    for (id, status, seen) in db::cameras::statuses(c, &offline)? {
+        let previous = out.status.get(&id).map(|(s, _)| *s).unwrap_or(status);
+        if previous != StreamStatus::Offline {
+            out.status.insert(id, (StreamStatus::Offline, seen.unwrap_or(now)));
+        }
+    }
+    db::cameras::set_status_all(c, &offline, StreamStatus::Offline, None)?;
+    // In event order: of a camera's sessions ending together, the last takes it offline.
+    let mut left: HashMap<String, usize> = HashMap::new();
+    for session in ending.values() {
+        *left.entry(session.camera_id.clone()).or_default() += 1;
+    }
+    for client_id in client_ids {
+        let Some(session) = ending.get(client_id) else { continue };
+        let remaining = left.get_mut(&session.camera_id).map(|n| {
+            *n -= 1;
+            *n
+        });
+        let last = remaining == Some(0) && !still_live.contains(&session.camera_id);
+        let after = serde_json::json!({ "client_id": client_id, "camera_offline": last });
+        out.audit(AuditAction::StreamEnded, Some(&session.camera_id), session.addr.clone(), after);
+    }
     Ok(())
 }
 
@@ -194,16 +230,36 @@ fn set_status(
     Ok(())
 }
 
-/// After a commit: invalidates camera caches, sends one `camera.status` event per changed
-/// camera and the new statistics.
+/// Up to this many status changes at once go out as one `camera.status` event each; more (a
+/// reconnect storm) as `camera.statuses` events of up to [`STATUSES_PER_EVENT`] changes, so a
+/// burst of 10,000 is a few dozen messages per client, not 10,000.
+const SINGLE_EVENTS_UP_TO: usize = 16;
+const STATUSES_PER_EVENT: usize = 500;
+
+/// After a commit: invalidates camera caches, announces the status changes and the new
+/// statistics.
 pub async fn announce(state: &AppState, changed: &StatusChanges) {
     if changed.is_empty() {
         return;
     }
     state.cache.bump(CACHE_NS).await;
-    for (camera_id, (status, seen)) in changed {
-        let data = serde_json::json!({ "camera_id": camera_id, "stream_status": status, "last_seen_at": seen.and_utc() });
-        state.hub.publish(Event::new("camera.status", Some(camera_id), data)).await;
+    let data = |camera_id: &str, status: &StreamStatus, seen: &NaiveDateTime| serde_json::json!({ "camera_id": camera_id, "stream_status": status, "last_seen_at": seen.and_utc() });
+    if changed.len() <= SINGLE_EVENTS_UP_TO {
+        for (camera_id, (status, seen)) in changed {
+            let event = Event::new("camera.status", Some(camera_id), data(camera_id, status, seen));
+            state.hub.publish(event).await;
+        }
+    } else {
+        let changes: Vec<serde_json::Value> =
+            changed.iter().map(|(id, (status, seen))| data(id, status, seen)).collect();
+        for chunk in changes.chunks(STATUSES_PER_EVENT) {
+            state
+                .hub
+                .publish(Event::new(CAMERA_STATUSES, None, serde_json::json!({ "changes": chunk })))
+                .await;
+        }
+    }
+    for (camera_id, (status, _)) in changed {
         if *status != StreamStatus::Online {
             state.metrics.stream_quality.remove_label_values(&[camera_id]).ok();
         }
