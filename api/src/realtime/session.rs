@@ -35,6 +35,9 @@ fn visible(principal: &Principal, subscription: &Option<HashSet<String>>, event:
     {
         return false;
     }
+    // A subscription narrows camera state to what a page shows; alerts reach the bell whatever
+    // page is open.
+    let subscription = if event.kind.starts_with("alert.") { &None } else { subscription };
     match &event.camera_id {
         None => true,
         Some(id) => visible_camera(principal, subscription, id),

@@ -86,10 +86,9 @@ export function useCameraMutation<V>(fn: (v: V) => Promise<Camera | void>) {
   });
 }
 
-/** How often the bell's summary is polled: a fallback while events bring every alert... */
-export const SUMMARY_POLL_MS = 60_000;
-/** ...and while the socket hears only the cameras on screen (alerts about others do not come). */
-export const SUMMARY_POLL_NARROWED_MS = 15_000;
+/** How often the bell's summary is polled: a fallback, events bring every alert (a camera
+ * subscription narrows camera state only). */
+const SUMMARY_POLL_MS = 60_000;
 
 /** The bell's summary (kept current by `alert.*` events; polled as a fallback), with alert.read. */
 export function useAlertSummary(pollMs = SUMMARY_POLL_MS) {

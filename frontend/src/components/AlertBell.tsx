@@ -1,13 +1,11 @@
 import { Link } from 'react-router-dom';
-import { SUMMARY_POLL_MS, SUMMARY_POLL_NARROWED_MS, useAlertSummary } from '../api/hooks';
+import { useAlertSummary } from '../api/hooks';
 import { Can } from '../auth/AuthProvider';
 import { bellCount } from '../realtime/alertEvents';
-import { useSubscriptionNarrowed } from '../realtime/RealtimeProvider';
 import { Icon } from './Icon';
 
 function Bell() {
-  const narrowed = useSubscriptionNarrowed();
-  const count = bellCount(useAlertSummary(narrowed ? SUMMARY_POLL_NARROWED_MS : SUMMARY_POLL_MS).data);
+  const count = bellCount(useAlertSummary().data);
   const label = count === 0 ? 'No open alerts' : `${count} open alert${count === 1 ? '' : 's'}`;
   return (
     <Link to="/alerts?state=open" className={`bell btn btn--ghost${count ? ' bell--active' : ''}`} data-testid="alert-bell" title={label} aria-label={label}>

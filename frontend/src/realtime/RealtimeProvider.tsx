@@ -9,21 +9,15 @@ const Ctx = createContext<ConnectionState>('stopped');
 /** The registry useCameraSubscription adds to (exported for tests, which provide their own). */
 export const CameraSubscriptionsContext = createContext<CameraSubscriptions | null>(null);
 const SubsCtx = CameraSubscriptionsContext;
-/** True while the socket hears only some cameras (see useCameraSubscription). */
-const NarrowedCtx = createContext(false);
 
 /** Keeps one WebSocket open while signed in and feeds its events, batched per frame, into the query cache. */
 export function RealtimeProvider({ children }: { children: ReactNode }) {
   const qc = useQueryClient();
   const [state, setState] = useState<ConnectionState>('connecting');
-  const [narrowed, setNarrowed] = useState(false);
   const rtRef = useRef<RealtimeClient | null>(null);
   const [subs] = useState(
     () =>
-      new CameraSubscriptions((ids) => {
-        rtRef.current?.subscribe(ids);
-        setNarrowed(ids !== null);
-      }),
+      new CameraSubscriptions((ids) => rtRef.current?.subscribe(ids)),
   );
 
   useEffect(() => {
@@ -56,14 +50,13 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
   return (
     <Ctx.Provider value={state}>
       <SubsCtx.Provider value={subs}>
-        <NarrowedCtx.Provider value={narrowed}>{children}</NarrowedCtx.Provider>
+        {children}
       </SubsCtx.Provider>
     </Ctx.Provider>
   );
 }
 
 export const useConnectionState = () => useContext(Ctx);
-export const useSubscriptionNarrowed = () => useContext(NarrowedCtx);
 
 /**
  * While mounted, asks the server for events about these cameras only (the ones on screen); the

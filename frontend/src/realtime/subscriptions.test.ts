@@ -9,11 +9,9 @@ describe('CameraSubscriptions', () => {
     const wall = subs.add(['c', 'a']);
     const list = subs.add(['b', 'a']);
     expect(send.mock.calls).toEqual([[['a', 'c']], [['a', 'b', 'c']]]);
-    expect(subs.narrowed).toBe(true);
     wall.remove();
     list.remove();
     expect(send.mock.calls.at(-1)).toEqual([null]);
-    expect(subs.narrowed).toBe(false);
   });
 
   it('a page turn replaces the ids in one message; the same ids again send nothing', () => {

@@ -34,10 +34,6 @@ export class CameraSubscriptions {
     return [...new Set([...this.sets.values()].flat())].sort();
   }
 
-  get narrowed(): boolean {
-    return this.sets.size > 0;
-  }
-
   /** Sends only when the union changed, so re-renders with the same ids cost nothing. */
   private sync(): void {
     const ids = this.current();
