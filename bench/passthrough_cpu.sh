@@ -7,7 +7,8 @@
 # reported apart and excluded. Targets: a camera costs ≤ 1.2× the baseline's per-stream CPU
 # (nginx + transcoders + their FFmpegs), the control plane (`argus up` itself) < 1 % of a core at
 # 100 live cameras. Also prints Argus's RSS at the largest N.
-# Knobs: COUNTS="50 100", WINDOW=30 (s), WARMUP=20 (s), ARGUS_BIN=path (skip the build).
+# Knobs: COUNTS="50 100", WINDOW=30 (s), WARMUP=20 (s), ARGUS_BIN=path (skip the build),
+# EXTRA_ENV="ARGUS_X=y …" (passed to `argus up`).
 source "$(dirname "$0")/common.sh"
 COUNTS=${COUNTS:-"50 100"}
 WINDOW=${WINDOW:-30}
@@ -108,7 +109,7 @@ mkdir -p "$WORK/argus"
 env DATABASE_URL="sqlite://$WORK/argus/argus.db" ARGUS_DATA_DIR="$WORK/argus" ARGUS_BIND="127.0.0.1:$API_PORT" \
   ARGUS_ADMIN_PASSWORD="bench password 1" RUST_LOG=warn ARGUS_RTMP_PORT="$RTMP_PORT" \
   ARGUS_RTMP_INTERNAL_PORT="$INTERNAL_PORT" ARGUS_NGINX_HTTP_PORT="$HTTP_PORT" \
-  ARGUS_PUBLIC_RTMP_URL="rtmp://127.0.0.1:$RTMP_PORT/live" "$ARGUS_BIN" up >"$WORK/argus.log" 2>&1 &
+  ARGUS_PUBLIC_RTMP_URL="rtmp://127.0.0.1:$RTMP_PORT/live" ${EXTRA_ENV:-} "$ARGUS_BIN" up >"$WORK/argus.log" 2>&1 &
 ARGUS_PID=$!; PIDS+=($ARGUS_PID)
 wait_http "http://127.0.0.1:$API_PORT/healthz"
 TOKEN=$(login_token "$API_PORT")
