@@ -57,6 +57,8 @@ wait_files() {
 }
 # field JSON KIND: a kind's cpu_pct (0 when absent).
 field() { python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(d.get(sys.argv[2],{}).get("cpu_pct",0) if sys.argv[2]!="root_rss_kb" else d["root_rss_kb"])' "$1" "$2"; }
+# alive: how many publishers still run (a dropped publisher makes the window meaningless).
+alive() { local n=0; for pid in "${PUBS[@]}"; do kill -0 "$pid" 2>/dev/null && n=$((n + 1)); done; echo "$n"; }
 add() { awk -v a="$1" -v b="$2" -v c="${3:-0}" -v d="${4:-0}" 'BEGIN { printf "%.2f", a + b + c + d }'; }
 per() { awk -v a="$1" -v n="$2" 'BEGIN { printf "%.3f", a / n }'; }
 
@@ -97,7 +99,7 @@ measure_baseline() { # n → sets BASE_CPU, BASE_PUB
   wait_files "$n" "$BASE/hls/*/index.m3u8" "baseline playlists"
   sleep "$WARMUP"
   local out; out=$($CPU "$WINDOW" "$ngx" "${PUBS[@]}")
-  BASE_CPU=$(field "$out" nginx); BASE_PUB=$(field "$out" publishers)
+  BASE_CPU=$(field "$out" nginx); BASE_PUB=$(field "$out" publishers); BASE_ALIVE=$(alive)
   stop_publishers
   kill "$ngx"; wait "$ngx" 2>/dev/null || true
   rm -f "$BASE/nginx.pid"
@@ -135,7 +137,7 @@ measure_argus() { # n → sets A_NGINX A_WRAP A_FFMPEG A_PROBE A_CONTROL A_PUB A
   local out; out=$($CPU "$WINDOW" "$ARGUS_PID" "${PUBS[@]}")
   A_NGINX=$(field "$out" nginx); A_WRAP=$(field "$out" wrapper); A_FFMPEG=$(field "$out" ffmpeg)
   A_PROBE=$(field "$out" probe); A_CONTROL=$(field "$out" control); A_PUB=$(field "$out" publishers)
-  A_RSS=$(( $(field "$out" root_rss_kb) / 1024 ))
+  A_RSS=$(( $(field "$out" root_rss_kb) / 1024 )); A_ALIVE=$(alive)
   stop_publishers
   # Until every camera is offline again (its transcoder gone), before the next N.
   for _ in $(seq 1 150); do
@@ -161,6 +163,10 @@ for n in $COUNTS; do
   printf '  ratio argus / nginx-native per camera: %s   (target <= 1.2: %s)\n' "$r" "$verdict"
   cp_verdict=$(awk -v c="$A_CONTROL" 'BEGIN { print (c < 1.0) ? "met" : "MISSED" }')
   printf '  control plane (argus up): %.2f %% of a core   (target < 1 %% at 100 cameras: %s)\n' "$A_CONTROL" "$cp_verdict"
+  if [ "$BASE_ALIVE" -lt "$n" ] || [ "$A_ALIVE" -lt "$n" ]; then
+    printf '  INVALID: publishers alive at the end of the window: baseline %s, argus %s of %s (%s)\n' \
+      "$BASE_ALIVE" "$A_ALIVE" "$n" "$WORK/publishers.log"
+  fi
   [ "$n" = "$MAX" ] && printf '  argus RSS with %s live cameras: %s MiB\n' "$n" "$A_RSS"
 done
 echo
