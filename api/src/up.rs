@@ -105,6 +105,7 @@ pub fn render_nginx(
         playback_secret: state.media.playback_secret.clone(),
         record_dir: m.record_dir.clone(),
         hls_dir: m.hls_dir.clone(),
+        source_hls: crate::dataplane::native_hls::rendition_timing(&state.profiles),
         update_interval_secs: m.update_interval_secs,
         argus_bin: argus_bin.to_path_buf(),
         tls: m.tls.as_ref().map(nginx_tls).transpose()?,

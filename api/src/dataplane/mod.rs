@@ -10,12 +10,14 @@
 //! - `flv`: whether a recorded chunk holds any frame.
 //! - `recorders`: recording per camera and hourly chunk rotation over nginx's control module.
 //! - `remux`: FFmpeg/ffprobe over a finished chunk (faststart MP4, its streams).
+//! - `native_hls`: the source rendition nginx writes itself, for passthrough-only profiles.
 //! - `nginx_process`: starting, checking, adopting and stopping nginx.
 //! - `control`, `http`, `transcode`: Argus-side drivers using the above.
 
 pub mod control;
 pub mod flv;
 pub mod http;
+pub mod native_hls;
 pub mod nginx_conf;
 pub mod nginx_process;
 pub mod probe;

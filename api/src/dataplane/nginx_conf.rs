@@ -55,6 +55,9 @@ pub struct NginxParams {
     pub playback_secret: String,
     pub record_dir: PathBuf,
     pub hls_dir: PathBuf,
+    /// nginx's own source rendition: `hls_fragment` seconds and segments per playlist
+    /// (`native_hls::rendition_timing`).
+    pub source_hls: (u32, u32),
     /// `notify_update_timeout`: seconds between on_update heartbeats.
     pub update_interval_secs: u64,
     /// The `argus` binary nginx runs as `argus transcode …` per live camera.
@@ -99,6 +102,11 @@ impl NginxParams {
             );
             return Err(RenderError::Invalid { name: "ports", reason });
         }
+        let (segment_secs, playlist_size) = self.source_hls;
+        if !(1..=10).contains(&segment_secs) || !(3..=30).contains(&playlist_size) {
+            let reason = format!("{:?}: segment 1..=10 s, 3..=30 segments", self.source_hls);
+            return Err(RenderError::Invalid { name: "source_hls", reason });
+        }
         if self.update_interval_secs == 0 {
             return Err(RenderError::Invalid { name: "update_interval", reason: "must be positive".into() });
         }
@@ -120,6 +128,9 @@ impl NginxParams {
             ("playback_secret", secret("playback_secret", &self.playback_secret)?),
             ("record_dir", path("record_dir", &self.record_dir)?),
             ("hls_dir", path("hls_dir", &self.hls_dir)?),
+            ("nginx_hls_dir", path("hls_dir", &self.hls_dir.join(super::native_hls::NGINX_HLS_FOLDER))?),
+            ("source_segment_secs", segment_secs.to_string()),
+            ("source_playlist_secs", (segment_secs * playlist_size).to_string()),
             ("update_interval", self.update_interval_secs.to_string()),
             ("argus_bin", path("argus_bin", &self.argus_bin)?),
         ]);
@@ -208,6 +219,7 @@ pub(crate) mod tests {
             playback_secret: "playsecret0123456789".into(),
             record_dir: dir.join("rec"),
             hls_dir: dir.join("hls"),
+            source_hls: (2, 6),
             update_interval_secs: 30,
             argus_bin: PathBuf::from("/usr/bin/argus"),
             tls: None,
@@ -254,6 +266,9 @@ pub(crate) mod tests {
         assert!(conf.contains("push rtmp://127.0.0.1:1936/hls;") && conf.contains("listen 8088;"));
         assert!(conf.contains("secure_link_md5 \"$secure_link_expires$hls_stream playsecret0123456789\";"));
         assert!(conf.contains("record_path /srv/argus/rec;") && conf.contains("alias /srv/argus/hls/"));
+        assert!(
+            conf.contains("hls_path /srv/argus/hls/.nginx;") && conf.contains("hls_playlist_length 12s;")
+        );
         for rec in RECORDERS {
             assert!(conf.contains(&format!("recorder {rec} {{")), "{rec}");
         }
@@ -273,6 +288,7 @@ pub(crate) mod tests {
             NginxParams { http_port: 1935, ..base.clone() },
             NginxParams { rtmp_internal_port: 0, ..base.clone() },
             NginxParams { update_interval_secs: 0, ..base.clone() },
+            NginxParams { source_hls: (0, 6), ..base.clone() },
             NginxParams { api: "http://127.0.0.1:8080".into(), ..base.clone() },
         ];
         for p in bad {

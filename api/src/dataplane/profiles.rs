@@ -160,6 +160,12 @@ impl Profile {
         Ok(p)
     }
 
+    /// Nothing but the camera's own stream: nginx writes that rendition itself and no FFmpeg
+    /// runs for the camera (see `native_hls`).
+    pub fn served_by_nginx(&self) -> bool {
+        self.rungs.iter().all(|r| r.passthrough)
+    }
+
     /// [`ffmpeg_args`] when only the presence of audio is known.
     pub fn ffmpeg_args(&self, input_url: &str, out_dir: &Path, has_audio: bool) -> Vec<String> {
         ffmpeg_args(self, input_url, out_dir, &SourceInfo { has_audio, ..Default::default() })

@@ -1,7 +1,8 @@
 //! `argus transcode --stream CAMERA`: started by nginx (`exec_push` in the loopback `hls`
 //! application) for each live camera. Asks the API for the camera's profile, runs FFmpeg to
 //! produce the HLS ladder, writes the master playlist, reports progress, restarts FFmpeg with
-//! backoff if it dies, and takes FFmpeg down with it when nginx ends it.
+//! backoff if it dies, and takes FFmpeg down with it when nginx ends it. A profile that is only
+//! the camera's own stream runs no FFmpeg at all: nginx writes that rendition (`native_hls`).
 
 use std::{
     collections::BTreeMap,
@@ -18,6 +19,7 @@ use tokio::{
 
 use super::{
     http,
+    native_hls::{self, PlaylistPace},
     profiles::{avc1_codec, measure_playlist, Profile, SourceInfo},
     progress::{ProgressParser, ProgressSample},
 };
@@ -163,7 +165,8 @@ async fn run_once(
     let out = job.out_dir();
     std::fs::create_dir_all(&out)?;
     for rung in &profile.rungs {
-        std::fs::create_dir_all(out.join(&rung.name))?;
+        // A link left by an nginx-served run of this camera would send FFmpeg into nginx's files.
+        native_hls::unlink_rendition(&out.join(&rung.name))?;
     }
     let mut measured = BTreeMap::new();
     write_atomic(&out.join("index.m3u8"), &profile.master_playlist(source, &measured))?;
@@ -201,9 +204,16 @@ pub async fn run(job: TranscodeJob) -> anyhow::Result<()> {
     }
     let profile = fetch_profile(&job).await?;
     let source = probe_source(&job.input_url()).await;
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    if profile.served_by_nginx() {
+        tracing::info!(stream = %job.stream, profile = %profile.name, ?source, "served by nginx");
+        tokio::select! {
+            result = serve_nginx_rendition(&job, &profile, &source) => return result,
+            _ = term.recv() => return Ok(()),
+        }
+    }
     tracing::info!(stream = %job.stream, profile = %profile.name, ?source, "transcoding");
     let mut backoff = Duration::from_secs(1);
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     loop {
         let started = Instant::now();
         tokio::select! {
@@ -223,5 +233,49 @@ pub async fn run(job: TranscodeJob) -> anyhow::Result<()> {
             _ = term.recv() => return Ok(()),
         }
         backoff = (backoff * 2).min(Duration::from_secs(30));
+    }
+}
+
+/// Quality reports of nginx-served cameras: less often than FFmpeg's (every 5 s) to keep the
+/// control plane cheap at hundreds of cameras, yet within the API's 30 s quality lifetime.
+const NATIVE_REPORT_EVERY: Duration = Duration::from_secs(20);
+
+/// A camera nginx serves by itself: link its rendition, write the master playlist, then report
+/// the pace measured from nginx's playlist until nginx ends this process. Never returns `Ok`
+/// on its own: nginx would start the transcoder again.
+async fn serve_nginx_rendition(
+    job: &TranscodeJob,
+    profile: &Profile,
+    source: &SourceInfo,
+) -> anyhow::Result<()> {
+    let rung = &profile.rungs[0].name;
+    native_hls::link_rendition(&job.hls_dir, &job.stream, rung)?;
+    let (master, rung_dir) = (job.out_dir().join("index.m3u8"), job.out_dir().join(rung));
+    let mut measured = BTreeMap::new();
+    let mut written = profile.master_playlist(source, &measured);
+    write_atomic(&master, &written)?;
+    let window = profile.segment_seconds * profile.playlist_size;
+    let poll_every = Duration::from_secs(u64::from(window / 2).clamp(1, 5));
+    let stalled_after = Duration::from_secs(u64::from(profile.segment_seconds * 3).max(10));
+    let (mut pace, mut previous, mut last_report) = (PlaylistPace::default(), None, Instant::now());
+    loop {
+        tokio::time::sleep(poll_every).await;
+        pace.poll(&rung_dir);
+        if last_report.elapsed() < NATIVE_REPORT_EVERY {
+            continue;
+        }
+        last_report = Instant::now();
+        let fps = source.fps.unwrap_or(0.0);
+        let Some(sample) = pace.sample(std::time::SystemTime::now(), stalled_after, fps) else { continue };
+        report(job, &sample, previous.as_ref(), fps).await;
+        previous = Some(sample);
+        if let Some(bw) = measure_playlist(&rung_dir) {
+            measured.insert(rung.clone(), bw);
+        }
+        let text = profile.master_playlist(source, &measured);
+        if text != written {
+            write_atomic(&master, &text)?;
+            written = text;
+        }
     }
 }

@@ -7,6 +7,7 @@ mod helpers;
 
 mod alerts;
 mod footage;
+mod passthrough;
 #[allow(dead_code)]
 #[path = "../api/alert_channels/receiver.rs"]
 mod receiver;
