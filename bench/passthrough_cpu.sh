@@ -6,14 +6,21 @@
 # CPU is measured over a fixed window from /proc (utime+stime) by process kind; publishers are
 # reported apart and excluded. Targets: a camera costs ≤ 1.2× the baseline's per-stream CPU
 # (nginx + transcoders + their FFmpegs), the control plane (`argus up` itself) < 1 % of a core at
-# 100 live cameras. Also prints Argus's RSS at the largest N.
-# Knobs: COUNTS="50 100", WINDOW=30 (s), WARMUP=20 (s), ARGUS_BIN=path (skip the build),
-# EXTRA_ENV="ARGUS_X=y …" (passed to `argus up`).
+# 100 live cameras, all in a fleet of FLEET cameras (the rest seeded, offline).
+# Then the memory target: Argus's RSS with FLEET cameras, the largest N live and WS_CLIENTS
+# dashboard WebSocket clients connected (target < 100 MiB; baseline: its RSS right after start
+# with the same fleet, nothing live, nobody connected).
+# Knobs: COUNTS="50 100", WINDOW=30 (s), WARMUP=20 (s), FLEET=10000, WS_CLIENTS=1000,
+# ARGUS_BIN=path (skip the build), EXTRA_ENV="ARGUS_X=y …" (passed to `argus up`).
 source "$(dirname "$0")/common.sh"
 COUNTS=${COUNTS:-"50 100"}
 WINDOW=${WINDOW:-30}
 WARMUP=${WARMUP:-20}
+FLEET=${FLEET:-10000}
+WS_CLIENTS=${WS_CLIENTS:-1000}
 build_release
+build_example ws_hold
+ulimit -n 8192 2>/dev/null || true
 for tool in nginx ffmpeg python3 curl; do
   command -v "$tool" >/dev/null || { echo "$tool missing: run deploy/install-deps.sh" >&2; exit 1; }
 done
@@ -108,12 +115,18 @@ measure_baseline() { # n → sets BASE_CPU, BASE_PUB
 # --- Argus: `argus up` with MAX passthrough cameras --------------------------------------------
 API_PORT=$(free_port); RTMP_PORT=$(free_port); INTERNAL_PORT=$(free_port); HTTP_PORT=$(free_port)
 mkdir -p "$WORK/argus"
+SEEDED=$((FLEET > MAX ? FLEET - MAX : 0))
+echo "seeding $SEEDED offline cameras (a fleet of $FLEET)" >&2
+env DATABASE_URL="sqlite://$WORK/argus/argus.db" ARGUS_DATA_DIR="$WORK/argus" "$ARGUS_BIN" seed-cameras \
+  --count "$SEEDED" >/dev/null
 env DATABASE_URL="sqlite://$WORK/argus/argus.db" ARGUS_DATA_DIR="$WORK/argus" ARGUS_BIND="127.0.0.1:$API_PORT" \
   ARGUS_ADMIN_PASSWORD="bench password 1" RUST_LOG=warn ARGUS_RTMP_PORT="$RTMP_PORT" \
   ARGUS_RTMP_INTERNAL_PORT="$INTERNAL_PORT" ARGUS_NGINX_HTTP_PORT="$HTTP_PORT" \
   ARGUS_PUBLIC_RTMP_URL="rtmp://127.0.0.1:$RTMP_PORT/live" ${EXTRA_ENV:-} "$ARGUS_BIN" up >"$WORK/argus.log" 2>&1 &
 ARGUS_PID=$!; PIDS+=($ARGUS_PID)
 wait_http "http://127.0.0.1:$API_PORT/healthz"
+rss_mib() { echo $(( $(awk '/VmRSS/ {print $2}' "/proc/$ARGUS_PID/status") / 1024 )); }
+IDLE_RSS=$(rss_mib)
 TOKEN=$(login_token "$API_PORT")
 echo "creating $MAX passthrough cameras (recording on)" >&2
 URLS=()
@@ -169,5 +182,22 @@ for n in $COUNTS; do
   fi
   [ "$n" = "$MAX" ] && printf '  argus RSS with %s live cameras: %s MiB\n' "$n" "$A_RSS"
 done
+
+# --- memory: the fleet, MAX live, WS_CLIENTS dashboards -----------------------------------------
+publish "${URLS[@]:0:$MAX}"
+wait_files "$MAX" "$HLS/*/index.m3u8" "master playlists"
+"$EXAMPLE_BIN" "http://127.0.0.1:$API_PORT" "$TOKEN" "$WS_CLIENTS" >"$WORK/ws_hold.out" 2>"$WORK/ws_hold.err" &
+HOLD=$!; PIDS+=($HOLD)
+for _ in $(seq 1 600); do grep -q '^connected' "$WORK/ws_hold.out" && break; sleep 0.1; done
+grep -q '^connected' "$WORK/ws_hold.out" || { echo "WebSocket clients did not connect: $(tail -3 "$WORK/ws_hold.err")" >&2; exit 1; }
+sleep "$WARMUP"
+FLEET_RSS=$(rss_mib); FLEET_ALIVE=$(alive)
+kill -TERM "$HOLD"; wait "$HOLD" 2>/dev/null || true
+rss_verdict=$(awk -v r="$FLEET_RSS" 'BEGIN { print (r < 100) ? "met" : "MISSED" }')
+printf '\nmemory: argus RSS with %s cameras, %s live (%s publishing at the end), %s WebSocket clients: %s MiB   (target < 100 MiB: %s)\n' \
+  "$FLEET" "$MAX" "$FLEET_ALIVE" "$WS_CLIENTS" "$FLEET_RSS" "$rss_verdict"
+printf '  baseline: the same argus right after start (fleet loaded, nothing live, nobody connected): %s MiB; the clients received %s\n' \
+  "$IDLE_RSS" "$(sed -n 's/^events received //p' "$WORK/ws_hold.out") events"
+stop_publishers
 echo
 echo "machine load (shared machine; CPU figures are disturbed by other work): $(uptime)"
