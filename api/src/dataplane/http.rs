@@ -101,14 +101,11 @@ pub async fn get_keepalive(url: &str, timeout: Duration) -> Result<Response, Htt
         // At most as many calls in flight as connections kept, so a storm reuses them all.
         let _permit = IN_FLIGHT.acquire().await.map_err(|_| HttpError::Timeout)?;
         if let Some(mut stream) = take_idle(&host) {
-            match exchange(&mut stream, head.as_bytes()).await {
-                Ok((resp, reusable)) => {
-                    if reusable {
-                        put_idle(host, stream);
-                    }
-                    return Ok(resp);
+            if let Ok((resp, reusable)) = exchange(&mut stream, head.as_bytes()).await {
+                if reusable {
+                    put_idle(host, stream);
                 }
-                Err(Stale) => {}
+                return Ok(resp);
             }
         }
         let mut stream = TcpStream::connect(&host).await?;
