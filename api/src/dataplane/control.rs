@@ -19,7 +19,7 @@ pub struct NginxControl {
 impl NginxControl {
     async fn call(&self, action: &str, query: &str) -> Result<Outcome, http::HttpError> {
         let url = format!("http://127.0.0.1:{}/control/{action}?app=live&{query}", self.port);
-        let resp = http::get(&url, Duration::from_secs(3)).await?;
+        let resp = http::get_keepalive(&url, Duration::from_secs(3)).await?;
         Ok((resp.status == 200).then_some(resp.body))
     }
 
