@@ -113,22 +113,14 @@ async fn reconciliation_corrects_missed_publishes_and_stale_statuses(app: TestAp
     assert_eq!(status(&app, missed).await, "online", "a publish nginx has but Argus missed");
     assert_eq!(status(&app, stale).await, "offline", "online with no session and no publisher");
     assert_eq!(status(&app, quiet).await, "offline");
-    let missed_id = missed.clone();
-    let open = app
-        .state
-        .db
-        .run(move |c| argus::db::stream_sessions::open_for_camera(c, &missed_id))
-        .await
-        .expect("sessions");
-    assert_eq!(open.len(), 1, "the missed publish got its session");
-    let deleted_id = deleted.clone();
-    let open = app
-        .state
-        .db
-        .run(move |c| argus::db::stream_sessions::open_for_camera(c, &deleted_id))
-        .await
-        .expect("sessions");
-    assert!(open.is_empty(), "a deleted camera's stream opens no session");
+    assert_eq!(open_sessions(&app, missed).await, 1, "the missed publish got its session");
+    assert_eq!(open_sessions(&app, deleted).await, 0, "a deleted camera's stream opens no session");
+}
+
+async fn open_sessions(app: &TestApp, camera_id: &str) -> usize {
+    let id = camera_id.to_string();
+    let open = app.state.db.run(move |c| argus::db::stream_sessions::open_for_camera(c, &id)).await;
+    open.expect("sessions").len()
 }
 
 /// A restarted Argus reports the cameras that are online from its first scrape on, not 0 until
