@@ -357,8 +357,9 @@ try {
     await page.getByTestId('nav-adminusers').click();
     await page.getByRole('cell', { name: 'admin' }).first().waitFor();
     await page.getByTestId('nav-adminaudit').click();
-    // A row's cell, not the action picker's option of the same name.
-    await page.getByRole('cell', { name: 'camera.created' }).first().waitFor({ timeout: 10_000 });
+    // A row's cell, not the action picker's option of the same name; the token made above is
+    // among the newest entries (cameras made earlier may be pages back).
+    await page.getByRole('cell', { name: 'api_token.created' }).first().waitFor({ timeout: 10_000 });
     await shot(page, '09b-audit-log');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
     const file = path.join(ARTIFACTS, download.suggestedFilename());
