@@ -77,6 +77,7 @@ const IDLE_PER_HOST: usize = 8;
 /// a fresh TCP connection (and nginx accept) per call cost more than the publish hook itself.
 static IDLE: std::sync::Mutex<Vec<(String, TcpStream)>> = std::sync::Mutex::new(Vec::new());
 
+/// Calls in flight at once, over all hosts (in practice one: this node's nginx).
 static IN_FLIGHT: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(IDLE_PER_HOST);
 
 fn take_idle(host: &str) -> Option<TcpStream> {
@@ -128,15 +129,11 @@ struct Stale;
 async fn exchange(stream: &mut TcpStream, request: &[u8]) -> Result<(Response, bool), Stale> {
     stream.write_all(request).await.map_err(|_| Stale)?;
     let mut raw = Vec::with_capacity(512);
-    let mut chunk = [0u8; 4096];
     let head_end = loop {
         if let Some(i) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
             break i + 4;
         }
-        match stream.read(&mut chunk).await {
-            Ok(0) | Err(_) => return Err(Stale),
-            Ok(n) => raw.extend_from_slice(&chunk[..n]),
-        }
+        read_more(stream, &mut raw).await?;
     };
     let head = String::from_utf8_lossy(&raw[..head_end]).to_ascii_lowercase();
     let status: u16 = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).ok_or(Stale)?;
@@ -149,10 +146,7 @@ async fn exchange(stream: &mut TcpStream, request: &[u8]) -> Result<(Response, b
     };
     if header("transfer-encoding").is_some_and(|v| v.contains("chunked")) {
         while !raw[head_end..].ends_with(b"0\r\n\r\n") {
-            match stream.read(&mut chunk).await {
-                Ok(0) | Err(_) => return Err(Stale),
-                Ok(n) => raw.extend_from_slice(&chunk[..n]),
-            }
+            read_more(stream, &mut raw).await?;
         }
         let body = dechunk(&raw[head_end..]).ok_or(Stale)?;
         return Ok((Response { status, body }, header("connection") != Some("close")));
@@ -164,14 +158,23 @@ async fn exchange(stream: &mut TcpStream, request: &[u8]) -> Result<(Response, b
         return Ok((Response { status, body }, false));
     };
     while raw.len() < head_end + length {
-        match stream.read(&mut chunk).await {
-            Ok(0) | Err(_) => return Err(Stale),
-            Ok(n) => raw.extend_from_slice(&chunk[..n]),
-        }
+        read_more(stream, &mut raw).await?;
     }
     let reusable = header("connection") != Some("close");
     let body = String::from_utf8_lossy(&raw[head_end..head_end + length]).to_string();
     Ok((Response { status, body }, reusable))
+}
+
+/// Appends what `stream` has next to `raw`; a closed or failed connection is [`Stale`].
+async fn read_more(stream: &mut TcpStream, raw: &mut Vec<u8>) -> Result<(), Stale> {
+    let mut chunk = [0u8; 4096];
+    match stream.read(&mut chunk).await {
+        Ok(0) | Err(_) => Err(Stale),
+        Ok(n) => {
+            raw.extend_from_slice(&chunk[..n]);
+            Ok(())
+        }
+    }
 }
 
 /// A chunked body (`SIZE\r\nDATA\r\n … 0\r\n\r\n`) as text.
