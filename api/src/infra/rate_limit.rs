@@ -33,10 +33,12 @@ fn now_secs() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
 }
 
-/// `count` plus the share of the previous window's hits that still lies within one window.
+/// `count` plus the share of the previous window's hits that still lies within one window,
+/// rounded up: rounding down would let one extra hit through when a burst straddles a boundary
+/// (3 hits just before it weigh 2.99, and a limit of 5 would admit 3 more after it).
 fn sliding_estimate(count: u64, previous: u64, now: u64, window_secs: u64) -> u64 {
     let elapsed = now % window_secs;
-    count + previous * (window_secs - elapsed) / window_secs
+    count + (previous * (window_secs - elapsed)).div_ceil(window_secs)
 }
 
 impl RateLimiter {
@@ -179,8 +181,12 @@ async fn redis_incr(
 mod tests {
     #[test]
     fn a_burst_before_a_window_boundary_still_counts_after_it() {
-        // 20 hits in the window that just ended, 1 s into the next 300 s window.
-        assert_eq!(super::sliding_estimate(1, 20, 300 * 5 + 1, 300), 1 + 20 * 299 / 300);
+        // 20 hits in the window that just ended, 1 s into the next 300 s window: 19.93 of them
+        // still weigh, counted as 20.
+        assert_eq!(super::sliding_estimate(1, 20, 300 * 5 + 1, 300), 1 + 20);
+        // 3 hits before the boundary and a limit of 5: only 2 more fit after it, not 3.
+        let admitted_after = (1..=5).filter(|n| super::sliding_estimate(*n, 3, 300 * 5 + 1, 300) <= 5).count();
+        assert_eq!(admitted_after, 2);
         // Half-way through, half of them; a full window later, none.
         assert_eq!(super::sliding_estimate(0, 20, 300 * 5 + 150, 300), 10);
         assert_eq!(super::sliding_estimate(3, 0, 300 * 5 + 299, 300), 3);

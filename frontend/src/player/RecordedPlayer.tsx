@@ -1,7 +1,8 @@
 // A camera's recorded footage from a wall-clock instant, played continuously across chunks from
 // one signed HLS VOD playlist (`GET /cameras/{id}/playback/recorded`) over an hour either side of
-// it. Shows the wall clock of the frame playing (hls.js's program date time, else computed from
-// the playlist's mapping) and seeks to a typed wall-clock time, re-asking for another window when
+// it. Shows the wall clock of the frame playing, computed from the playlist's mapping (the one the
+// server's e2e test checks frame by frame; hls.js's `playingDate` extrapolates from the fragment
+// it last saw playing, which lags right after a seek) and seeks to a typed wall-clock time, re-asking for another window when
 // that time is outside this one.
 
 import { useQuery } from '@tanstack/react-query';
@@ -53,7 +54,7 @@ export function RecordedPlayer({ cameraId, at }: { cameraId: string; at: Date })
   });
   const data = pb.data;
   const target = data ? startOf(data, start) : null;
-  const { state, hlsRef } = useRecordedStream(videoRef, data?.url ?? null, target?.time ?? 0, (position) => {
+  const { state } = useRecordedStream(videoRef, data?.url ?? null, target?.time ?? 0, (position) => {
     if (refreshes.current >= MAX_REFRESHES) return;
     refreshes.current += 1;
     setStart({ media: position });
@@ -64,7 +65,7 @@ export function RecordedPlayer({ cameraId, at }: { cameraId: string; at: Date })
   const onTimeUpdate = () => {
     const v = videoRef.current;
     if (!v || !data || v.readyState === 0) return;
-    setWall(hlsRef.current?.playingDate ?? mediaToWall(data, v.currentTime));
+    setWall(mediaToWall(data, v.currentTime));
   };
   const seek = (e: FormEvent) => {
     e.preventDefault();

@@ -3,7 +3,6 @@
 // here is the start position and telling a signed URL that expired (403 / 410, or a native error)
 // from a playlist that cannot play.
 
-import type Hls from 'hls.js/light';
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import { attachStream, detachVideo } from './attachStream';
 import type { PlayerState } from './useHlsPlayback';
@@ -16,7 +15,6 @@ export function useRecordedStream(
   onExpired: (position: number) => void,
 ) {
   const [state, setState] = useState<PlayerState>('idle');
-  const hlsRef = useRef<Hls | null>(null);
   const expired = useRef(onExpired);
   expired.current = onExpired;
 
@@ -38,14 +36,12 @@ export function useRecordedStream(
         else setState('error');
       },
     });
-    hlsRef.current = stream?.hls ?? null;
     if (!stream) setState('error');
     return () => {
       stream?.destroy();
-      hlsRef.current = null;
       detachVideo(video);
     };
   }, [videoRef, url, startAt]);
 
-  return { state, hlsRef };
+  return { state };
 }
