@@ -60,7 +60,12 @@ wait_files() {
     [ "$(compgen -G "$glob" | wc -l)" -ge "$n" ] && return 0
     sleep 0.2
   done
-  echo "only $(compgen -G "$glob" | wc -l) of $n $what after 60 s" >&2; return 1
+  echo "only $(compgen -G "$glob" | wc -l) of $n $what after 60 s" >&2
+  # What the services said, for whoever reads the failure.
+  for log in "$WORK/argus.log" "$WORK/publishers.log" $(find "$WORK" -name error.log); do
+    [ -s "$log" ] && { echo "--- tail of $log" >&2; tail -n 15 "$log" >&2; }
+  done
+  return 1
 }
 # field JSON KIND: a kind's cpu_pct (0 when absent).
 field() { python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(d.get(sys.argv[2],{}).get("cpu_pct",0) if sys.argv[2]!="root_rss_kb" else d["root_rss_kb"])' "$1" "$2"; }

@@ -57,21 +57,22 @@ pub fn redact_target(path_and_query: &str) -> String {
     format!("{path}?{}", params.join("&"))
 }
 
-/// tracing-actix-web's default root span, but with [`redact_target`] applied to `http.target`.
+/// tracing-actix-web's default root span, but with [`redact_target`] applied to `http.target`
+/// and `http.route` left to the metrics middleware.
 pub struct RedactingRootSpan;
 
 impl tracing_actix_web::RootSpanBuilder for RedactingRootSpan {
     fn on_request_start(request: &actix_web::dev::ServiceRequest) -> tracing::Span {
         use actix_web::HttpMessage;
         let request_id = request.extensions().get::<tracing_actix_web::RequestId>().map(ToString::to_string);
-        let route = request.match_pattern().unwrap_or_else(|| "default".into());
         let target = redact_target(request.uri().path_and_query().map(|p| p.as_str()).unwrap_or(""));
         // The same address the rules see: forwarded headers only from ARGUS_TRUSTED_PROXIES.
         let client_ip = crate::auth::extract::client_ip(request.request()).unwrap_or_default();
         tracing::info_span!(
             "HTTP request",
             http.method = %request.method(),
-            http.route = %route,
+            // Recorded by `routes::metrics::track`, which finds the pattern anyway.
+            http.route = tracing::field::Empty,
             http.target = %target,
             http.client_ip = %client_ip,
             request_id = request_id.as_deref().unwrap_or(""),

@@ -30,8 +30,10 @@ pub const BACKFILL_CHUNK: usize = 1000;
 const PAGE: i64 = 1000;
 
 /// An entry's content. Written only through [`append`] (`db::audit::insert` / `insert_all`), which chain it.
+// `treat_none_as_default_value = false`: a `None` is inserted as NULL (these columns have no
+// other default), which lets SQLite insert many rows in one statement instead of one per row.
 #[derive(Queryable, Selectable, Insertable, Clone, Debug)]
-#[diesel(table_name = audit_logs)]
+#[diesel(table_name = audit_logs, treat_none_as_default_value = false)]
 pub struct AuditRow {
     pub id: String,
     pub actor_type: ActorType,
@@ -48,7 +50,7 @@ pub struct AuditRow {
 }
 
 #[derive(Queryable, Selectable, Insertable, Clone, Debug)]
-#[diesel(table_name = audit_logs)]
+#[diesel(table_name = audit_logs, treat_none_as_default_value = false)]
 struct ChainedRow {
     #[diesel(embed)]
     row: AuditRow,

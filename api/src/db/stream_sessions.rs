@@ -4,8 +4,10 @@ use diesel::prelude::*;
 use super::{schema::stream_sessions, DbConn};
 use crate::error::AppResult;
 
+// A `None` is inserted as NULL (no column here has another default): many rows per statement
+// on SQLite, as in `audit_chain::AuditRow`.
 #[derive(Queryable, Selectable, Insertable, Clone, Debug)]
-#[diesel(table_name = stream_sessions)]
+#[diesel(table_name = stream_sessions, treat_none_as_default_value = false)]
 pub struct StreamSessionRow {
     pub id: String,
     pub camera_id: String,

@@ -185,7 +185,8 @@ mod tests {
         // still weigh, counted as 20.
         assert_eq!(super::sliding_estimate(1, 20, 300 * 5 + 1, 300), 1 + 20);
         // 3 hits before the boundary and a limit of 5: only 2 more fit after it, not 3.
-        let admitted_after = (1..=5).filter(|n| super::sliding_estimate(*n, 3, 300 * 5 + 1, 300) <= 5).count();
+        let admitted_after =
+            (1..=5).filter(|n| super::sliding_estimate(*n, 3, 300 * 5 + 1, 300) <= 5).count();
         assert_eq!(admitted_after, 2);
         // Half-way through, half of them; a full window later, none.
         assert_eq!(super::sliding_estimate(0, 20, 300 * 5 + 150, 300), 10);

@@ -21,9 +21,12 @@ pub async fn track(
     let started = Instant::now();
     let method = req.method().as_str().to_string();
     let metrics = req.app_data::<web::Data<AppState>>().map(|s| s.metrics.clone());
+    // Finding the pattern walks every route's matcher: once per request, for the metrics and
+    // for the request's log span (this runs inside it; see `telemetry::RedactingRootSpan`).
+    let route = req.match_pattern().unwrap_or_else(|| "unmatched".to_string());
+    tracing::Span::current().record("http.route", route.as_str());
     let res = next.call(req).await?;
     if let Some(m) = metrics {
-        let route = res.request().match_pattern().unwrap_or_else(|| "unmatched".to_string());
         let status = res.status().as_u16().to_string();
         m.http_requests.with_label_values(&[&method, &route, &status]).inc();
         m.http_latency.with_label_values(&[&method, &route]).observe(started.elapsed().as_secs_f64());

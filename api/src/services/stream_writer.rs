@@ -2,7 +2,7 @@
 //! together, then the WebSocket events and nginx control calls that follow from it. What each
 //! event does to stream status is `stream_state`'s rule; this module only batches.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use tokio::sync::mpsc;
 
@@ -41,17 +41,23 @@ pub fn spawn(state: AppState, mut rx: mpsc::Receiver<StreamEvent>) -> tokio::tas
 fn apply_batch(c: &mut DbConn, node: &str, events: &[StreamEvent]) -> AppResult<Transitions> {
     let mut out = Transitions::default();
     let (mut publishes, mut ends): (Vec<Publish>, Vec<String>) = (Vec::new(), Vec::new());
+    // The client ids of the current run (a set: a storm's batch holds thousands).
+    let mut in_run: HashSet<&str> = HashSet::new();
     for event in events {
         let joins_run = match event {
             StreamEvent::Published { client_id, .. } => {
-                ends.is_empty() && publishes.iter().all(|p| &p.client_id != client_id)
+                ends.is_empty() && !in_run.contains(client_id.as_str())
             }
-            StreamEvent::Done { client_id } => publishes.is_empty() && !ends.contains(client_id),
+            StreamEvent::Done { client_id } => publishes.is_empty() && !in_run.contains(client_id.as_str()),
             _ => false,
         };
         if !joins_run {
             stream_state::publish(c, &mut out, node, &std::mem::take(&mut publishes))?;
             stream_state::end(c, &mut out, node, &std::mem::take(&mut ends))?;
+            in_run.clear();
+        }
+        if let StreamEvent::Published { client_id, .. } | StreamEvent::Done { client_id } = event {
+            in_run.insert(client_id);
         }
         match event {
             StreamEvent::Published { camera_id, client_id, addr } => publishes.push(Publish {
