@@ -2,8 +2,8 @@
 // one signed HLS VOD playlist (`GET /cameras/{id}/playback/recorded`) over an hour either side of
 // it. Shows the wall clock of the frame playing, computed from the playlist's mapping (the one the
 // server's e2e test checks frame by frame; hls.js's `playingDate` extrapolates from the fragment
-// it last saw playing, which lags right after a seek) and seeks to a typed wall-clock time, re-asking for another window when
-// that time is outside this one.
+// it last saw playing, which lags right after a seek) and seeks to a typed wall-clock time,
+// re-asking for another window when that time is outside this one.
 
 import { useQuery } from '@tanstack/react-query';
 import { useRef, useState, type FormEvent } from 'react';
